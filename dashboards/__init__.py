@@ -1,0 +1,1 @@
+"""The Dash explorer (link charts, dashboards, meeting mode)."""

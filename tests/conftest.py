@@ -12,15 +12,20 @@ from pathlib import Path
 
 import pytest
 
-_TEST_ENV = {
-    "SERIALWATCH_HOME": os.environ.get(
-        "SERIALWATCH_TEST_HOME", str(Path.home() / ".local/share/serialwatch-test")
-    ),
-    "NEO4J_BOLT_PORT": os.environ.get("SERIALWATCH_TEST_BOLT_PORT", "7688"),
-    "NEO4J_HEAP": "2g",
-    "NEO4J_PAGECACHE": "2g",
-}
-os.environ.update(_TEST_ENV)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_test_env() -> None:
+    """Point the suite at its own server; the variables already set in the environment win."""
+    for line in (ROOT / "tests" / "neo4j-test.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            if key == "SERIALWATCH_HOME" and not Path(value).is_absolute():
+                value = str(ROOT / value)
+            os.environ.setdefault(key, value)
+
+
+_load_test_env()
 os.environ.pop("NEO4J_URI", None)
 
 from neo4j import Driver  # noqa: E402

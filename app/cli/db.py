@@ -13,7 +13,9 @@ from graph.schema import applied, apply_pending, available
 from graph.server import LocalServer
 from graph.settings import get_settings
 
-db_app = typer.Typer(help="Run the local Neo4j server and manage the graph schema.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Run the local Neo4j server and manage the graph schema.", no_args_is_help=True
+)
 
 
 def _server() -> LocalServer:
@@ -62,7 +64,9 @@ def status() -> None:
 @db_app.command()
 @reports_errors
 def reset(
-    yes: bool = typer.Option(False, "--yes", help="Confirm: every node and relationship is deleted."),
+    yes: bool = typer.Option(
+        False, "--yes", help="Confirm: every node and relationship is deleted."
+    ),
 ) -> None:
     """Wipe the local database. Needs --yes. Restarts the server if it was running."""
     if not yes:
@@ -93,5 +97,7 @@ def _migrate_and_report() -> None:
         driver.close()
     table = Table("migration", "applied at", "this run")
     for m in available():
-        table.add_row(m.id, done.get(m.id, {}).get("applied_at", "-"), "applied" if m.id in now else "")
+        table.add_row(
+            m.id, done.get(m.id, {}).get("applied_at", "-"), "applied" if m.id in now else ""
+        )
     console.print(table)

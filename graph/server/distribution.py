@@ -88,16 +88,23 @@ def fetch(cache: Path, wanted: str) -> Distribution:
     with resources.as_file(resources.files("graph.server") / "pom.xml") as pom:
         proc = subprocess.run(
             [
-                mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-                f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(pom),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={staging}",
+                "-DincludeScope=runtime",
                 f"-Dneo4j.version={_version_spec(wanted)}",
             ],
             capture_output=True,
             text=True,
         )
     if proc.returncode != 0:
+        reason = _maven_reason(proc.stdout + proc.stderr)
         raise FetchFailed(
-            f"could not fetch Neo4j {wanted} with Maven ({_maven_reason(proc.stdout + proc.stderr)});"
+            f"could not fetch Neo4j {wanted} with Maven ({reason});"
             " check network access to Maven Central and `mvn -v`"
         )
     versions = [m.group(1) for p in staging.iterdir() if (m := _KERNEL_JAR.match(p.name))]

@@ -82,7 +82,9 @@ class LocalServer:
         while _alive(pid):
             if time.monotonic() > deadline:
                 os.kill(pid, signal.SIGKILL)
-                raise SerialwatchError(f"Neo4j (pid {pid}) did not stop in {timeout_s:.0f} s; killed")
+                raise SerialwatchError(
+                    f"Neo4j (pid {pid}) did not stop in {timeout_s:.0f} s; killed"
+                )
             time.sleep(0.2)
         self.pid_file.unlink(missing_ok=True)
         return True
@@ -166,18 +168,31 @@ class LocalServer:
             text=True,
         )
         if proc.returncode != 0:
-            raise SerialwatchError(f"could not set the initial password: {proc.stderr.strip()[:300]}")
+            raise SerialwatchError(
+                f"could not set the initial password: {proc.stderr.strip()[:300]}"
+            )
 
     def _launch(self, dist: Distribution) -> None:
         heap = self.settings.heap
         cmd = [
-            "java", f"-Xms{heap}", f"-Xmx{heap}", *JVM_OPTIONS, "-cp", dist.classpath,
-            ENTRY_POINT, f"--home-dir={self.home}", f"--config-dir={self.home / 'conf'}",
+            "java",
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
+            *JVM_OPTIONS,
+            "-cp",
+            dist.classpath,
+            ENTRY_POINT,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.home / 'conf'}",
         ]
         with open(self.console_log, "ab") as log:
             proc = subprocess.Popen(
-                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=self._env(), start_new_session=True,
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self._env(),
+                start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid))
 

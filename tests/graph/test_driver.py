@@ -12,7 +12,9 @@ from graph.settings import Settings, get_settings
 
 
 def test_write_then_read_round_trip(db: Driver) -> None:
-    write("CREATE (:Agency {agency_code: $c, name: $n})", {"c": "TST", "n": "Test Force"}, driver=db)
+    write(
+        "CREATE (:Agency {agency_code: $c, name: $n})", {"c": "TST", "n": "Test Force"}, driver=db
+    )
     rows = read("MATCH (a:Agency {agency_code: $c}) RETURN a.name AS name", {"c": "TST"}, driver=db)
     assert rows == [{"name": "Test Force"}]
 

@@ -23,7 +23,9 @@ KEYS = {
 
 def test_every_record_key_has_a_uniqueness_constraint(db: Driver) -> None:
     rows = read("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties RETURN *", driver=db)
-    unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"}
+    unique = {
+        (r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"
+    }
     assert set(KEYS.items()) <= unique
 
 
@@ -76,7 +78,8 @@ def test_fulltext_index_finds_names_and_aliases(db: Driver) -> None:
     )
     write("CALL db.awaitIndexes(60)", driver=db)
     rows = read(
-        "CALL db.index.fulltext.queryNodes('person_names', $q) YIELD node RETURN node.person_key AS k",
+        "CALL db.index.fulltext.queryNodes('person_names', $q) YIELD node "
+        "RETURN node.person_key AS k",
         {"q": "daz"},
         driver=db,
     )

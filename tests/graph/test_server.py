@@ -1,4 +1,4 @@
-"""`serialwatch db ...` on the real local server: status, loopback only, stop/start, clear errors."""
+"""`serialwatch db ...` on the real local server: status, loopback only, restarts, errors."""
 
 from __future__ import annotations
 
@@ -45,7 +45,11 @@ def _decode(hex_addr: str) -> str:
     else:  # IPv6, possibly an IPv4-mapped address; words are little-endian
         words = [raw[i : i + 4][::-1] for i in range(0, 16, 4)]
         flat = b"".join(words)
-        ip = ".".join(str(b) for b in flat[12:]) if flat[:12] == b"\0" * 10 + b"\xff\xff" else flat.hex()
+        ip = (
+            ".".join(str(b) for b in flat[12:])
+            if flat[:12] == b"\0" * 10 + b"\xff\xff"
+            else flat.hex()
+        )
     return f"{ip}:{int(port, 16)}"
 
 
@@ -105,7 +109,8 @@ def test_missing_java_says_what_to_install(tmp_path: Path) -> None:
 
 def test_failed_fetch_says_what_to_check(tmp_path: Path) -> None:
     out = cli(
-        "db", "start",
+        "db",
+        "start",
         env={
             "SERIALWATCH_CACHE": str(tmp_path / "cache"),
             "SERIALWATCH_HOME": str(tmp_path / "home"),

@@ -1,0 +1,32 @@
+# serialwatch: the targets the README names.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: install test lint demo db-start db-stop clean
+
+install: $(BIN)/serialwatch
+
+$(BIN)/serialwatch: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	-$(PY) -m pip install -q -e '.[fast]'
+	touch $@
+
+## The test suite (starts its own Neo4j on port 7688 if it is not running).
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+db-start: install
+	$(BIN)/serialwatch db start
+
+db-stop: install
+	$(BIN)/serialwatch db stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .test-neo4j

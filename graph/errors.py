@@ -5,6 +5,8 @@ one readable line or one 4xx/5xx answer without ever leaking a stack trace."""
 class SerialwatchError(Exception):
     """Root of every error serialwatch raises on purpose; its message is safe to show a user."""
 
+    exit_code = 1  # what the CLI exits with when this error ends a command
+
 
 class ConfigError(SerialwatchError):
     """A setting is missing or wrong; the message says which one and how to fix it."""

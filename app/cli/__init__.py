@@ -10,6 +10,7 @@ import logging
 import typer
 
 from app.cli.db import db_app
+from app.cli.ingest import ingest, synth
 
 cli = typer.Typer(
     name="serialwatch",
@@ -18,6 +19,8 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 cli.add_typer(db_app, name="db")
+cli.command()(synth)
+cli.command()(ingest)
 
 
 def main() -> None:

@@ -21,13 +21,13 @@ R = TypeVar("R")
 
 
 @contextmanager
-def user_errors(exit_code: int = 1) -> Iterator[None]:
-    """Report a SerialwatchError as one red line and exit non-zero (no stack trace)."""
+def user_errors() -> Iterator[None]:
+    """Report a SerialwatchError as one red line and exit with its code (no stack trace)."""
     try:
         yield
     except SerialwatchError as e:
         err_console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(exit_code) from None
+        raise typer.Exit(e.exit_code) from None
 
 
 def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:

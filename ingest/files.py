@@ -1,0 +1,65 @@
+"""The files of a delivery, in the order they load, with the keys each defines and refers to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest import format as f
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file of the extract format."""
+
+    name: str
+    model: type[f.Row]
+    key: str | None = None  # the column holding this file's own record key
+    kind: str | None = None  # the kind of key it defines ("person", "incident", ...)
+    refs: tuple[tuple[str, str], ...] = ()  # (column, kind of key it must point to)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    @property
+    def required(self) -> list[str]:
+        return [n for n, field in self.model.model_fields.items() if field.is_required()]
+
+
+AGENCY = ("agency_code", "agency")
+
+FILES: tuple[FileSpec, ...] = (
+    FileSpec("agencies.csv", f.AgencyRow, "agency_code", "agency"),
+    FileSpec("addresses.csv", f.AddressRow, "address_key", "address"),
+    FileSpec("persons.csv", f.PersonRow, "person_key", "person", (AGENCY,)),
+    FileSpec(
+        "incidents.csv", f.IncidentRow, "incident_key", "incident",
+        (AGENCY, ("address_key", "address")),
+    ),
+    FileSpec(
+        "incident_parties.csv", f.IncidentPartyRow,
+        refs=(("incident_key", "incident"), ("person_key", "person")),
+    ),
+    FileSpec(
+        "orders.csv", f.OrderRow, "order_key", "order", (("subject_key", "person"), AGENCY),
+    ),
+    FileSpec(
+        "order_protected.csv", f.OrderProtectedRow,
+        refs=(("order_key", "order"), ("person_key", "person")),
+    ),
+    FileSpec("breaches.csv", f.BreachRow, "breach_key", "breach", (("order_key", "order"), AGENCY)),
+    FileSpec(
+        "residences.csv", f.ResidenceRow,
+        refs=(("person_key", "person"), ("address_key", "address"), AGENCY),
+    ),
+    FileSpec(
+        "relationships.csv", f.RelationshipRow,
+        refs=(("person_key", "person"), ("other_key", "person"), AGENCY),
+    ),
+    FileSpec(
+        "notifications.csv", f.NotificationRow, "notification_key", "notification",
+        (("person_key", "person"), AGENCY),
+    ),
+)
+
+BY_NAME = {spec.name: spec for spec in FILES}

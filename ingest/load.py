@@ -1,0 +1,245 @@
+"""The transactional loader: validate every row, load the good ones, keep the bad ones.
+
+Files load in dependency order (agencies and addresses, persons, incidents, ...). A reference
+must point to a key loaded earlier in this delivery or already in the graph (deliveries
+compose); one that points nowhere rejects its row. Each batch is one transaction of MERGEs on
+record keys, so a load killed midway and run again ends with the same graph as a clean load.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, LiteralString
+
+from neo4j import Driver
+
+from graph.driver import read, write
+from graph.errors import SerialwatchError
+from ingest import statements as st
+from ingest.files import FILES, FileSpec
+from ingest.reading import Bad, Good, read_rows
+from ingest.rejects import RejectWriter
+
+BATCH = 5000
+WRITE_TIMEOUT_S = 600.0
+
+# Which statement loads each file; for two files the statement depends on a column's value.
+_STATEMENTS: dict[str, LiteralString] = {
+    "agencies.csv": st.AGENCIES,
+    "addresses.csv": st.ADDRESSES,
+    "persons.csv": st.PERSONS,
+    "incidents.csv": st.INCIDENTS,
+    "orders.csv": st.ORDERS,
+    "order_protected.csv": st.ORDER_PROTECTED,
+    "breaches.csv": st.BREACHES,
+    "residences.csv": st.RESIDENCES,
+    "notifications.csv": st.NOTIFICATIONS,
+}
+_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString]]] = {
+    "incident_parties.csv": ("role", st.PARTIES),
+    "relationships.csv": ("type", st.RELATIONSHIPS),
+}
+_LOOKUPS: dict[str, LiteralString] = {
+    "agency": "UNWIND $keys AS k MATCH (n:Agency {agency_code: k}) RETURN k",
+    "address": "UNWIND $keys AS k MATCH (n:Address {address_key: k}) RETURN k",
+    "person": "UNWIND $keys AS k MATCH (n:Person {person_key: k}) RETURN k",
+    "incident": "UNWIND $keys AS k MATCH (n:Incident {incident_key: k}) RETURN k",
+    "order": "UNWIND $keys AS k MATCH (n:Order {order_key: k}) RETURN k",
+}
+_REL_ENDPOINTS = ("person_key", "other_key", "address_key", "type")
+
+
+class DeliveryUnreadable(SerialwatchError):
+    """The delivery as a whole cannot be read (no folder, no extract files)."""
+
+    exit_code = 2
+
+
+@dataclass
+class FileResult:
+    name: str
+    loaded: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return self.loaded + self.unchanged + self.rejected
+
+
+@dataclass
+class LoadSummary:
+    files: list[FileResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything loaded, 3 when some rows were rejected."""
+        return 3 if self.rejected else 0
+
+
+Progress = Callable[[str, int, int], None]  # (file, rows done, rows in file)
+
+
+def delivery_files(delivery: Path) -> tuple[list[FileSpec], list[str]]:
+    """The extract files present, in load order, and the names of any other files."""
+    if not delivery.is_dir():
+        raise DeliveryUnreadable(f"no delivery folder at {delivery}")
+    present = [spec for spec in FILES if (delivery / spec.name).is_file()]
+    known = {spec.name for spec in FILES} | {"truth.json", "rejects"}
+    ignored = sorted(p.name for p in delivery.iterdir() if p.name not in known)
+    if not present:
+        names = ", ".join(spec.name for spec in FILES[:3])
+        raise DeliveryUnreadable(f"{delivery} holds no extract files ({names}, ...)")
+    return present, ignored
+
+
+def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
+    """The parameters one row contributes to its batch, with the hash that detects change."""
+    row = good.row
+    data = row.model_dump()
+    if spec.key is not None:
+        params = {"key": data[spec.key], "props": good.props()}
+        params.update({col: data[col] for col, _ in spec.refs if col != "agency_code"})
+    elif hasattr(row, "row_key"):
+        props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
+        params = {"key": row.row_key(), "props": props}
+        params.update({col: data[col] for col, _ in spec.refs if col != "agency_code"})
+    else:
+        return {col: data[col] for col, _ in spec.refs}
+    params["hash"] = _hash(params)
+    return params
+
+
+def _hash(params: dict[str, Any]) -> str:
+    text = json.dumps(params, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class Loader:
+    """Loads deliveries into the graph through `driver`, one batch per transaction."""
+
+    def __init__(self, driver: Driver, batch_size: int = BATCH, progress: Progress | None = None):
+        self.driver = driver
+        self.batch_size = batch_size
+        self.progress = progress
+        self.known: dict[str, set[str]] = {kind: set() for kind in _LOOKUPS}
+
+    def load(self, delivery: Path) -> LoadSummary:
+        present, ignored = delivery_files(delivery)
+        summary = LoadSummary(ignored=ignored)
+        for spec in present:
+            summary.files.append(self.load_file(delivery, spec))
+        return summary
+
+    def load_file(self, delivery: Path, spec: FileSpec) -> FileResult:
+        began = time.monotonic()
+        path = delivery / spec.name
+        total = _count_lines(path)
+        result = FileResult(spec.name)
+        seen: dict[str, int] = {}
+        batch: list[Good] = []
+        with RejectWriter(delivery, spec.name, _header(path)) as rejects:
+            for item in read_rows(path, spec):
+                if isinstance(item, Bad):
+                    rejects.add(item.line, item.reason, item.raw)
+                    continue
+                if spec.key is not None:
+                    key = getattr(item.row, spec.key)
+                    if key in seen:
+                        reason = f"duplicate {spec.key} {key!r} (first at line {seen[key]})"
+                        rejects.add(item.line, reason, item.raw)
+                        continue
+                    seen[key] = item.line
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    self._flush(spec, batch, rejects, result)
+                    self._report(spec, result, rejects, total)
+                    batch = []
+            self._flush(spec, batch, rejects, result)
+            result.rejected = rejects.count
+            self._report(spec, result, rejects, total)
+        result.seconds = time.monotonic() - began
+        return result
+
+    def _report(self, spec: FileSpec, result: FileResult, rejects: RejectWriter, total: int) -> None:
+        if self.progress is not None:
+            self.progress(spec.name, result.loaded + result.unchanged + rejects.count, total)
+
+    def _flush(
+        self, spec: FileSpec, batch: list[Good], rejects: RejectWriter, result: FileResult
+    ) -> None:
+        good = self._check_references(spec, batch, rejects)
+        if not good:
+            return
+        changed = 0
+        if spec.name in _BY_VALUE:
+            column, by_value = _BY_VALUE[spec.name]
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for g in good:
+                groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
+            for value, rows in groups.items():
+                changed += self._write(by_value[value], rows)
+        else:
+            changed = self._write(_STATEMENTS[spec.name], [row_params(spec, g) for g in good])
+        result.loaded += changed
+        result.unchanged += len(good) - changed
+        if spec.kind in self.known and spec.key is not None:
+            self.known[spec.kind].update(getattr(g.row, spec.key) for g in good)
+
+    def _write(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:
+        out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)
+        return int(out[0]["changed"] or 0) if out else 0
+
+    def _check_references(
+        self, spec: FileSpec, batch: list[Good], rejects: RejectWriter
+    ) -> list[Good]:
+        """Keep the rows whose every reference exists; reject the others with the reason."""
+        missing: dict[str, set[str]] = {}
+        for column, kind in spec.refs:
+            wanted = {v for g in batch if (v := getattr(g.row, column)) is not None}
+            unknown = wanted - self.known[kind]
+            if unknown:
+                found = self._lookup(kind, unknown)
+                self.known[kind].update(found)
+                missing[column] = unknown - found
+        good = []
+        for g in batch:
+            bad = [
+                f"unknown {column} {value!r}: not in this delivery or the graph"
+                for column, keys in missing.items()
+                if (value := getattr(g.row, column)) in keys
+            ]
+            if bad:
+                rejects.add(g.line, "; ".join(bad), g.raw)
+            else:
+                good.append(g)
+        return good
+
+    def _lookup(self, kind: str, keys: Iterable[str]) -> set[str]:
+        rows = read(_LOOKUPS[kind], {"keys": sorted(keys)}, driver=self.driver)
+        return {r["k"] for r in rows}
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        try:
+            return next(csv.reader(fh))
+        except (StopIteration, csv.Error):
+            return []

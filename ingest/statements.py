@@ -173,15 +173,25 @@ CALL (p, r, row, same) {{
 RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed
 """
 
-PARTY_TYPES = {"suspect": "SUSPECT_IN", "offender": "OFFENDER_IN", "victim": "VICTIM_IN",
-               "witness": "WITNESS_IN"}
-RELATIONSHIP_TYPES = {"intimate_partner": "INTIMATE_PARTNER", "ex_partner": "EX_PARTNER",
-                      "family": "FAMILY", "associate": "ASSOCIATE"}
+PARTY_TYPES = {
+    "suspect": "SUSPECT_IN",
+    "offender": "OFFENDER_IN",
+    "victim": "VICTIM_IN",
+    "witness": "WITNESS_IN",
+}
+RELATIONSHIP_TYPES = {
+    "intimate_partner": "INTIMATE_PARTNER",
+    "ex_partner": "EX_PARTNER",
+    "family": "FAMILY",
+    "associate": "ASSOCIATE",
+}
 
 # Built once from the fixed maps above: the only place a type name enters Cypher text.
 PARTIES: dict[str, LiteralString] = {
-    role: _PARTY.format(type=t) for role, t in PARTY_TYPES.items()  # type: ignore[misc]
+    role: _PARTY.format(type=t)
+    for role, t in PARTY_TYPES.items()
 }
 RELATIONSHIPS: dict[str, LiteralString] = {
-    kind: _RELATIONSHIP.format(type=t) for kind, t in RELATIONSHIP_TYPES.items()  # type: ignore[misc]
+    kind: _RELATIONSHIP.format(type=t)
+    for kind, t in RELATIONSHIP_TYPES.items()
 }

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from app.cli.common import console, user_errors
@@ -51,10 +58,13 @@ def _load(delivery: Path, batch_size: int) -> LoadSummary:
     driver = get_driver()
     wait_until_ready(driver, timeout_s=10)
     columns = (
-        TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(name: str, done: int, total: int) -> None:
             if name not in tasks:
@@ -73,4 +83,5 @@ def _print_summary(summary: LoadSummary, delivery: Path) -> None:
     if summary.ignored:
         console.print(f"ignored (not extract files): {', '.join(summary.ignored)}")
     if summary.rejected:
-        console.print(f"{summary.rejected:,} rejected rows, with reasons, in {delivery / 'rejects'}")
+        where = delivery / "rejects"
+        console.print(f"{summary.rejected:,} rejected rows, with reasons, in {where}")

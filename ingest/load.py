@@ -155,13 +155,13 @@ class Loader:
                 if isinstance(item, Bad):
                     rejects.add(item.line, item.reason, item.raw)
                     continue
-                if spec.key is not None:
-                    key = getattr(item.row, spec.key)
-                    if key in seen:
-                        reason = f"duplicate {spec.key} {key!r} (first at line {seen[key]})"
-                        rejects.add(item.line, reason, item.raw)
-                        continue
-                    seen[key] = item.line
+                key = _row_identity(spec, item)
+                if key in seen:
+                    what = f"{spec.key} {key!r}" if spec.key else "the same row"
+                    reason = f"duplicate of line {seen[key]}: {what} appears twice"
+                    rejects.add(item.line, reason, item.raw)
+                    continue
+                seen[key] = item.line
                 batch.append(item)
                 if len(batch) >= self.batch_size:
                     self._flush(spec, batch, rejects, result)
@@ -173,7 +173,9 @@ class Loader:
         result.seconds = time.monotonic() - began
         return result
 
-    def _report(self, spec: FileSpec, result: FileResult, rejects: RejectWriter, total: int) -> None:
+    def _report(
+        self, spec: FileSpec, result: FileResult, rejects: RejectWriter, total: int
+    ) -> None:
         if self.progress is not None:
             self.progress(spec.name, result.loaded + result.unchanged + rejects.count, total)
 
@@ -230,6 +232,16 @@ class Loader:
     def _lookup(self, kind: str, keys: Iterable[str]) -> set[str]:
         rows = read(_LOOKUPS[kind], {"keys": sorted(keys)}, driver=self.driver)
         return {r["k"] for r in rows}
+
+
+def _row_identity(spec: FileSpec, good: Good) -> str:
+    """What makes a row the same record: its key, else its endpoints (and kind, and start)."""
+    row = good.row
+    if spec.key is not None:
+        return str(getattr(row, spec.key))
+    if hasattr(row, "row_key"):
+        return str(row.row_key())
+    return "|".join(str(v) for v in row.model_dump().values())
 
 
 def _count_lines(path: Path) -> int:

@@ -12,46 +12,19 @@ import csv
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any, Protocol
 
-from neo4j import Driver
-
-from graph.driver import read, write
 from graph.errors import SerialwatchError
-from ingest import statements as st
 from ingest.files import FILES, FileSpec
 from ingest.reading import Bad, Good, read_rows
 from ingest.rejects import RejectWriter
 
 BATCH = 5000
-WRITE_TIMEOUT_S = 600.0
 
-# Which statement loads each file; for two files the statement depends on a column's value.
-_STATEMENTS: dict[str, LiteralString] = {
-    "agencies.csv": st.AGENCIES,
-    "addresses.csv": st.ADDRESSES,
-    "persons.csv": st.PERSONS,
-    "incidents.csv": st.INCIDENTS,
-    "orders.csv": st.ORDERS,
-    "order_protected.csv": st.ORDER_PROTECTED,
-    "breaches.csv": st.BREACHES,
-    "residences.csv": st.RESIDENCES,
-    "notifications.csv": st.NOTIFICATIONS,
-}
-_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString]]] = {
-    "incident_parties.csv": ("role", st.PARTIES),
-    "relationships.csv": ("type", st.RELATIONSHIPS),
-}
-_LOOKUPS: dict[str, LiteralString] = {
-    "agency": "UNWIND $keys AS k MATCH (n:Agency {agency_code: k}) RETURN k",
-    "address": "UNWIND $keys AS k MATCH (n:Address {address_key: k}) RETURN k",
-    "person": "UNWIND $keys AS k MATCH (n:Person {person_key: k}) RETURN k",
-    "incident": "UNWIND $keys AS k MATCH (n:Incident {incident_key: k}) RETURN k",
-    "order": "UNWIND $keys AS k MATCH (n:Order {order_key: k}) RETURN k",
-}
+KINDS = ("agency", "address", "person", "incident", "order")
 _REL_ENDPOINTS = ("person_key", "other_key", "address_key", "type")
 
 
@@ -87,6 +60,19 @@ class LoadSummary:
     def exit_code(self) -> int:
         """0 when everything loaded, 3 when some rows were rejected."""
         return 3 if self.rejected else 0
+
+
+
+class Sink(Protocol):
+    """Where validated rows go: the graph itself, or files for the bulk importer."""
+
+    def lookup(self, kind: str, keys: set[str]) -> set[str]:
+        """The keys of `kind` already stored (a delivery may refer to earlier ones)."""
+        ...
+
+    def write(self, spec: FileSpec, rows: list[Good]) -> int:
+        """Store a batch of good rows; return how many created or changed something."""
+        ...
 
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows in file)
@@ -128,13 +114,13 @@ def _hash(params: dict[str, Any]) -> str:
 
 
 class Loader:
-    """Loads deliveries into the graph through `driver`, one batch per transaction."""
+    """Validates deliveries file by file and hands the good rows to a sink in batches."""
 
-    def __init__(self, driver: Driver, batch_size: int = BATCH, progress: Progress | None = None):
-        self.driver = driver
+    def __init__(self, sink: Sink, batch_size: int = BATCH, progress: Progress | None = None):
+        self.sink = sink
         self.batch_size = batch_size
         self.progress = progress
-        self.known: dict[str, set[str]] = {kind: set() for kind in _LOOKUPS}
+        self.known: dict[str, set[str]] = {kind: set() for kind in KINDS}
 
     def load(self, delivery: Path) -> LoadSummary:
         present, ignored = delivery_files(delivery)
@@ -185,24 +171,11 @@ class Loader:
         good = self._check_references(spec, batch, rejects)
         if not good:
             return
-        changed = 0
-        if spec.name in _BY_VALUE:
-            column, by_value = _BY_VALUE[spec.name]
-            groups: dict[str, list[dict[str, Any]]] = {}
-            for g in good:
-                groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
-            for value, rows in groups.items():
-                changed += self._write(by_value[value], rows)
-        else:
-            changed = self._write(_STATEMENTS[spec.name], [row_params(spec, g) for g in good])
+        changed = self.sink.write(spec, good)
         result.loaded += changed
         result.unchanged += len(good) - changed
         if spec.kind in self.known and spec.key is not None:
             self.known[spec.kind].update(getattr(g.row, spec.key) for g in good)
-
-    def _write(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:
-        out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)
-        return int(out[0]["changed"] or 0) if out else 0
 
     def _check_references(
         self, spec: FileSpec, batch: list[Good], rejects: RejectWriter
@@ -213,7 +186,7 @@ class Loader:
             wanted = {v for g in batch if (v := getattr(g.row, column)) is not None}
             unknown = wanted - self.known[kind]
             if unknown:
-                found = self._lookup(kind, unknown)
+                found = self.sink.lookup(kind, unknown)
                 self.known[kind].update(found)
                 missing[column] = unknown - found
         good = []
@@ -228,10 +201,6 @@ class Loader:
             else:
                 good.append(g)
         return good
-
-    def _lookup(self, kind: str, keys: Iterable[str]) -> set[str]:
-        rows = read(_LOOKUPS[kind], {"keys": sorted(keys)}, driver=self.driver)
-        return {r["k"] for r in rows}
 
 
 def _row_identity(spec: FileSpec, good: Good) -> str:

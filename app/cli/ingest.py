@@ -17,7 +17,8 @@ from rich.table import Table
 
 from app.cli.common import console, user_errors
 from graph.driver import get_driver, wait_until_ready
-from ingest.load import Loader, LoadSummary
+from ingest.load import LoadSummary
+from ingest.transactional import load_delivery
 
 
 def synth(
@@ -71,7 +72,7 @@ def _load(delivery: Path, batch_size: int) -> LoadSummary:
                 tasks[name] = bar.add_task(name, total=total)
             bar.update(tasks[name], completed=done, total=max(total, done))
 
-        return Loader(driver, batch_size, progress).load(delivery)
+        return load_delivery(delivery, driver, batch_size, progress)
 
 
 def _print_summary(summary: LoadSummary, delivery: Path) -> None:

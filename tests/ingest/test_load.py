@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from ingest.load import Loader
 from ingest.synth import synthesize
+from ingest.transactional import load_delivery
 from tests.conftest import wipe
 from tests.graphdump import count_label, count_type, dump
 from tests.ingest.deliveries import csv_rows, rejects
@@ -54,7 +54,7 @@ def assert_counts_match(db: Driver, folder: Path) -> None:
 
 
 def test_counts_equal_rows_minus_rejects(db: Driver, delivery: Path) -> None:
-    summary = Loader(db).load(delivery)
+    summary = load_delivery(delivery, db)
     assert summary.rejected == 0
     assert_counts_match(db, delivery)
     assert count_label(db, "Identity") == count_label(db, "Person")
@@ -67,15 +67,15 @@ def test_counts_equal_rows_minus_rejects(db: Driver, delivery: Path) -> None:
 
 
 def test_second_load_changes_nothing(db: Driver, delivery: Path) -> None:
-    Loader(db).load(delivery)
+    load_delivery(delivery, db)
     before = dump(db)
-    again = Loader(db).load(delivery)
+    again = load_delivery(delivery, db)
     assert all(f.loaded == 0 and f.unchanged == f.rows for f in again.files)
     assert dump(db) == before
 
 
 def test_killed_midway_and_rerun_ends_identical_to_a_clean_load(db: Driver, delivery: Path) -> None:
-    Loader(db).load(delivery)
+    load_delivery(delivery, db)
     clean = dump(db)
     wipe(db)
     cmd = [sys.executable, "-m", "app.cli", "ingest", str(delivery), "--batch-size", "100"]

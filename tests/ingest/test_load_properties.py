@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from neo4j import Driver
 
-from ingest.load import Loader
+from ingest.transactional import load_delivery
 from tests.conftest import wipe
 from tests.graphdump import count_label, count_type
 from tests.ingest.deliveries import csv_rows, rejects, write_delivery
@@ -78,7 +78,7 @@ def test_graph_counts_equal_rows_minus_rejects(
                 "incident_parties.csv": parties,
             },
         )
-        summary = Loader(db).load(folder)
+        summary = load_delivery(folder, db)
 
         def kept(name: str) -> int:
             return csv_rows(folder / name) - len(rejects(folder, name))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from ingest.load import Loader
+from ingest.transactional import load_delivery
 from tests.graphdump import count_label, count_type
 from tests.ingest.deliveries import rejects, write_delivery
 
@@ -105,7 +105,7 @@ def test_good_rows_load_and_each_bad_row_is_rejected_with_its_reason(
     db: Driver, tmp_path: Path
 ) -> None:
     folder = bad_delivery(tmp_path / "d")
-    summary = Loader(db).load(folder)
+    summary = load_delivery(folder, db)
     assert summary.exit_code == 3
 
     assert reasons(folder, "agencies.csv") == {
@@ -140,7 +140,7 @@ def test_good_rows_load_and_each_bad_row_is_rejected_with_its_reason(
 
 def test_rejects_keep_the_row_exactly_as_it_came(db: Driver, tmp_path: Path) -> None:
     folder = bad_delivery(tmp_path / "d")
-    Loader(db).load(folder)
+    load_delivery(folder, db)
     raw = (folder / "rejects" / "persons.csv").read_bytes()
     assert b"Gr\xe9goire" in raw
     assert b"AAA:P7,AAA,Fewer,Columns" in raw
@@ -149,7 +149,7 @@ def test_rejects_keep_the_row_exactly_as_it_came(db: Driver, tmp_path: Path) -> 
 def test_unknown_columns_are_kept_as_properties(db: Driver, tmp_path: Path) -> None:
     person = {**PERSONS[0], "Custody Ref": "CR-77"}
     folder = write_delivery(tmp_path / "d", {"agencies.csv": AGENCIES[:1], "persons.csv": [person]})
-    assert Loader(db).load(folder).exit_code == 0
+    assert load_delivery(folder, db).exit_code == 0
     row = db.execute_query("MATCH (p:Person) RETURN p.x_custody_ref AS v, p.aliases AS a").records
     assert row[0]["v"] == "CR-77"
     assert row[0]["a"] == ["Gaz Ashdown", "G Ashdown"]
@@ -162,8 +162,8 @@ def test_a_later_delivery_may_refer_to_keys_from_an_earlier_one(db: Driver, tmp_
     second = write_delivery(
         tmp_path / "two", {"incidents.csv": INCIDENTS[:1], "incident_parties.csv": PARTIES[:2]}
     )
-    assert Loader(db).load(first).exit_code == 0
-    summary = Loader(db).load(second)  # a new loader: nothing known but the graph
+    assert load_delivery(first, db).exit_code == 0
+    summary = load_delivery(second, db)  # a new loader: nothing known but the graph
     assert summary.exit_code == 0, rejects(second, "incident_parties.csv")
     assert count_type(db, "VICTIM_IN") == 1
 

@@ -15,8 +15,15 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 AgencyType = Literal[
-    "police_force", "probation", "prison", "court", "idva_service", "isac_service", "marac",
-    "childrens_services", "other",
+    "police_force",
+    "probation",
+    "prison",
+    "court",
+    "idva_service",
+    "isac_service",
+    "marac",
+    "childrens_services",
+    "other",
 ]
 Gender = Literal["M", "F", "X", "U"]
 Category = Literal[
@@ -75,7 +82,10 @@ class PersonRow(Row):
     def props(self) -> dict[str, Any]:
         names = (self.forename, self.middle_names, self.surname)
         full = " ".join(n for n in names if n)
-        return {**super().props(), "full_name": full, "alias_text": " | ".join(self.aliases)}
+        props = {**super().props(), "full_name": full}
+        if self.aliases:
+            props["alias_text"] = " | ".join(self.aliases)
+        return props
 
 
 class AddressRow(Row):

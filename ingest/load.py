@@ -51,6 +51,7 @@ class FileResult:
 class LoadSummary:
     files: list[FileResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    import_seconds: float = 0.0  # the bulk path's neo4j-admin import, when it ran
 
     @property
     def rejected(self) -> int:

@@ -187,11 +187,7 @@ RELATIONSHIP_TYPES = {
 }
 
 # Built once from the fixed maps above: the only place a type name enters Cypher text.
-PARTIES: dict[str, LiteralString] = {
-    role: _PARTY.format(type=t)
-    for role, t in PARTY_TYPES.items()
-}
+PARTIES: dict[str, LiteralString] = {role: _PARTY.format(type=t) for role, t in PARTY_TYPES.items()}
 RELATIONSHIPS: dict[str, LiteralString] = {
-    kind: _RELATIONSHIP.format(type=t)
-    for kind, t in RELATIONSHIP_TYPES.items()
+    kind: _RELATIONSHIP.format(type=t) for kind, t in RELATIONSHIP_TYPES.items()
 }

@@ -11,6 +11,7 @@ import typer
 
 from app.cli.db import db_app
 from app.cli.ingest import ingest, synth
+from app.cli.query import query_app
 
 cli = typer.Typer(
     name="serialwatch",
@@ -19,6 +20,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 cli.add_typer(db_app, name="db")
+cli.add_typer(query_app, name="query")
 cli.command()(synth)
 cli.command()(ingest)
 

@@ -161,16 +161,21 @@ class LocalServer:
         else:
             password = secrets.token_urlsafe(24)
             _write_private(self.settings.password_file, password)
-        proc = subprocess.run(
-            ["java", "-cp", dist.classpath, ADMIN_TOOL, "dbms", "set-initial-password", password],
-            env=self._env(),
-            capture_output=True,
-            text=True,
-        )
+        proc = self.admin(dist, "dbms", "set-initial-password", password)
         if proc.returncode != 0:
             raise SerialwatchError(
                 f"could not set the initial password: {proc.stderr.strip()[:300]}"
             )
+
+    def admin(self, dist: Distribution, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a `neo4j-admin` command (the tool the packaged server ships) on this home."""
+        self._write_config()
+        return subprocess.run(
+            ["java", "-cp", dist.classpath, ADMIN_TOOL, *args],
+            env=self._env(),
+            capture_output=True,
+            text=True,
+        )
 
     def _launch(self, dist: Distribution) -> None:
         heap = self.settings.heap

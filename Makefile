@@ -22,6 +22,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+## The main job: a local Neo4j with a synthetic national dataset (50,000 people).
+demo: install
+	$(BIN)/serialwatch demo
+
 db-start: install
 	$(BIN)/serialwatch db start
 

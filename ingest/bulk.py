@@ -8,6 +8,7 @@ with the same properties and relationships, so both paths build the same graph.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import time
 from datetime import date
@@ -264,9 +265,13 @@ def bulk_load(
         "--ignore-empty-strings=true",
         "--multiline-fields=true",
         "--array-delimiter=;",
+        f"--report-file={folder / 'import.report'}",
         *inputs,
     )
     summary.import_seconds = time.monotonic() - began
+    summary.imported_entities = sum(
+        int(n) for n in re.findall(r"^\s*(\d+) (?:nodes|relationships)$", proc.stdout, re.M)
+    )
     server.start()
     if proc.returncode != 0:
         raise BulkRefused(f"neo4j-admin import failed: {_import_error(proc.stdout + proc.stderr)}")

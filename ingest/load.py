@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,6 +53,7 @@ class LoadSummary:
     files: list[FileResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     import_seconds: float = 0.0  # the bulk path's neo4j-admin import, when it ran
+    imported_entities: int = 0  # nodes + relationships that import created
 
     @property
     def rejected(self) -> int:
@@ -61,7 +63,6 @@ class LoadSummary:
     def exit_code(self) -> int:
         """0 when everything loaded, 3 when some rows were rejected."""
         return 3 if self.rejected else 0
-
 
 
 class Sink(Protocol):
@@ -95,23 +96,19 @@ def delivery_files(delivery: Path) -> tuple[list[FileSpec], list[str]]:
 def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
     """The parameters one row contributes to its batch, with the hash that detects change."""
     row = good.row
-    data = row.model_dump()
+    refs = {col: getattr(row, col) for col, _ in spec.refs if col != "agency_code"}
     if spec.key is not None:
-        params = {"key": data[spec.key], "props": good.props()}
-        params.update({col: data[col] for col, _ in spec.refs if col != "agency_code"})
+        params = {"key": getattr(row, spec.key), "props": good.props(), **refs}
     elif hasattr(row, "row_key"):
         props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
-        params = {"key": row.row_key(), "props": props}
-        params.update({col: data[col] for col, _ in spec.refs if col != "agency_code"})
+        params = {"key": row.row_key(), "props": props, **refs}
     else:
-        return {col: data[col] for col, _ in spec.refs}
-    params["hash"] = _hash(params)
+        return {col: getattr(row, col) for col, _ in spec.refs}
+    # The row as supplied decides everything stored, so its text is what we fingerprint.
+    params["hash"] = hashlib.sha1(
+        "\x1f".join(good.raw).encode("utf-8", "surrogateescape")
+    ).hexdigest()
     return params
-
-
-def _hash(params: dict[str, Any]) -> str:
-    text = json.dumps(params, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()
 
 
 class Loader:
@@ -137,7 +134,8 @@ class Loader:
         result = FileResult(spec.name)
         seen: dict[str, int] = {}
         batch: list[Good] = []
-        with RejectWriter(delivery, spec.name, _header(path)) as rejects:
+        writes = _Writes(self.sink, spec)
+        with writes, RejectWriter(delivery, spec.name, _header(path)) as rejects:
             for item in read_rows(path, spec):
                 if isinstance(item, Bad):
                     rejects.add(item.line, item.reason, item.raw)
@@ -151,30 +149,27 @@ class Loader:
                 seen[key] = item.line
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    self._flush(spec, batch, rejects, result)
-                    self._report(spec, result, rejects, total)
+                    self._flush(spec, batch, rejects, writes)
+                    self._report(spec, writes.handed, rejects, total)
                     batch = []
-            self._flush(spec, batch, rejects, result)
+            self._flush(spec, batch, rejects, writes)
+            result.loaded, result.unchanged = writes.finish()
             result.rejected = rejects.count
-            self._report(spec, result, rejects, total)
+            self._report(spec, writes.handed, rejects, total)
         result.seconds = time.monotonic() - began
         return result
 
-    def _report(
-        self, spec: FileSpec, result: FileResult, rejects: RejectWriter, total: int
-    ) -> None:
+    def _report(self, spec: FileSpec, handed: int, rejects: RejectWriter, total: int) -> None:
         if self.progress is not None:
-            self.progress(spec.name, result.loaded + result.unchanged + rejects.count, total)
+            self.progress(spec.name, handed + rejects.count, total)
 
     def _flush(
-        self, spec: FileSpec, batch: list[Good], rejects: RejectWriter, result: FileResult
+        self, spec: FileSpec, batch: list[Good], rejects: RejectWriter, writes: _Writes
     ) -> None:
         good = self._check_references(spec, batch, rejects)
         if not good:
             return
-        changed = self.sink.write(spec, good)
-        result.loaded += changed
-        result.unchanged += len(good) - changed
+        writes.submit(good)
         if spec.kind in self.known and spec.key is not None:
             self.known[spec.kind].update(getattr(g.row, spec.key) for g in good)
 
@@ -202,6 +197,40 @@ class Loader:
             else:
                 good.append(g)
         return good
+
+
+class _Writes:
+    """Hands batches to the sink on one background thread, so validating the next batch
+    overlaps writing this one; at most two batches wait, and order is kept."""
+
+    def __init__(self, sink: Sink, spec: FileSpec) -> None:
+        self.sink, self.spec = sink, spec
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self.pending: deque[tuple[int, Future[int]]] = deque()
+        self.handed = self.changed = self.rows = 0
+
+    def submit(self, rows: list[Good]) -> None:
+        while len(self.pending) >= 2:
+            self._collect()
+        self.pending.append((len(rows), self.pool.submit(self.sink.write, self.spec, rows)))
+        self.handed += len(rows)
+
+    def _collect(self) -> None:
+        count, future = self.pending.popleft()
+        self.changed += future.result()
+        self.rows += count
+
+    def finish(self) -> tuple[int, int]:
+        """Wait for every write; return (changed, unchanged)."""
+        while self.pending:
+            self._collect()
+        return self.changed, self.rows - self.changed
+
+    def __enter__(self) -> _Writes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _row_identity(spec: FileSpec, good: Good) -> str:

@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 from neo4j import Driver
 
 from graph.driver import read, write
+from graph.schema import apply_pending
 from ingest import statements as st
 from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
@@ -68,4 +69,5 @@ def load_delivery(
     delivery: Path, driver: Driver, batch_size: int = BATCH, progress: Progress | None = None
 ) -> LoadSummary:
     """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
+    apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
     return Loader(CypherSink(driver), batch_size, progress).load(delivery)

@@ -10,6 +10,7 @@ import logging
 import typer
 
 from app.cli.db import db_app
+from app.cli.demo import demo
 from app.cli.ingest import ingest, synth
 from app.cli.query import query_app
 
@@ -23,6 +24,7 @@ cli.add_typer(db_app, name="db")
 cli.add_typer(query_app, name="query")
 cli.command()(synth)
 cli.command()(ingest)
+cli.command()(demo)
 
 
 def main() -> None:

@@ -1,0 +1,33 @@
+"""What the benchmarks share: their own Neo4j (never the user's data) and memory readings."""
+
+from __future__ import annotations
+
+import os
+import resource
+from pathlib import Path
+
+BENCH_ENV = {
+    "SERIALWATCH_HOME": str(Path.home() / ".local/share/serialwatch-bench"),
+    "NEO4J_BOLT_PORT": "7690",
+    "NEO4J_HEAP": "4g",
+    "NEO4J_PAGECACHE": "6g",
+}
+
+
+def use_bench_server() -> None:
+    """Point this process (and its children) at the benchmark server."""
+    os.environ.update(BENCH_ENV)
+    os.environ.pop("NEO4J_URI", None)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_peak_rss_mb(pid: int) -> float:
+    """Another process's peak resident memory (VmHWM), e.g. the Neo4j server."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

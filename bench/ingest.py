@@ -1,0 +1,137 @@
+"""Ingest benchmark: synthesise N people, load them with both paths, print the figures.
+
+    python -m bench.ingest                 # 100,000 people
+    python -m bench.ingest --people 1000000
+
+Each path runs in its own process into a freshly reset benchmark server (port 7690), so the
+loader's peak memory and the server's are its own. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import peak_rss_mb, process_peak_rss_mb, use_bench_server
+
+
+def run_one(path: str, delivery: Path) -> dict[str, object]:
+    """Load `delivery` by one path into the reset server; return the figures."""
+    from graph.driver import get_driver
+    from graph.server import LocalServer
+    from graph.settings import get_settings
+    from ingest.bulk import bulk_load
+    from ingest.transactional import load_delivery
+
+    server = LocalServer(get_settings())
+    server.stop()
+    server.reset()
+    server.start()
+    began = time.monotonic()
+    if path == "bulk":
+        summary = bulk_load(delivery)
+    else:
+        summary = load_delivery(delivery, get_driver())
+    wall = time.monotonic() - began
+    pid = server.pid()
+    return {
+        "path": path,
+        "wall_s": round(wall, 1),
+        "rows": sum(f.rows for f in summary.files),
+        "rejected": summary.rejected,
+        "import_s": round(summary.import_seconds, 1),
+        "entities": summary.imported_entities,
+        "files": [
+            (f.name, f.rows, round(f.rows / f.seconds) if f.seconds else 0) for f in summary.files
+        ],
+        "loader_peak_mb": round(peak_rss_mb()),
+        "neo4j_peak_mb": round(process_peak_rss_mb(pid)) if pid else None,
+    }
+
+
+def delivery_rows(delivery: Path) -> int:
+    """Data rows in the delivery's CSV files (one line per row in synthetic deliveries)."""
+    total = 0
+    for path in delivery.glob("*.csv"):
+        with open(path, "rb") as fh:
+            total += sum(1 for _ in fh) - 1
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
+    parser.add_argument("--one", choices=["transactional", "bulk"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    use_bench_server()
+    delivery = args.out / f"people-{args.people}-seed-{args.seed}"
+    if args.one:
+        print(json.dumps(run_one(args.one, delivery)))
+        return
+    if not (delivery / "truth.json").exists():
+        t = time.monotonic()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "synth",
+                "--people",
+                str(args.people),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(delivery),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        print(f"synthesised {args.people:,} people in {time.monotonic() - t:.1f} s -> {delivery}")
+    print(f"delivery rows: {delivery_rows(delivery):,}")
+    for path in ("transactional", "bulk"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.ingest",
+                "--one",
+                path,
+                "--people",
+                str(args.people),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(args.out),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"\n== {path}: {r['rows']:,} rows in {r['wall_s']} s = "
+            f"{r['rows'] / r['wall_s']:,.0f} rows/s overall; rejected {r['rejected']}"
+        )
+        if path == "bulk":
+            print(
+                f"   neo4j-admin import: {r['import_s']} s = "
+                f"{r['rows'] / max(r['import_s'], 0.001):,.0f} entities/s (rows -> nodes/rels)"
+            )
+        print(f"   peak memory: loader {r['loader_peak_mb']} MB, neo4j {r['neo4j_peak_mb']} MB")
+        for name, rows, rate in r["files"]:
+            print(f"   {name:<22} {rows:>10,} rows {rate:>10,} rows/s")
+    print(
+        "\nmethod: each path in its own process into a reset server (bench/common.py); "
+        "rows/s = file rows / time from first to last batch; peak memory = ru_maxrss "
+        "(loader) and VmHWM (neo4j)"
+    )
+
+
+if __name__ == "__main__":
+    main()

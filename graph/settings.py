@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     password_env: SecretStr | None = Field(None, alias="NEO4J_PASSWORD")
     database: str = Field("neo4j", alias="NEO4J_DATABASE")
     query_timeout_s: float = Field(30.0, alias="SERIALWATCH_QUERY_TIMEOUT", gt=0)
+    query_row_cap: int = Field(10_000, alias="SERIALWATCH_QUERY_ROW_CAP", ge=1)
+    query_dirs: str = Field("", alias="SERIALWATCH_QUERY_DIRS")
 
     home: Path = Field(
         default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",

@@ -1,0 +1,87 @@
+// name: obligation_compliance
+// title: Missed and late notifications
+// description: Non-compliance with the notification duties of the orders that carry them, found
+//   from the graph itself. While such an order runs, an event that any agency recorded must be
+//   notified within `window_days` either side: the names and home address when the order
+//   starts, a new home (a residence starting after the order did), a new intimate partner (a
+//   relationship starting then). With no notification of the right type in that window, and
+//   none naming that event date, the event is `missed` once its due date has passed. A
+//   notification of any type (travel abroad, treatment attendance, name change included) given
+//   more than `window_days` after the event it names is `late`.
+// audience: caseworker, police, offender_manager
+// mode: read
+// scope: population
+// param as_of: date = today -- the day compliance is judged on
+// param window_days: int = 3 -- days allowed to notify (3 where the law sets one)
+// range window_days: 0..365
+// param duty_orders: list<string> = ["DAPO", "SPO", "ISPO", "VOO"] -- order types that carry notification duties
+// choices duty_orders: DVPN, DVPO, DAPN, DAPO, SPO, ISPO, RO, NMO, CBO, VOO
+// returns: one row per missed or late notification: identity_id, record_keys, name, obligation
+//   (initial, address_change, new_relationship, name_change, travel_abroad,
+//   treatment_attendance), status (missed, late), event_date, due_date, notified_date,
+//   days_late, detected_by (agency name), source_key, order_key; oldest first.
+MATCH (o:Order)
+WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
+MATCH (o)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+WITH DISTINCT i, o
+WITH i, collect({key: o.order_key, a: coalesce(o.start_date, o.issued_date),
+                 b: CASE WHEN o.end_date IS NULL OR o.end_date > $as_of THEN $as_of
+                         ELSE o.end_date END, agency: o.agency_code}) AS duties,
+     duration({days: $window_days}) AS w
+CALL (i, duties, w) {
+  CALL (i, duties) {
+    UNWIND duties AS du
+    RETURN 'initial' AS obligation, 'address_change' AS needs, du.a AS d, du.key AS source,
+           du.agency AS agency, du.key AS order_key
+    UNION
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:RESIDED_AT]->(ad:Address)
+    UNWIND duties AS du
+    WITH ad, r, du WHERE du.a < r.from_date <= du.b
+    RETURN 'address_change' AS obligation, 'address_change' AS needs, r.from_date AS d,
+           ad.address_key AS source, r.agency_code AS agency, du.key AS order_key
+    UNION
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:INTIMATE_PARTNER]-(:Person)
+          -[:RESOLVES_TO]->(v:Identity)
+    WHERE v <> i
+    UNWIND duties AS du
+    WITH v, r, du WHERE du.a < r.from_date <= du.b
+    RETURN 'new_relationship' AS obligation, 'new_relationship' AS needs, r.from_date AS d,
+           v.identity_id AS source, r.agency_code AS agency, du.key AS order_key
+  }
+  WITH obligation, needs, d, source, min(agency) AS agency, min(order_key) AS order_key
+  WHERE d + w < $as_of
+    AND NOT EXISTS {
+      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+      WHERE n.type = needs
+        AND (n.event_date = d OR (n.notified_date >= d - w AND n.notified_date <= d + w))
+    }
+  RETURN collect({obligation: obligation, status: 'missed', event_date: d, due_date: d + w,
+                  notified_date: null, source: source, agency: agency,
+                  order_key: order_key}) AS missed
+}
+CALL (i, duties, w) {
+  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+  WHERE n.event_date IS NOT NULL AND n.notified_date <= $as_of
+    AND n.notified_date > n.event_date + w
+  WITH DISTINCT n, [du IN duties WHERE du.a <= n.event_date <= du.b] AS owed
+  WHERE size(owed) > 0
+  RETURN collect({obligation: CASE WHEN n.type = 'address_change'
+                                        AND any(du IN owed WHERE du.a = n.event_date)
+                                   THEN 'initial' ELSE n.type END,
+                  status: 'late', event_date: n.event_date, due_date: n.event_date + w,
+                  notified_date: n.notified_date, source: n.notification_key,
+                  agency: n.agency_code, order_key: owed[0].key}) AS late
+}
+UNWIND missed + late AS row
+RETURN i.identity_id AS identity_id,
+       COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.person_key ORDER BY p.person_key }
+         AS record_keys,
+       COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.full_name ORDER BY p.person_key }[0]
+         AS name,
+       row.obligation AS obligation, row.status AS status, row.event_date AS event_date,
+       row.due_date AS due_date, row.notified_date AS notified_date,
+       CASE WHEN row.notified_date IS NULL THEN duration.inDays(row.due_date, $as_of).days
+            ELSE duration.inDays(row.due_date, row.notified_date).days END AS days_late,
+       COLLECT { MATCH (a:Agency {agency_code: row.agency}) RETURN a.name }[0] AS detected_by,
+       row.source AS source_key, row.order_key AS order_key
+ORDER BY event_date, identity_id, obligation, source_key

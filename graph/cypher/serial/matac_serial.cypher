@@ -1,0 +1,45 @@
+// name: matac_serial
+// title: Serial perpetrators by the MATAC rule (Northumbria)
+// description: A suspect or offender on more than one DA-related incident dated (offence date,
+//   else reported date) in the rolling window up to `as_of`, against two or more different
+//   victims aged 16+ on the incident date. A victim's age comes from the earliest date of birth
+//   on her records; with none recorded she counts as 16+.
+// audience: caseworker, analyst
+// mode: read
+// scope: population
+// param as_of: date = today -- the day the rule is evaluated on (the window ends here)
+// param years: int = 3 -- length of the rolling window in years
+// range years: 1..50
+// param min_age: int = 16 -- victims younger than this on the incident date do not count
+// range min_age: 0..120
+// returns: one row per perpetrator: identity_id, record_keys, name, incidents (in the window),
+//   victims (distinct, of age), first_date and last_date of those incidents, as_of; most victims
+//   first.
+WITH $as_of AS as_of, $as_of - duration({years: $years}) AS low
+MATCH (inc:Incident)
+WHERE inc.da_related = true AND inc.event_date > low AND inc.event_date <= as_of
+MATCH (inc)<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+WITH DISTINCT as_of, i, inc
+CALL (i, inc) {
+  OPTIONAL MATCH (inc)<-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+  WHERE v <> i
+  WITH DISTINCT v
+  WHERE v IS NOT NULL
+  WITH v, COLLECT { MATCH (vr:Person)-[:RESOLVES_TO]->(v) RETURN min(vr.date_of_birth) }[0]
+          AS dob
+  WHERE dob IS NULL OR dob + duration({years: $min_age}) <= inc.event_date
+  RETURN collect(v) AS adults
+}
+WITH as_of, i, count(inc) AS incidents, min(inc.event_date) AS first_date,
+     max(inc.event_date) AS last_date, collect(adults) AS per_incident
+WHERE incidents > 1
+WITH as_of, i, incidents, first_date, last_date,
+     size(COLLECT { UNWIND per_incident AS vs UNWIND vs AS v RETURN DISTINCT v }) AS victims
+WHERE victims >= 2
+RETURN i.identity_id AS identity_id,
+       COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.person_key ORDER BY r.person_key }
+         AS record_keys,
+       COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]
+         AS name,
+       incidents, victims, first_date, last_date, as_of
+ORDER BY victims DESC, incidents DESC, identity_id

@@ -1,0 +1,81 @@
+// name: rfgv_ranking
+// title: RFGV ranking (Recency, Frequency, Gravity, Victims)
+// description: Ranks every perpetrator (suspect or offender in a DA-related incident, or subject
+//   of an order) by four components scored 0-10 from the documented bands of
+//   `graph/cypher/rfgv.toml`, and their weighted total. Gravity uses serialwatch's own harm-days
+//   table, an approximation in the spirit of the Cambridge Crime Harm Index.
+// audience: caseworker, analyst, mappa_panel
+// mode: read
+// scope: population
+// param as_of: date = today -- the ranking date (recency is measured to it, the window ends on it)
+// param rfgv: map = @rfgv.toml -- bands, weights and harm table (see rfgv.toml)
+// param limit: int = 100 -- how many perpetrators to return, best first
+// range limit: 1..100000
+// returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
+//   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
+//   weighted total, 0-10); highest score first.
+WITH $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
+CALL () {
+  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+  WHERE inc.da_related
+  RETURN DISTINCT i
+  UNION
+  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)
+  RETURN DISTINCT i
+}
+CALL (i, as_of, low, cfg) {
+  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+  WHERE inc.da_related AND inc.event_date <= as_of
+  WITH DISTINCT inc
+  RETURN max(inc.event_date) AS last_incident,
+         count(CASE WHEN inc.event_date > low THEN inc END) AS incidents,
+         sum(CASE WHEN inc.event_date > low
+             THEN coalesce(cfg.gravity.harm[coalesce(inc.offence, '')], cfg.gravity.default_days)
+             ELSE 0 END) AS incident_harm
+}
+CALL (i, as_of, low) {
+  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  WHERE o.issued_date <= as_of
+  WITH DISTINCT o
+  OPTIONAL MATCH (b:Breach)-[:BREACH_OF]->(o)
+  WHERE b.breach_date > low AND b.breach_date <= as_of
+  RETURN max(o.issued_date) AS last_order, count(DISTINCT b) AS breaches
+}
+WITH i, as_of, cfg, incidents, incident_harm + breaches * cfg.gravity.breach_days AS harm,
+     CASE WHEN last_order IS NULL OR last_incident >= last_order THEN last_incident
+          ELSE last_order END AS last_date
+WHERE last_date IS NOT NULL
+CALL (i) {
+  CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+    WHERE inc.da_related AND v <> i
+    RETURN v
+    UNION
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
+          -[:RESOLVES_TO]->(v:Identity)
+    WHERE v <> i
+    RETURN v
+  }
+  RETURN count(v) AS victims_count
+}
+WITH i, cfg, last_date, duration.inDays(last_date, as_of).days AS recency_days, incidents, harm,
+     victims_count
+WITH i, cfg, last_date, recency_days, incidents, harm, victims_count,
+     coalesce(head([b IN cfg.recency.bands WHERE recency_days <= b.upto | b.points]), 0) AS r,
+     coalesce(head([b IN cfg.frequency.bands WHERE incidents <= b.upto | b.points]), 0) AS f,
+     coalesce(head([b IN cfg.gravity.bands WHERE harm <= b.upto | b.points]), 0) AS g,
+     coalesce(head([b IN cfg.victims.bands WHERE victims_count <= b.upto | b.points]), 0) AS v
+WITH i, last_date, recency_days, incidents, harm, victims_count, r, f, g, v,
+     round(r * cfg.recency.weight + f * cfg.frequency.weight + g * cfg.gravity.weight
+           + v * cfg.victims.weight, 2) AS score
+ORDER BY score DESC, i.identity_id
+LIMIT $limit
+RETURN i.identity_id AS identity_id,
+       COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.person_key ORDER BY p.person_key }
+         AS record_keys,
+       COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.full_name ORDER BY p.person_key }[0]
+         AS name,
+       last_date, recency_days, r AS recency, incidents, f AS frequency, harm AS harm_days,
+       g AS gravity, victims_count, v AS victims, score
+ORDER BY score DESC, identity_id

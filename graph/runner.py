@@ -1,0 +1,160 @@
+"""Run a saved query: parameters checked against the header, a read transaction routed as a read,
+a timeout and a row cap, and rows of plain JSON-able values (dates as ISO strings).
+
+Everything that can go wrong for a user becomes one SerialwatchError with a readable message;
+the CLI and the API show it as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, LiteralString, cast
+
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from neo4j.graph import Node, Path, Relationship
+from neo4j.time import Date, DateTime, Duration, Time
+
+from graph.cypher import MISSING, BadParameter
+from graph.driver import get_driver
+from graph.errors import AuthFailed, DatabaseUnavailable, SerialwatchError
+from graph.registry import Library, QueryNotFound, SavedQuery, get_library
+from graph.settings import get_settings
+
+__all__ = ["BadParameter", "QueryFailed", "QueryNotFound", "QueryResult", "QueryTimeout",
+           "bind", "explain", "plain", "run"]
+
+
+class QueryTimeout(SerialwatchError):
+    """The query ran longer than its timeout and was stopped by the server."""
+
+
+class QueryFailed(SerialwatchError):
+    """Neo4j refused or failed the query (a bug in the query, or a bad value it met)."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows of one run; `truncated` says the row cap cut it short."""
+
+    name: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+    elapsed_ms: float
+
+
+def bind(query: SavedQuery, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The full parameter map: every given value coerced, every absent one defaulted."""
+    given = dict(given or {})
+    unknown = sorted(set(given) - {p.name for p in query.params})
+    if unknown:
+        declared = ", ".join(p.name for p in query.params) or "none"
+        raise BadParameter(
+            f"{query.name} has no parameter {', '.join(unknown)} (it takes: {declared})"
+        )
+    return {p.name: p.value(given.get(p.name, MISSING)) for p in query.params}
+
+
+def run(
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    driver: Driver | None = None,
+    library: Library | None = None,
+    row_cap: int | None = None,
+    timeout_s: float | None = None,
+) -> QueryResult:
+    """Run the saved query `name` in a read transaction and return its rows."""
+    settings = get_settings()
+    query = (library or get_library()).get(name)
+    values = bind(query, params)
+    cap = row_cap or query.row_cap or settings.query_row_cap
+    timeout = timeout_s or query.timeout_s or settings.query_timeout_s
+
+    @unit_of_work(timeout=timeout)
+    def work(tx: ManagedTransaction) -> tuple[list[str], list[dict[str, Any]]]:
+        result = tx.run(cast(LiteralString, query.cypher), values)
+        keys = list(result.keys())
+        return keys, [r.data() for r in result.fetch(cap + 1)]
+
+    began = time.perf_counter()
+    keys, records = _execute(driver, work, name, timeout)
+    elapsed = (time.perf_counter() - began) * 1000
+    rows = [{k: plain(v) for k, v in r.items()} for r in records[:cap]]
+    return QueryResult(name, keys, rows, len(records) > cap, elapsed)
+
+
+def explain(
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    driver: Driver | None = None,
+    library: Library | None = None,
+) -> list[str]:
+    """The operator names of the query's plan (EXPLAIN: planned, never run)."""
+    query = (library or get_library()).get(name)
+    values = bind(query, params)
+    drv = driver or get_driver()
+    with drv.session(database=get_settings().database, default_access_mode=READ_ACCESS) as s:
+        summary = s.run(cast(LiteralString, "EXPLAIN " + query.cypher), values).consume()
+    operators: list[str] = []
+    stack = [summary.plan or {}]
+    while stack:
+        node = stack.pop()
+        operators.append(str(node.get("operatorType", "")).split("@")[0])
+        stack.extend(node.get("children", []))
+    return operators
+
+
+def _execute(driver: Driver | None, work: Any, name: str, timeout: float) -> Any:
+    drv = driver or get_driver()
+    try:
+        with drv.session(database=get_settings().database, default_access_mode=READ_ACCESS) as s:
+            return s.execute_read(work)
+    except AuthError as e:
+        raise AuthFailed("Neo4j refused the password: check NEO4J_USER / NEO4J_PASSWORD") from e
+    except (ServiceUnavailable, SessionExpired) as e:
+        raise DatabaseUnavailable("Neo4j is not reachable; is it running?") from e
+    except ClientError as e:
+        if "TimedOut" in (e.code or "") or "terminated" in (e.message or "").lower():
+            raise QueryTimeout(
+                f"{name} ran longer than {timeout:g} s and was stopped "
+                "(SERIALWATCH_QUERY_TIMEOUT raises the limit)"
+            ) from e
+        raise QueryFailed(f"{name} failed: {e.message}") from e
+    except Neo4jError as e:
+        raise QueryFailed(f"{name} failed: {e.message}") from e
+
+
+def plain(value: Any) -> Any:
+    """A driver value as plain JSON-able data; dates and times as ISO strings."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Date | DateTime | Time):
+        return value.iso_format()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return value.iso_format()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        return {"nodes": [plain(n) for n in value.nodes],
+                "relationships": [plain(r) for r in value.relationships]}
+    return str(value)

@@ -1,0 +1,32 @@
+"""Person-centred queries must start from index seeks: a label scan would read every record
+of that label on each request and miss the 50 ms target at a million people."""
+
+from __future__ import annotations
+
+import pytest
+from neo4j import Driver
+
+from graph.registry import SavedQuery, load
+from graph.runner import explain
+from tests.graph.graphs import build
+from tests.graph.scenario import SCENARIO
+
+SCANS = ("NodeByLabelScan", "AllNodesScan", "UnionNodeByLabelsScan",
+         "IntersectionNodeByLabelsScan", "SubtractionNodeByLabelsScan")
+CENTRED = [q for q in load() if q.scope in ("person", "pair")]
+
+
+def test_the_person_centred_queries_are_the_expected_ones() -> None:
+    assert {q.name for q in CENTRED} >= {"victim_chain", "disclosure_check", "neighbourhood",
+                                         "active_orders", "agencies_involved", "shortest_path"}
+
+
+@pytest.mark.parametrize("query", CENTRED, ids=lambda q: q.name)
+def test_no_label_scan_in_a_person_centred_plan(db: Driver, query: SavedQuery) -> None:
+    build(db, SCENARIO)
+    params = {k: "H1" for k in ("person", "a", "b") if query.param(k)}
+    if query.name == "neighbourhood":
+        params.update(hops="3", labels="Person,Incident", date_from="2019-01-01")
+    operators = explain(query.name, params, driver=db)
+    assert "NodeUniqueIndexSeek" in operators
+    assert not [op for op in operators if op in SCANS], operators

@@ -25,15 +25,6 @@ from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 from ingest.statements import PARTY_TYPES, RELATIONSHIP_TYPES
 
-_LABELS = {
-    "agencies.csv": "Agency",
-    "addresses.csv": "Address",
-    "persons.csv": "Person",
-    "incidents.csv": "Incident",
-    "orders.csv": "Order",
-    "breaches.csv": "Breach",
-    "notifications.csv": "Notification",
-}
 _BOOLEANS = {"is_police", "da_related", "is_notice", "qualifying"}
 _LISTS = {"aliases"}
 
@@ -103,9 +94,8 @@ class ImportSink:
         return len(rows)
 
     # -- files ------------------------------------------------------------------------------
-    def _node_file(self, label: str, props: list[str]) -> _Csv:
+    def _node_file(self, label: str, key: str, props: list[str]) -> _Csv:
         if label not in self.nodes:
-            key = {"Identity": "identity_id"}.get(label) or _key_of(label)
             self.nodes[label] = _Csv(
                 self.folder / f"nodes_{label}.csv", [f"{key}:ID({label})"], props
             )
@@ -124,10 +114,10 @@ class ImportSink:
     # -- rows -------------------------------------------------------------------------------
     def _row(self, spec: FileSpec, good: Good, p: dict[str, Any]) -> None:
         name = spec.name
-        if name in _LABELS:
-            label = _LABELS[name]
+        if spec.label is not None and spec.key is not None:
+            label = spec.label
             props = dict(p["props"], row_hash=p["hash"])
-            props.pop(_key_of(label), None)
+            props.pop(spec.key, None)
             key = p["key"]
             if name == "orders.csv":
                 props.setdefault("agency_code", self.agency_of["person"][p["subject_key"]])
@@ -148,7 +138,9 @@ class ImportSink:
             elif name == "persons.csv":
                 self.agency_of["person"][key] = props["agency_code"]
                 identity = "ID:" + key
-                self._node_file("Identity", ["record_count"]).add([identity], {"record_count": 1})
+                self._node_file("Identity", "identity_id", ["record_count"]).add(
+                    [identity], {"record_count": 1}
+                )
                 self._rel("RESOLVES_TO", "Person", "Identity", ["method"], "RESOLVES_TO").add(
                     [key, identity], {"method": "initial"}
                 )
@@ -159,7 +151,7 @@ class ImportSink:
                         [key, p["address_key"]], {}
                     )
                     self.address_agencies.add((p["address_key"], props["agency_code"]))
-            self._node_file(label, _columns(spec, good)).add([key], props)
+            self._node_file(label, spec.key, _columns(spec, good)).add([key], props)
             if label not in ("Agency", "Address"):
                 self._supplied_by(label, key, props["agency_code"])
         elif name == "incident_parties.csv":
@@ -205,18 +197,6 @@ class ImportSink:
 
 
 _REL_PROPS = ["from_date", "to_date", "agency_code", "row_key", "row_hash"]
-
-
-def _key_of(label: str) -> str:
-    return {
-        "Agency": "agency_code",
-        "Address": "address_key",
-        "Person": "person_key",
-        "Incident": "incident_key",
-        "Order": "order_key",
-        "Breach": "breach_key",
-        "Notification": "notification_key",
-    }[label]
 
 
 def _columns(spec: FileSpec, good: Good) -> list[str]:

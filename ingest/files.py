@@ -18,6 +18,11 @@ class FileSpec:
     refs: tuple[tuple[str, str], ...] = ()  # (column, kind of key it must point to)
 
     @property
+    def label(self) -> str | None:
+        """The node label a keyed file's rows become (relationship files have none)."""
+        return LABELS.get(self.kind or "")
+
+    @property
     def columns(self) -> list[str]:
         return list(self.model.model_fields)
 
@@ -26,6 +31,15 @@ class FileSpec:
         return [n for n, field in self.model.model_fields.items() if field.is_required()]
 
 
+LABELS = {
+    "agency": "Agency",
+    "address": "Address",
+    "person": "Person",
+    "incident": "Incident",
+    "order": "Order",
+    "breach": "Breach",
+    "notification": "Notification",
+}
 AGENCY = ("agency_code", "agency")
 
 FILES: tuple[FileSpec, ...] = (

@@ -56,6 +56,7 @@ class LocalServer:
         self.home = settings.server_home
         self.pid_file = self.home / "run" / "neo4j.pid"
         self.console_log = self.home / "logs" / "console.log"
+        self._proc: subprocess.Popen[bytes] | None = None  # the server, when we started it
 
     @property
     def address(self) -> str:
@@ -191,7 +192,7 @@ class LocalServer:
             f"--config-dir={self.home / 'conf'}",
         ]
         with open(self.console_log, "ab") as log:
-            proc = subprocess.Popen(
+            self._proc = subprocess.Popen(
                 cmd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -199,14 +200,17 @@ class LocalServer:
                 env=self._env(),
                 start_new_session=True,
             )
-        self.pid_file.write_text(str(proc.pid))
+        self.pid_file.write_text(str(self._proc.pid))
 
     def _wait(self, timeout_s: float) -> None:
         driver = make_driver(self.settings)
         try:
             deadline = time.monotonic() + timeout_s
             while True:
-                if self.pid() is None:
+                # Our own child is watched directly: until it has exec'd java, /proc shows
+                # the python command line and pid() would not recognise it.
+                exited = self._proc.poll() is not None if self._proc else self.pid() is None
+                if exited:
                     raise DatabaseUnavailable(
                         f"Neo4j exited during start; see {self.console_log} and "
                         f"{self.home / 'logs' / 'neo4j.log'}"

@@ -12,21 +12,14 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from ingest.files import FILES
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
 from tests.conftest import wipe
 from tests.graphdump import count_label, count_type, dump
 from tests.ingest.deliveries import csv_rows, rejects
 
-NODE_FILES = {
-    "agencies.csv": "Agency",
-    "addresses.csv": "Address",
-    "persons.csv": "Person",
-    "incidents.csv": "Incident",
-    "orders.csv": "Order",
-    "breaches.csv": "Breach",
-    "notifications.csv": "Notification",
-}
+NODE_FILES = {spec.name: spec.label for spec in FILES if spec.label}
 REL_FILES = {
     "incident_parties.csv": ["SUSPECT_IN", "OFFENDER_IN", "VICTIM_IN", "WITNESS_IN"],
     "order_protected.csv": ["PROTECTS"],

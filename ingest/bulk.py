@@ -88,10 +88,13 @@ class ImportSink:
     def lookup(self, kind: str, keys: set[str]) -> set[str]:
         return set()  # the database is empty: only this delivery's keys exist
 
-    def write(self, spec: FileSpec, rows: list[Good]) -> int:
+    def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
+        changed = []
         for good in rows:
-            self._row(spec, good, row_params(spec, good))
-        return len(rows)
+            params = row_params(spec, good)
+            self._row(spec, good, params)
+            changed.append(params.get("key") or "|".join(v for v in params.values() if v))
+        return changed
 
     # -- files ------------------------------------------------------------------------------
     def _node_file(self, label: str, key: str, props: list[str]) -> _Csv:

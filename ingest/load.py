@@ -40,6 +40,7 @@ class FileResult:
     name: str
     loaded: int = 0
     unchanged: int = 0
+    changed_keys: list[str] = field(default_factory=list, repr=False)
     rejected: int = 0
     seconds: float = 0.0
 
@@ -59,6 +60,10 @@ class LoadSummary:
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
 
+    def changed(self, name: str) -> list[str]:
+        """The keys this load created or changed in one file (empty when absent)."""
+        return next((f.changed_keys for f in self.files if f.name == name), [])
+
     @property
     def exit_code(self) -> int:
         """0 when everything loaded, 3 when some rows were rejected."""
@@ -72,8 +77,9 @@ class Sink(Protocol):
         """The keys of `kind` already stored (a delivery may refer to earlier ones)."""
         ...
 
-    def write(self, spec: FileSpec, rows: list[Good]) -> int:
-        """Store a batch of good rows; return how many created or changed something."""
+    def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
+        """Store a batch of good rows; return the keys of those that created or changed
+        something (what alert rules look at)."""
         ...
 
 
@@ -153,7 +159,8 @@ class Loader:
                     self._report(spec, writes.handed, rejects, total)
                     batch = []
             self._flush(spec, batch, rejects, writes)
-            result.loaded, result.unchanged = writes.finish()
+            result.changed_keys, result.unchanged = writes.finish()
+            result.loaded = len(result.changed_keys)
             result.rejected = rejects.count
             self._report(spec, writes.handed, rejects, total)
         result.seconds = time.monotonic() - began
@@ -206,8 +213,9 @@ class _Writes:
     def __init__(self, sink: Sink, spec: FileSpec) -> None:
         self.sink, self.spec = sink, spec
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
-        self.pending: deque[tuple[int, Future[int]]] = deque()
-        self.handed = self.changed = self.rows = 0
+        self.pending: deque[tuple[int, Future[list[str]]]] = deque()
+        self.changed: list[str] = []
+        self.handed = self.rows = 0
 
     def submit(self, rows: list[Good]) -> None:
         while len(self.pending) >= 2:
@@ -217,14 +225,14 @@ class _Writes:
 
     def _collect(self) -> None:
         count, future = self.pending.popleft()
-        self.changed += future.result()
+        self.changed.extend(future.result())
         self.rows += count
 
-    def finish(self) -> tuple[int, int]:
-        """Wait for every write; return (changed, unchanged)."""
+    def finish(self) -> tuple[list[str], int]:
+        """Wait for every write; return (the changed rows' keys, how many were unchanged)."""
         while self.pending:
             self._collect()
-        return self.changed, self.rows - self.changed
+        return self.changed, self.rows - len(self.changed)
 
     def __enter__(self) -> _Writes:
         return self

@@ -1,7 +1,8 @@
 """The Cypher that loads each file: batched `UNWIND $rows ... MERGE` keyed on record keys.
 
-Every statement returns `changed`, the rows that created or altered something; the rest of a
-batch was already in the graph as given. A node row is unchanged when its stored `row_hash`
+Every statement returns `changed`, the keys of the rows that created or altered something (for
+party and protected-person rows, `<incident or order key>|<person key>`); the rest of a batch
+was already in the graph as given. A node row is unchanged when its stored `row_hash`
 equals the row's hash, so reloading a delivery rewrites nothing. Relationship types come from
 the fixed maps below, never from input.
 """
@@ -21,7 +22,7 @@ CALL (n, row, same) {{
   SET n = row.props, n.row_hash = row.hash
   {body}
 }}
-RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed
+RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
 """
 
 
@@ -132,7 +133,7 @@ MATCH (o:Order {order_key: row.order_key}), (p:Person {person_key: row.person_ke
 OPTIONAL MATCH (o)-[old:PROTECTS]->(p)
 MERGE (o)-[r:PROTECTS]->(p)
 ON CREATE SET r.agency_code = o.agency_code
-RETURN count(*) - count(old) AS changed
+RETURN collect(CASE WHEN old IS NULL THEN row.order_key + '|' + row.person_key END) AS changed
 """
 
 RESIDENCES: LiteralString = """
@@ -148,7 +149,7 @@ CALL (p, a, r, row, same) {
   MATCH (ag:Agency {agency_code: r.agency_code})
   MERGE (a)-[:SUPPLIED_BY]->(ag)
 }
-RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed
+RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
 """
 
 _PARTY = """
@@ -157,7 +158,7 @@ MATCH (p:Person {{person_key: row.person_key}}), (i:Incident {{incident_key: row
 OPTIONAL MATCH (p)-[old:{type}]->(i)
 MERGE (p)-[r:{type}]->(i)
 ON CREATE SET r.agency_code = i.agency_code
-RETURN count(*) - count(old) AS changed
+RETURN collect(CASE WHEN old IS NULL THEN row.incident_key + '|' + row.person_key END) AS changed
 """
 
 _RELATIONSHIP = """
@@ -170,7 +171,7 @@ CALL (p, r, row, same) {{
   SET r = row.props, r.row_key = row.key, r.row_hash = row.hash,
       r.agency_code = coalesce(row.props.agency_code, p.agency_code)
 }}
-RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed
+RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
 """
 
 PARTY_TYPES = {

@@ -51,18 +51,18 @@ class CypherSink:
         rows = read(_LOOKUPS[kind], {"keys": sorted(keys)}, driver=self.driver)
         return {r["k"] for r in rows}
 
-    def write(self, spec: FileSpec, rows: list[Good]) -> int:
+    def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
         if spec.name not in _BY_VALUE:
             return self._run(_STATEMENTS[spec.name], [row_params(spec, g) for g in rows])
         column, by_value = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
         for g in rows:
             groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
-        return sum(self._run(by_value[value], params) for value, params in groups.items())
+        return [k for value, params in groups.items() for k in self._run(by_value[value], params)]
 
-    def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:
+    def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> list[str]:
         out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)
-        return int(out[0]["changed"] or 0) if out else 0
+        return list(out[0]["changed"]) if out else []
 
 
 def load_delivery(

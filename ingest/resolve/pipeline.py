@@ -1,0 +1,152 @@
+"""`resolve`: one run of identity resolution, as small named steps, each logged.
+
+pull records -> train or load the model -> score pairs -> cluster (decisions win) -> write
+changed links -> refresh the review queue. The whole run re-scores every record, so a new
+delivery is resolved against everything already in the graph; only links that change are
+written, and analysts' decisions are re-applied every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+from neo4j import Driver
+
+from ingest.resolve import features, model, review
+from ingest.resolve.cluster import cluster
+from ingest.resolve.graph_writer import changes, write_identities
+
+log = logging.getLogger(__name__)
+
+LINK_THRESHOLD = 0.95
+REVIEW_THRESHOLD = 0.5
+
+
+@dataclass
+class ResolveSummary:
+    records: int = 0
+    pairs_scored: int = 0
+    pairs_above_review: int = 0
+    links: int = 0
+    review_queue: int = 0
+    identities: int = 0
+    multi_record_identities: int = 0
+    relinked: int = 0
+    decisions_applied: int = 0
+    conflicts: int = 0
+    model_version: str = ""
+    trained: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+    duckdb_peak_mb: float = 0.0
+
+
+def resolve(
+    driver: Driver,
+    *,
+    retrain: bool = False,
+    link_threshold: float = LINK_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    count_pairs: bool = True,
+) -> ResolveSummary:
+    """Resolve every person record in the graph into identities; see the module docstring."""
+    out = ResolveSummary()
+    clock = _Clock(out)
+    con = duckdb.connect()
+    try:
+        raw = features.pull_records(driver)
+        out.records = features.build_table(con, raw)
+        clock("pull")
+        current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()
+        keys = list(raw["unique_id"])
+        del raw
+        m = None if retrain else model.load_current()
+        if m is None and out.records >= model.MIN_TRAIN_RECORDS:
+            m = model.train(con, features.TABLE, out.records)
+            model.save(m)
+            out.trained = True
+        elif m is None:
+            m = model.load_default()
+        out.model_version = m.version
+        clock("train" if out.trained else "load model")
+        linker = model.linker(con, features.TABLE, m)
+        scored = linker.inference.predict(threshold_match_probability=review_threshold)
+        pairs = con.sql(
+            f"SELECT unique_id_l, unique_id_r, match_probability, match_weight "
+            f"FROM {scored.physical_name}"
+        ).df()
+        out.duckdb_peak_mb = _duckdb_mb(con)
+        out.pairs_above_review = len(pairs)
+        if count_pairs:
+            out.pairs_scored = _pairs_scored(con)
+        clock("predict")
+        decided = review.decisions(driver)
+        links = pairs[pairs["match_probability"] >= link_threshold]
+        out.links = len(links)
+        result = cluster(keys, links, decided)
+        out.decisions_applied, out.conflicts = len(decided), len(result.conflicts)
+        for c in result.conflicts:
+            log.warning("conflicting decisions keep %s and %s together", c.key_l, c.key_r)
+        clock("cluster")
+        changed = changes(result.assignments, current, m.version)
+        out.relinked = write_identities(driver, changed).relinked
+        clock("write identities")
+        ident = result.assignments.set_index("unique_id")["identity_id"]
+        band = pairs[pairs["match_probability"] < link_threshold]
+        band = band[
+            ident.loc[band["unique_id_l"]].to_numpy() != ident.loc[band["unique_id_r"]].to_numpy()
+        ]
+        band = _undecided(band, decided)
+        out.review_queue = review.sync_queue(driver, band, m.version)
+        sizes = result.assignments["identity_id"].value_counts()
+        out.identities, out.multi_record_identities = len(sizes), int((sizes > 1).sum())
+        clock("review queue")
+    finally:
+        con.close()
+    return out
+
+
+def _undecided(band: pd.DataFrame, decided: list[review.Decision]) -> pd.DataFrame:
+    done = {tuple(sorted((d.key_l, d.key_r))) for d in decided}
+    if not done:
+        return band
+    keep = [
+        tuple(sorted((a, b))) not in done
+        for a, b in zip(band["unique_id_l"], band["unique_id_r"], strict=True)
+    ]
+    return band[keep]
+
+
+def _pairs_scored(con: duckdb.DuckDBPyConnection) -> int:
+    """Distinct record pairs the blocking rules generate (what predict scored)."""
+    from splink import DuckDBAPI
+    from splink.blocking_analysis import (
+        cumulative_comparisons_to_be_scored_from_blocking_rules_data,
+    )
+
+    counts = cumulative_comparisons_to_be_scored_from_blocking_rules_data(
+        table_or_tables=features.TABLE,
+        blocking_rules=model.prediction_blocking_rules(),
+        link_type="dedupe_only",
+        db_api=DuckDBAPI(connection=con),
+    )
+    return int(counts["row_count"].sum())
+
+
+def _duckdb_mb(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()
+    return round(float(row[0][0] or 0) / 2**20, 1)
+
+
+class _Clock:
+    def __init__(self, out: ResolveSummary) -> None:
+        self.out, self.t = out, time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        now = time.monotonic()
+        self.out.seconds[step] = round(now - self.t, 2)
+        log.info("%s: %.1f s", step, now - self.t)
+        self.t = now

@@ -20,6 +20,7 @@ from graph.errors import SerialwatchError
 from graph.schema import apply_pending
 from graph.server import LocalServer
 from graph.settings import Settings, get_settings
+from ingest.alerting import raise_alerts
 from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
@@ -263,6 +264,7 @@ def bulk_load(
     driver = make_driver(settings)
     try:
         apply_pending(driver)
+        raise_alerts(summary, driver)
     finally:
         driver.close()
     shutil.rmtree(folder, ignore_errors=True)

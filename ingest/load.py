@@ -55,6 +55,7 @@ class LoadSummary:
     ignored: list[str] = field(default_factory=list)
     import_seconds: float = 0.0  # the bulk path's neo4j-admin import, when it ran
     imported_entities: int = 0  # nodes + relationships that import created
+    alerts: list[str] = field(default_factory=list)  # ids of the alerts this load raised
 
     @property
     def rejected(self) -> int:

@@ -10,6 +10,7 @@ from neo4j import Driver
 from graph.driver import read, write
 from graph.schema import apply_pending
 from ingest import statements as st
+from ingest.alerting import raise_alerts
 from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
@@ -70,4 +71,5 @@ def load_delivery(
 ) -> LoadSummary:
     """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
     apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
-    return Loader(CypherSink(driver), batch_size, progress).load(delivery)
+    summary = Loader(CypherSink(driver), batch_size, progress).load(delivery)
+    return raise_alerts(summary, driver)

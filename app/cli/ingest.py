@@ -83,6 +83,10 @@ def _print_summary(summary: LoadSummary, delivery: Path) -> None:
     console.print(table)
     if summary.ignored:
         console.print(f"ignored (not extract files): {', '.join(summary.ignored)}")
+    if summary.alerts:
+        console.print(
+            f"{len(summary.alerts):,} new alert(s): `serialwatch alerts list --status new`"
+        )
     if summary.rejected:
         where = delivery / "rejects"
         console.print(f"{summary.rejected:,} rejected rows, with reasons, in {where}")

@@ -1,0 +1,231 @@
+"""The proactive duty: alert rules run over what each delivery changed, and the alerts they
+raise, stored in the graph with their evidence and a status an officer moves on.
+
+A rule is a saved query (`graph/cypher/alerts/`); an alert's id is its rule and evidence, so the
+same evidence never raises a second alert, however often a delivery is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import Driver
+
+from graph.driver import read, write
+from graph.errors import SerialwatchError
+from graph.runner import run
+
+STATUSES = ("new", "acknowledged", "actioned", "dismissed")
+
+
+class AlertError(SerialwatchError):
+    """An alert or watch that does not exist, or a status change that is not allowed."""
+
+
+@dataclass
+class Changes:
+    """What one delivery created or changed, by kind of record (keys as the loader reports)."""
+
+    persons: list[str] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)
+    breaches: list[str] = field(default_factory=list)
+    notifications: list[str] = field(default_factory=list)
+    residences: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+
+    def row_persons(self) -> list[str]:
+        """The persons named by new residence and relationship rows (their first key part)."""
+        named = {k.split("|")[0] for k in self.residences}
+        named |= {k.split("|")[2] for k in self.relationships if k.count("|") >= 2}
+        named |= {k.split("|")[0] for k in self.relationships}
+        return sorted(named)
+
+
+@dataclass(frozen=True)
+class Rule:
+    query: str
+    title: str
+    params: Callable[[Changes], dict[str, Any]]
+    summary: Callable[[dict[str, Any]], str]
+
+
+RULES: dict[str, Rule] = {
+    "new_victim_or_partner": Rule(
+        "alert_new_victim_or_partner",
+        "Known perpetrator with a new victim or partner: consider a Right to Know disclosure",
+        lambda c: {
+            "incident_keys": c.incidents,
+            "order_keys": c.orders,
+            "relationship_keys": c.relationships,
+        },
+        lambda r: f"new {' and '.join(r['kinds'])} {r['other']}",
+    ),
+    "new_category4": Rule(
+        "alert_new_category4",
+        "Crosses the serial threshold: new MAPPA+ Category 4 candidate",
+        lambda c: {"incident_keys": c.incidents, "order_keys": c.orders},
+        lambda r: f"victims {r['victims_before']} -> {r['victims_now']}, now serial",
+    ),
+    "order_breach": Rule(
+        "alert_order_breach",
+        "Order breach, or contact with a protected person while an order is in force",
+        lambda c: {"breach_keys": c.breaches, "incident_keys": c.incidents},
+        lambda r: f"{r['kind']} of {r['order_type']} {r['order_key']} on {r['date']}",
+    ),
+    "missed_notification": Rule(
+        "alert_missed_notification",
+        "Missed notification: a change in another agency's records was not notified",
+        lambda c: {"residence_keys": c.residences, "relationship_keys": c.relationships},
+        lambda r: f"{r['obligation']} of {r['event_date']} not notified by {r['due_date']}",
+    ),
+    "watchlist": Rule(
+        "alert_watchlist",
+        "A new record touches a followed identity",
+        lambda c: {
+            "person_keys": c.persons,
+            "incident_keys": c.incidents,
+            "order_keys": c.orders,
+            "notification_keys": c.notifications,
+            "row_person_keys": c.row_persons(),
+        },
+        lambda r: f"followed by {r['watcher']}: {len(r['evidence'])} new record(s)",
+    ),
+}
+
+_RAISE = """
+UNWIND $alerts AS a
+OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
+MERGE (al:Alert {alert_id: a.alert_id})
+ON CREATE SET al.rule = a.rule, al.title = a.title, al.summary = a.summary, al.status = 'new',
+  al.owner = a.owner, al.evidence = a.evidence, al.record_keys = a.record_keys,
+  al.raised_at = datetime(), al.history = [toString(datetime()) + ' new']
+WITH al, a, old WHERE old IS NULL
+MATCH (i:Identity {identity_id: a.identity_id})
+MERGE (al)-[:ABOUT]->(i)
+WITH al, a
+CALL (al, a) {
+  UNWIND a.evidence AS k
+  OPTIONAL MATCH (inc:Incident {incident_key: k})
+  OPTIONAL MATCH (o:Order {order_key: k})
+  OPTIONAL MATCH (b:Breach {breach_key: k})
+  OPTIONAL MATCH (n:Notification {notification_key: k})
+  OPTIONAL MATCH (p:Person {person_key: k})
+  WITH al, [x IN [inc, o, b, n, p] WHERE x IS NOT NULL] AS found
+  UNWIND found AS x
+  MERGE (al)-[:EVIDENCE]->(x)
+}
+RETURN al.alert_id AS alert_id
+"""
+
+
+def alert_id(rule: str, evidence: list[str], other: str = "") -> str:
+    text = "\x1f".join([rule, other, *sorted(evidence)])
+    return "AL-" + hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def evaluate(changes: Changes, driver: Driver | None = None) -> list[str]:
+    """Run every rule over `changes`; store the alerts not raised before; return their ids."""
+    found = []
+    for name, rule in RULES.items():
+        for row in run(rule.query, rule.params(changes), driver=driver, row_cap=100_000).rows:
+            found.append(
+                {
+                    "alert_id": alert_id(name, row["evidence"], str(row.get("other") or "")),
+                    "rule": name,
+                    "title": rule.title,
+                    "summary": rule.summary(row),
+                    "identity_id": row["identity_id"],
+                    "record_keys": row["record_keys"],
+                    "evidence": row["evidence"],
+                    "owner": row.get("owner") or "",
+                }
+            )
+    if not found:
+        return []
+    return [r["alert_id"] for r in write(_RAISE, {"alerts": found}, driver=driver)]
+
+
+def alerts(
+    status: str | None = None,
+    rule: str | None = None,
+    owner: str | None = None,
+    identity_id: str | None = None,
+    driver: Driver | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Stored alerts, newest first, filtered by any of status, rule, owner and identity."""
+    return read(
+        "MATCH (al:Alert) "
+        "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
+        "AND ($owner IS NULL OR al.owner = $owner) "
+        "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
+        "WITH al, i WHERE $identity IS NULL OR i.identity_id = $identity "
+        "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
+        "al.summary AS summary, al.status AS status, al.owner AS owner, "
+        "i.identity_id AS identity_id, al.record_keys AS record_keys, al.evidence AS evidence, "
+        "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason "
+        "ORDER BY al.raised_at DESC, al.alert_id LIMIT $limit",
+        {"status": status, "rule": rule, "owner": owner, "identity": identity_id, "limit": limit},
+        driver=driver,
+    )
+
+
+def set_status(
+    alert: str, status: str, by: str, reason: str | None = None, driver: Driver | None = None
+) -> dict[str, Any]:
+    """Move an alert on; who and when (and a dismissal's reason) go into its history."""
+    if status not in STATUSES[1:]:
+        raise AlertError(f"unknown status {status!r}: use one of {', '.join(STATUSES[1:])}")
+    if status == "dismissed" and not (reason or "").strip():
+        raise AlertError("a dismissal needs a reason")
+    if not by.strip():
+        raise AlertError("say who is changing the alert")
+    rows = write(
+        "MATCH (al:Alert {alert_id: $id}) "
+        "SET al.status = $status, al.status_by = $by, al.status_at = datetime(), "
+        "al.reason = coalesce($reason, al.reason), "
+        "al.history = al.history + [toString(datetime()) + ' ' + $status + ' by ' + $by + "
+        "coalesce(': ' + $reason, '')] "
+        "RETURN al.alert_id AS alert_id, al.status AS status, al.history AS history",
+        {"id": alert, "status": status, "by": by, "reason": reason},
+        driver=driver,
+    )
+    if not rows:
+        raise AlertError(f"no alert {alert}")
+    return rows[0]
+
+
+def watch(identity_id: str, watcher: str, driver: Driver | None = None) -> None:
+    """Follow an identity: any new record touching it raises a watchlist alert."""
+    rows = write(
+        "MATCH (i:Identity {identity_id: $id}) "
+        "MERGE (w:Watch {watch_id: $watcher + '|' + $id}) "
+        "ON CREATE SET w.watcher = $watcher, w.since = datetime() "
+        "MERGE (w)-[:FOLLOWS]->(i) RETURN w.watch_id AS id",
+        {"id": identity_id, "watcher": watcher},
+        driver=driver,
+    )
+    if not rows:
+        raise AlertError(f"no identity {identity_id}")
+
+
+def unwatch(identity_id: str, watcher: str, driver: Driver | None = None) -> None:
+    write(
+        "MATCH (w:Watch {watch_id: $watcher + '|' + $id}) DETACH DELETE w",
+        {"id": identity_id, "watcher": watcher},
+        driver=driver,
+    )
+
+
+def watching(watcher: str | None = None, driver: Driver | None = None) -> list[dict[str, Any]]:
+    return read(
+        "MATCH (w:Watch)-[:FOLLOWS]->(i:Identity) WHERE $watcher IS NULL OR w.watcher = $watcher "
+        "RETURN w.watcher AS watcher, i.identity_id AS identity_id, toString(w.since) AS since "
+        "ORDER BY watcher, identity_id",
+        {"watcher": watcher},
+        driver=driver,
+    )

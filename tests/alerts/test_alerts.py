@@ -322,3 +322,23 @@ def test_statuses_are_recorded_with_who_and_why(db: Driver, tmp_path: Path) -> N
     )
     with pytest.raises(al.AlertError, match="no alert"):
         al.set_status("AL-missing", "actioned", "officer.lee")
+
+
+def test_register_lists_obligations_notifications_and_compliance(
+    db: Driver, tmp_path: Path
+) -> None:
+    from graph.runner import run
+
+    load_delivery(base(tmp_path / "one"), db)
+    load_delivery(order_delivery(tmp_path / "order"), db)
+    load_delivery(move(tmp_path / "move", None), db)
+    rows = run("obligations_register", {"as_of": "2025-01-01"}).rows
+    assert [r["identity_id"] for r in rows] == ["ID:NTH:P1"]
+    row = rows[0]
+    assert row["category4"] is True and row["duty_orders"] == ["NTH:O1"]
+    assert "notify a move" in row["obligations"]
+    assert row["status"] == "non_compliant" and row["open_missed"] == 1
+    assert row["next_due"] == "2024-04-04"
+    missed = al.alerts(rule="missed_notification")[0]["alert_id"]
+    al.set_status(missed, "dismissed", "officer.lee", "notified by phone; record to follow")
+    assert run("obligations_register", {"as_of": "2025-01-01"}).rows[0]["status"] == "compliant"

@@ -1,0 +1,96 @@
+// name: obligations_register
+// title: Register of obligations (MAPPA+ Category 4 and orders with notification duties)
+// description: For each managed perpetrator - subject of an order with notification duties in
+//   force on `as_of`, or serial under the MAPPA+ definition - the obligations that apply (the
+//   orders' duty to notify names and home address and their changes; for Category 4 the
+//   proposed positive obligations: treatment, change of name, move, travel abroad, new
+//   relationship), the notifications received, open missed-notification alerts, the compliance
+//   status and the next due date (the earliest due date of an unanswered missed event).
+// audience: caseworker, mappa_panel, offender_manager
+// mode: read
+// scope: population
+// param as_of: date = today -- the day the register is drawn up for
+// param duty_orders: list<string> = ["DAPO", "SPO", "ISPO", "VOO"] -- orders that carry notification duties
+// param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes that qualify for Category 4
+// param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- orders that qualify for Category 4
+// returns: one row per managed perpetrator: identity_id, record_keys, name, category4 (bool),
+//   duty_orders (keys in force), obligations, notifications (count), last_notified,
+//   notified_types, open_missed (count), status (compliant, non_compliant), next_due.
+CALL () {
+  MATCH (o:Order)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+  WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
+    AND (o.end_date IS NULL OR o.end_date >= $as_of)
+  RETURN i
+  UNION
+  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+        <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+  WHERE inc.da_related AND v <> i
+  WITH i, count(DISTINCT v) AS victims WHERE victims >= 2
+  RETURN i
+}
+WITH DISTINCT i
+CALL (i) {
+  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
+    AND (o.end_date IS NULL OR o.end_date >= $as_of)
+  WITH o ORDER BY o.order_key
+  RETURN collect(o.order_key) AS duty_orders, collect(DISTINCT o.order_type) AS duty_types
+}
+CALL (i) {
+  CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+    WHERE inc.da_related AND v <> i
+    RETURN v
+    UNION
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
+          -[:RESOLVES_TO]->(v:Identity)
+    WHERE v <> i
+    RETURN v
+  }
+  WITH count(v) AS victims
+  RETURN victims >= 2 AND (
+    EXISTS { MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(q:Incident)
+             WHERE q.da_related AND q.outcome IN $qualifying_outcomes }
+    OR EXISTS { MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(q:Order)
+                WHERE q.order_type IN $qualifying_orders }
+  ) AS category4
+}
+WITH i, duty_orders, duty_types, category4 WHERE category4 OR size(duty_orders) > 0
+CALL (i) {
+  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+  WHERE n.notified_date <= $as_of
+  RETURN count(n) AS notifications, max(n.notified_date) AS last_notified,
+         COLLECT { WITH n WHERE n IS NOT NULL RETURN DISTINCT n.type ORDER BY n.type }
+           AS notified_types
+}
+CALL (i) {
+  OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
+  WHERE a.status IN ['new', 'acknowledged']
+  RETURN count(a) AS open_missed
+}
+CALL (i) {
+  OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
+  WHERE a.status IN ['new', 'acknowledged']
+  WITH a, split(a.summary, ' not notified by ') AS part
+  RETURN min(part[1]) AS next_due
+}
+WITH i, duty_orders, duty_types, category4, notifications, last_notified, notified_types,
+     open_missed, next_due,
+     (CASE WHEN size(duty_orders) > 0
+        THEN ['notify names and home address within 3 days, and any change within 3 days']
+        ELSE [] END) +
+     (CASE WHEN 'VOO' IN duty_types
+        THEN ['notify date of birth and national insurance number'] ELSE [] END) +
+     (CASE WHEN category4
+        THEN ['attend a treatment programme', 'notify a change of name', 'notify a move',
+              'notify travel abroad', 'notify a new relationship'] ELSE [] END) AS obligations
+RETURN i.identity_id AS identity_id,
+       COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.person_key ORDER BY r.person_key }
+         AS record_keys,
+       COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]
+         AS name,
+       category4, duty_orders, obligations, notifications, last_notified, notified_types,
+       open_missed, CASE WHEN open_missed > 0 THEN 'non_compliant' ELSE 'compliant' END AS status,
+       next_due
+ORDER BY open_missed DESC, identity_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 from pathlib import Path
@@ -18,6 +19,7 @@ def use_bench_server() -> None:
     """Point this process (and its children) at the benchmark server."""
     os.environ.update(BENCH_ENV)
     os.environ.pop("NEO4J_URI", None)
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # retries while the server starts
 
 
 def peak_rss_mb() -> float:

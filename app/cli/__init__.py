@@ -9,10 +9,15 @@ import logging
 
 import typer
 
+from app.cli.alerts import alerts_app
+from app.cli.audit import audit_app
 from app.cli.db import db_app
 from app.cli.demo import demo
 from app.cli.ingest import ingest, synth
 from app.cli.query import query_app
+from app.cli.resolve import resolve_app
+from app.cli.serve import serve
+from app.cli.users import users_app
 
 cli = typer.Typer(
     name="serialwatch",
@@ -22,9 +27,14 @@ cli = typer.Typer(
 )
 cli.add_typer(db_app, name="db")
 cli.add_typer(query_app, name="query")
+cli.add_typer(resolve_app, name="resolve")
 cli.command()(synth)
 cli.command()(ingest)
 cli.command()(demo)
+cli.command()(serve)
+cli.add_typer(users_app, name="users")
+cli.add_typer(audit_app, name="audit")
+cli.add_typer(alerts_app, name="alerts")
 
 
 def main() -> None:

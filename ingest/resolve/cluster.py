@@ -5,7 +5,8 @@ A `same` decision is a link that cannot be cut. A `not same` decision removes th
 but the two records may still be joined through others (A-B, B-C with A and C "not same"), so the
 component is split along a minimum cut between them, weighted by match weight: the weakest
 evidence gives way, never a `same` decision. A `not same` pair already joined by a chain of
-`same` decisions cannot be split; it is reported as a conflict and left joined.
+`same` decisions cannot be split; it is reported as a conflict and left joined. Records with
+two different PNC ids are kept apart the same way.
 """
 
 from __future__ import annotations
@@ -43,9 +44,19 @@ def identity_id(members: Sequence[str]) -> str:
     return f"ID:{members[0]}" if len(members) == 1 else f"I:{min(members)}"
 
 
-def cluster(keys: Sequence[str], links: pd.DataFrame, decisions: Iterable[Decision]) -> Clusters:
+def cluster(
+    keys: Sequence[str],
+    links: pd.DataFrame,
+    decisions: Iterable[Decision],
+    exclusive: Sequence[str | None] | None = None,
+) -> Clusters:
     """Cluster `keys` by `links` (unique_id_l, unique_id_r, match_probability, match_weight),
-    all at or above the link threshold, with `decisions` winning over the model."""
+    all at or above the link threshold, with `decisions` winning over the model.
+
+    `exclusive` (aligned with `keys`) is an identifier one person has only one of, the PNC id:
+    records with two different values are never left in one identity, however they are linked
+    through others; they are split like a `not same` decision.
+    """
     index = {k: i for i, k in enumerate(keys)}
     decided = [d for d in decisions if d.key_l in index and d.key_r in index]
     not_same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == NOT_SAME}
@@ -63,23 +74,52 @@ def cluster(keys: Sequence[str], links: pd.DataFrame, decisions: Iterable[Decisi
     for pair in same:
         edges[pair] = (1.0, _UNCUTTABLE)
 
-    conflicts: list[Decision] = []
+    conflicts: set[tuple[int, int]] = set()
     cut = 0
     while True:
         membership = _components(len(keys), edges)
-        joined = [p for p in not_same if membership[p[0]] == membership[p[1]]]
-        joined = [p for p in joined if _decision(keys, p, NOT_SAME) not in conflicts]
+        apart = (not_same | _exclusive_clashes(membership, exclusive)) - conflicts
+        joined = [p for p in sorted(apart) if membership[p[0]] == membership[p[1]]]
         if not joined:
             break
-        a, b = joined[0]
-        removed = _min_cut(edges, membership, a, b)
-        if removed is None:
-            conflicts.append(_decision(keys, (a, b), NOT_SAME))
-        else:
+        seen: set[int] = set()
+        for a, b in joined:  # one cut per component per round, then re-cluster
+            if membership[a] in seen:
+                continue
+            seen.add(membership[a])
+            removed = _min_cut(edges, membership, a, b)
+            if removed is None:
+                conflicts.add((a, b))
+                continue
             for e in removed:
                 del edges[e]
             cut += len(removed)
-    return Clusters(_assign(keys, edges, membership, same), conflicts, cut)
+    return Clusters(
+        _assign(keys, edges, membership, same),
+        [_decision(keys, p, NOT_SAME) for p in sorted(conflicts)],
+        cut,
+    )
+
+
+def _exclusive_clashes(
+    membership: list[int], exclusive: Sequence[str | None] | None
+) -> set[tuple[int, int]]:
+    """Pairs (one record per value) of records with different exclusive ids in one component."""
+    if exclusive is None:
+        return set()
+    first: dict[tuple[int, str], int] = {}
+    for i, value in enumerate(exclusive):
+        if value:
+            first.setdefault((membership[i], value), i)
+    by_comp: dict[int, list[int]] = {}
+    for (comp, _), i in first.items():
+        by_comp.setdefault(comp, []).append(i)
+    return {
+        _pair(a, b)
+        for reps in by_comp.values()
+        if len(reps) > 1
+        for a, b in zip(reps, reps[1:], strict=False)
+    }
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

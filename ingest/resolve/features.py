@@ -22,55 +22,55 @@ from ingest.resolve.names import NICKNAMES, canonical_full_name, clean, soundex
 
 log = logging.getLogger(__name__)
 
-BATCH = 50_000
+BATCH = 100_000
 TABLE = "records"
 
-_PULL = """
+_RETURN = """
+OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
+RETURN [p.person_key, p.forename, p.surname, p.date_of_birth, p.gender, p.aliases, p.pnc_id,
+        p.agency_code, i.identity_id, rt.method, rt.model_version,
+        COLLECT { MATCH (p)-[:SUPPLIED_BY]->(ag:Agency) RETURN ag.region }[0],
+        [(p)-[:RESIDED_AT]->(a:Address) | a.address_key],
+        [(p)-[:RESIDED_AT]->(a:Address) | a.postcode]] AS r
+"""
+# One list per record, not a map: the driver decodes lists about twice as fast.
+_PULL = (
+    """
 MATCH (p:Person) WHERE p.person_key > $after
 WITH p ORDER BY p.person_key LIMIT $n
-OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
-OPTIONAL MATCH (p)-[:SUPPLIED_BY]->(ag:Agency)
-RETURN p.person_key AS k, p.forename AS f, p.surname AS s, p.date_of_birth AS d,
-       p.gender AS g, p.aliases AS al, p.pnc_id AS pnc, p.agency_code AS ag,
-       COLLECT { MATCH (p)-[:RESIDED_AT]->(a:Address) RETURN a.address_key } AS ak,
-       COLLECT { MATCH (p)-[:RESIDED_AT]->(a:Address) RETURN a.postcode } AS pc,
-       i.identity_id AS iid, rt.method AS m, rt.model_version AS mv, ag.region AS reg
 """
-
-_PULL_KEYS = """
+    + _RETURN
+)
+_PULL_KEYS = (
+    """
 UNWIND $keys AS key
 MATCH (p:Person {person_key: key})
-OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
-OPTIONAL MATCH (p)-[:SUPPLIED_BY]->(ag:Agency)
-RETURN p.person_key AS k, p.forename AS f, p.surname AS s, p.date_of_birth AS d,
-       p.gender AS g, p.aliases AS al, p.pnc_id AS pnc, p.agency_code AS ag,
-       COLLECT { MATCH (p)-[:RESIDED_AT]->(a:Address) RETURN a.address_key } AS ak,
-       COLLECT { MATCH (p)-[:RESIDED_AT]->(a:Address) RETURN a.postcode } AS pc,
-       i.identity_id AS iid, rt.method AS m, rt.model_version AS mv, ag.region AS reg
 """
-
+    + _RETURN
+)
+_FIELDS = ("k", "f", "s", "d", "g", "al", "pnc", "ag", "iid", "m", "mv", "reg", "ak", "pc")
 _SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
 
 def pull_records(driver: Driver, batch: int = BATCH) -> pd.DataFrame:
-    """Every Person record as raw columns (lists joined), read batch by batch in key order."""
+    """Every Person record as raw columns (lists joined), read batch by batch in key order,
+    one read transaction per batch."""
     rows: list[dict[str, Any]] = []
     after = ""
     while True:
         got = read(_PULL, {"after": after, "n": batch}, driver=driver, timeout_s=600)
-        if not got:
-            break
-        rows.extend(got)
-        after = got[-1]["k"]
+        rows.extend(dict(zip(_FIELDS, r["r"], strict=True)) for r in got)
         log.info("pulled %d person records", len(rows))
         if len(got) < batch:
             break
+        after = rows[-1]["k"]
     return _frame(rows)
 
 
 def pull_keys(driver: Driver, keys: Iterable[str]) -> pd.DataFrame:
     """The named records only (for explanations), same columns as `pull_records`."""
-    return _frame(read(_PULL_KEYS, {"keys": list(keys)}, driver=driver))
+    got = read(_PULL_KEYS, {"keys": list(keys)}, driver=driver)
+    return _frame([dict(zip(_FIELDS, r["r"], strict=True)) for r in got])
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -2,15 +2,15 @@
 
 Each record has exactly one `RESOLVES_TO {method, probability, model_version}` to its Identity.
 A record is rewritten when its identity, method or model version differs from what the graph
-holds; afterwards every identity that gained or lost a record gets its `record_count` again, and
-identities left with no record are deleted. Re-running on unchanged data writes nothing.
+holds. Identity sizes come from the clustering (no counting queries); identities left with no
+record are deleted. Re-running on unchanged data writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import pandas as pd
 from neo4j import Driver
@@ -19,26 +19,30 @@ from graph.driver import write
 
 log = logging.getLogger(__name__)
 
-BATCH = 10_000
+BATCH = 20_000
 WRITE_TIMEOUT_S = 600.0
+
+# New identities first (with their final record counts), so relinking is a MATCH, not a MERGE.
+_IDENTITIES = """
+UNWIND $rows AS row
+MERGE (i:Identity {identity_id: row.id})
+SET i.record_count = row.n
+"""
 
 _RELINK = """
 UNWIND $rows AS row
-MATCH (p:Person {person_key: row.key})
+MATCH (p:Person {person_key: row.key}), (i:Identity {identity_id: row.id})
 OPTIONAL MATCH (p)-[old:RESOLVES_TO]->(:Identity)
 DELETE old
-WITH DISTINCT p, row
-MERGE (i:Identity {identity_id: row.id})
+WITH DISTINCT p, i, row
 CREATE (p)-[:RESOLVES_TO {method: row.method, probability: row.prob,
                           model_version: row.version}]->(i)
 """
 
-_RECOUNT = """
+_PRUNE = """
 UNWIND $ids AS id
 MATCH (i:Identity {identity_id: id})
-WITH i, COUNT { (:Person)-[:RESOLVES_TO]->(i) } AS n
-SET i.record_count = n
-WITH i WHERE i.record_count = 0
+WHERE NOT EXISTS { (:Person)-[:RESOLVES_TO]->(i) }
 DETACH DELETE i
 """
 
@@ -52,7 +56,10 @@ class WriteSummary:
 def changes(assigned: pd.DataFrame, current: pd.DataFrame, model_version: str) -> pd.DataFrame:
     """Rows of `assigned` (unique_id, identity_id, method, probability) that differ from
     `current` (unique_id, identity_id, method, model_version) as the graph holds it."""
-    merged = assigned.merge(current, on="unique_id", how="left", suffixes=("", "_now"))
+    now = current.rename(
+        columns={c: f"{c}_now" for c in ("identity_id", "method", "model_version")}
+    )
+    merged = assigned.merge(now, on="unique_id", how="left")
     version = merged["method"].map(lambda m: None if m == "initial" else model_version)
     differs = (
         (merged["identity_id"] != merged["identity_id_now"])
@@ -65,8 +72,14 @@ def changes(assigned: pd.DataFrame, current: pd.DataFrame, model_version: str) -
     return out
 
 
-def write_identities(driver: Driver, changed: pd.DataFrame) -> WriteSummary:
-    """Relink the changed records in batches, then recount and prune the touched identities."""
+def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) -> WriteSummary:
+    """Relink the changed records in batches; set the record counts (`sizes`: identity_id ->
+    records, from the clustering) of the identities they join; delete identities left empty."""
+    new_ids = sorted(set(changed["identity_id"]))
+    old_ids = sorted({i for i in changed["old_identity_id"] if isinstance(i, str)} - set(new_ids))
+    counted = [{"id": i, "n": int(sizes[i])} for i in new_ids]
+    kept = [{"id": i, "n": int(sizes[i])} for i in old_ids if i in sizes.index]
+    _batched(driver, _IDENTITIES, counted + kept)
     rows: list[dict[str, Any]] = [
         {
             "key": k,
@@ -84,19 +97,21 @@ def write_identities(driver: Driver, changed: pd.DataFrame) -> WriteSummary:
             strict=True,
         )
     ]
+    _batched(driver, _RELINK, rows)
+    gone = [i for i in old_ids if i not in sizes.index]
+    for start in range(0, len(gone), BATCH):
+        write(
+            _PRUNE, {"ids": gone[start : start + BATCH]}, driver=driver, timeout_s=WRITE_TIMEOUT_S
+        )
+    return WriteSummary(len(rows), len(new_ids) + len(old_ids))
+
+
+def _batched(driver: Driver, statement: LiteralString, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), BATCH):
         write(
-            _RELINK, {"rows": rows[start : start + BATCH]}, driver=driver, timeout_s=WRITE_TIMEOUT_S
-        )
-        log.info("relinked %d of %d records", min(start + BATCH, len(rows)), len(rows))
-    touched = sorted(
-        set(changed["identity_id"]) | {i for i in changed["old_identity_id"] if isinstance(i, str)}
-    )
-    for start in range(0, len(touched), BATCH):
-        write(
-            _RECOUNT,
-            {"ids": touched[start : start + BATCH]},
+            statement,
+            {"rows": rows[start : start + BATCH]},
             driver=driver,
             timeout_s=WRITE_TIMEOUT_S,
         )
-    return WriteSummary(len(rows), len(touched))
+        log.info("%d of %d rows written", min(start + BATCH, len(rows)), len(rows))

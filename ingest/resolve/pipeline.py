@@ -9,6 +9,7 @@ written, and analysts' decisions are re-applied every time.
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ class ResolveSummary:
     model_version: str = ""
     trained: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # process peak after each step
     duckdb_peak_mb: float = 0.0
 
 
@@ -62,6 +64,7 @@ def resolve(
         clock("pull")
         current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()
         keys = list(raw["unique_id"])
+        pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
         del raw
         m = None if retrain else model.load_current()
         if m is None and out.records >= model.MIN_TRAIN_RECORDS:
@@ -86,13 +89,14 @@ def resolve(
         decided = review.decisions(driver)
         links = pairs[pairs["match_probability"] >= link_threshold]
         out.links = len(links)
-        result = cluster(keys, links, decided)
+        result = cluster(keys, links, decided, pnc)
         out.decisions_applied, out.conflicts = len(decided), len(result.conflicts)
         for c in result.conflicts:
             log.warning("conflicting decisions keep %s and %s together", c.key_l, c.key_r)
         clock("cluster")
         changed = changes(result.assignments, current, m.version)
-        out.relinked = write_identities(driver, changed).relinked
+        sizes = result.assignments["identity_id"].value_counts()
+        out.relinked = write_identities(driver, changed, sizes).relinked
         clock("write identities")
         ident = result.assignments.set_index("unique_id")["identity_id"]
         band = pairs[pairs["match_probability"] < link_threshold]
@@ -101,7 +105,6 @@ def resolve(
         ]
         band = _undecided(band, decided)
         out.review_queue = review.sync_queue(driver, band, m.version)
-        sizes = result.assignments["identity_id"].value_counts()
         out.identities, out.multi_record_identities = len(sizes), int((sizes > 1).sum())
         clock("review queue")
     finally:
@@ -148,5 +151,8 @@ class _Clock:
     def __call__(self, step: str) -> None:
         now = time.monotonic()
         self.out.seconds[step] = round(now - self.t, 2)
+        self.out.peak_rss_mb[step] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        )
         log.info("%s: %.1f s", step, now - self.t)
         self.t = now

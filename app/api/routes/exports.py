@@ -1,0 +1,68 @@
+"""Exports: any saved query's result as CSV; the link chart as JSON or GraphML."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.api.deps import AccessDep, DriverDep
+from app.api.models import RunRequest
+from app.api.routes import ERRORS
+from app.services import library, network
+
+router = APIRouter(prefix="/exports", tags=["exports"], responses=ERRORS)
+
+
+@router.post(
+    "/queries/{name}.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}}
+)
+def query_csv(name: str, body: RunRequest, access: AccessDep, driver: DriverDep) -> Response:
+    text = library.export_csv(access, name, body.params, limit=body.limit, driver=driver)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_safe(name)}.csv"'},
+    )
+
+
+@router.get(
+    "/persons/{person}/neighbourhood.{fmt}",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}, "application/xml": {}}}},
+)
+def chart(
+    person: str,
+    fmt: Literal["json", "graphml"],
+    access: AccessDep,
+    driver: DriverDep,
+    hops: Annotated[int, Query(ge=1, le=3)] = 1,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    labels: Annotated[list[str] | None, Query(max_length=20)] = None,
+    rel_types: Annotated[list[str] | None, Query(max_length=20)] = None,
+    forces: Annotated[list[str] | None, Query(max_length=60)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 300,
+) -> Response:
+    filters: dict[str, Any] = {
+        "hops": hops,
+        "date_from": date_from,
+        "date_to": date_to,
+        "labels": labels,
+        "rel_types": rel_types,
+        "forces": forces,
+        "limit": limit,
+    }
+    text = network.export_chart(access, person, fmt, driver=driver, **filters)
+    media = "application/xml" if fmt == "graphml" else "application/json"
+    return Response(
+        text,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="link-chart.{fmt}"'},
+    )
+
+
+def _safe(name: str) -> str:
+    return "".join(c for c in name if c.isalnum() or c in "_-")[:64] or "export"

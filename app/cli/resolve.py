@@ -1,0 +1,128 @@
+"""`serialwatch resolve`: link person records into identities, review the unsure pairs, and
+explain any score.
+
+    serialwatch resolve [--retrain]                  train if needed, score, cluster, write
+    serialwatch resolve review                       list pending pairs, decide interactively
+    serialwatch resolve review --decide RP-... same --by NAME
+    serialwatch resolve explain KEY1 KEY2            the score's waterfall, as text
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from app.cli.common import console, reports_errors
+from graph.driver import get_driver, wait_until_ready
+from ingest.resolve import review as rq
+from ingest.resolve.explain import as_text, explain
+from ingest.resolve.pipeline import LINK_THRESHOLD, REVIEW_THRESHOLD, resolve
+
+resolve_app = typer.Typer(
+    help="Identity resolution: one person behind many records (Splink model, review queue).",
+    invoke_without_command=True,
+)
+
+
+@resolve_app.callback()
+@reports_errors
+def run(
+    ctx: typer.Context,
+    retrain: Annotated[bool, typer.Option(help="Train a new model even if one is saved.")] = False,
+    link_threshold: Annotated[
+        float, typer.Option(help="Match probability at or above which records link.")
+    ] = LINK_THRESHOLD,
+    review_threshold: Annotated[
+        float, typer.Option(help="Match probability from which a pair goes to review.")
+    ] = REVIEW_THRESHOLD,
+) -> None:
+    """Resolve every person record in the graph (train if no model or --retrain)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    logging.basicConfig(level=logging.WARNING)
+    driver = get_driver()
+    wait_until_ready(driver)
+    s = resolve(
+        driver, retrain=retrain, link_threshold=link_threshold, review_threshold=review_threshold
+    )
+    table = Table(box=None, show_header=False)
+    for label, value in (
+        ("records", f"{s.records:,}"),
+        ("pairs scored", f"{s.pairs_scored:,}"),
+        (f"pairs >= {review_threshold}", f"{s.pairs_above_review:,}"),
+        (f"links (>= {link_threshold})", f"{s.links:,}"),
+        ("review queue (pending)", f"{s.review_queue:,}"),
+        (
+            "decisions applied",
+            f"{s.decisions_applied:,}" + (f" ({s.conflicts} conflicting)" if s.conflicts else ""),
+        ),
+        ("identities", f"{s.identities:,} ({s.multi_record_identities:,} with 2+ records)"),
+        ("records relinked", f"{s.relinked:,}"),
+        ("model version", s.model_version + (" (trained now)" if s.trained else "")),
+        ("seconds", ", ".join(f"{k} {v}" for k, v in s.seconds.items())),
+    ):
+        table.add_row(label, escape(value))
+    console.print(table)
+
+
+@resolve_app.command("review")
+@reports_errors
+def review_cmd(
+    decide: Annotated[
+        tuple[str, str] | None,
+        typer.Option(metavar="PAIR_ID DECISION", help="Decide one pair: same | not-same."),
+    ] = None,
+    by: Annotated[str, typer.Option(help="Who decides (recorded with the decision).")] = "",
+    limit: Annotated[int, typer.Option(help="How many pending pairs to list.")] = 20,
+    interactive: Annotated[
+        bool, typer.Option(help="Ask for a decision on each listed pair.")
+    ] = True,
+) -> None:
+    """List pending pairs (most likely first) and decide them; decisions win on every re-run."""
+    driver = get_driver()
+    if decide is not None:
+        pid, decision = decide
+        row = rq.decide(driver, pid, decision, by)
+        console.print(
+            f"{row['pair_id']}: {row['key_l']} / {row['key_r']} -> {row['decision']} "
+            "(applied by the next `serialwatch resolve`)",
+            highlight=False,
+        )
+        return
+    pairs = rq.pending(driver, limit)
+    console.print(f"{rq.pending_count(driver):,} pending pair(s)")
+    for p in pairs:
+        console.print(_pair_table(p))
+        if not interactive:
+            continue
+        answer = typer.prompt("same / not-same / skip / quit", default="skip").strip().lower()
+        if answer in ("q", "quit"):
+            break
+        if answer in ("same", "not-same", "not_same"):
+            who = by or typer.prompt("your name")
+            rq.decide(driver, p["pair_id"], answer, who)
+            console.print(f"  recorded: {answer}")
+
+
+def _pair_table(p: dict) -> Table:
+    t = Table(title=f"{p['pair_id']}  p = {p['probability']:.4f}", box=None)
+    t.add_column("field")
+    t.add_column("left")
+    t.add_column("right")
+    for f in ("person_key", "agency_code", "forename", "surname", "date_of_birth", "pnc_id"):
+        t.add_row(f, escape(str(p["left"].get(f) or "")), escape(str(p["right"].get(f) or "")))
+    return t
+
+
+@resolve_app.command("explain")
+@reports_errors
+def explain_cmd(
+    key1: Annotated[str, typer.Argument(help="A person_key.")],
+    key2: Annotated[str, typer.Argument(help="Another person_key.")],
+) -> None:
+    """Each comparison's contribution to the match weight of two records (Splink waterfall)."""
+    console.print(escape(as_text(explain(get_driver(), key1, key2))), highlight=False)

@@ -1,0 +1,177 @@
+"""The audit trail (DPA 2018 s.62): who consulted which identities, when, through which
+resource or query with which parameters, and why.
+
+Append-only (SQLite triggers refuse UPDATE and DELETE) and tamper-evident: each entry's hash is
+an HMAC, under the service's secret, of its fields and the previous entry's hash, so an edited
+entry breaks its own hash and a deleted one breaks the chain. A signed head file beside the
+database records the last entry, so cutting entries off the end is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.security.store import connect, db_path
+from app.settings import get_api_settings
+
+GENESIS = "0" * 64
+FIELDS = (
+    "seq",
+    "at",
+    "user",
+    "role",
+    "purpose",
+    "action",
+    "resource",
+    "params",
+    "identities",
+    "outcome",
+    "prev_hash",
+)
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking the chain: `ok`, how many entries, and every problem found."""
+
+    ok: bool
+    entries: int
+    problems: list[str]
+
+
+def _key() -> bytes:
+    return hashlib.sha256(b"serialwatch-audit:" + get_api_settings().secret().encode()).digest()
+
+
+def _mac(key: bytes, values: Iterable[Any]) -> str:
+    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def head_path() -> Path:
+    return db_path().with_suffix(".audit-head")
+
+
+def append(
+    *,
+    user: str,
+    role: str,
+    purpose: str,
+    action: str,
+    resource: str,
+    params: dict[str, Any],
+    identities: Iterable[str],
+    outcome: str = "ok",
+) -> int:
+    """Add one entry and return its sequence number."""
+    key = _key()
+    at = datetime.now(UTC).isoformat(timespec="milliseconds")
+    params_text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
+    ids_text = json.dumps(sorted(set(identities)), ensure_ascii=False)
+    with _lock, connect() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+            values = (
+                seq,
+                at,
+                user,
+                role,
+                purpose,
+                action,
+                resource,
+                params_text,
+                ids_text,
+                outcome,
+                prev,
+            )
+            digest = _mac(key, values)
+            conn.execute(
+                f"INSERT INTO audit ({', '.join(FIELDS)}, hash) VALUES ({', '.join('?' * 12)})",
+                (*values, digest),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        _write_head(key, seq, digest)
+    return seq
+
+
+def _write_head(key: bytes, seq: int, digest: str) -> None:
+    path = head_path()
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"seq": seq, "hash": digest, "mac": _mac(key, ("head", seq, digest))}, f)
+    os.replace(tmp, path)
+
+
+def entries(after: int = 0, limit: int = 100, user: str | None = None) -> list[dict[str, Any]]:
+    """Entries in order, `after` a sequence number, optionally for one user."""
+    sql = "SELECT * FROM audit WHERE seq > ?" + (" AND user = ?" if user else "")
+    args: tuple[Any, ...] = (after, user) if user else (after,)
+    with connect() as conn:
+        rows = conn.execute(sql + " ORDER BY seq LIMIT ?", (*args, limit)).fetchall()
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["params"] = json.loads(d["params"])
+        d["identities"] = json.loads(d["identities"])
+        out.append(d)
+    return out
+
+
+def count() -> int:
+    with connect() as conn:
+        return int(conn.execute("SELECT count(*) FROM audit").fetchone()[0])
+
+
+def verify() -> Verdict:
+    """Recompute every hash and link; check the signed head. Any edit or deletion fails."""
+    key = _key()
+    problems: list[str] = []
+    prev, expected_seq, n = GENESIS, 1, 0
+    hashes: dict[int, str] = {}
+    with connect() as conn:
+        for r in conn.execute("SELECT * FROM audit ORDER BY seq"):
+            n += 1
+            seq = r["seq"]
+            if seq != expected_seq:
+                problems.append(f"entries {expected_seq}..{seq - 1} are missing")
+            if r["prev_hash"] != prev:
+                problems.append(f"entry {seq} does not follow the entry before it")
+            if _mac(key, (r[f] for f in FIELDS)) != r["hash"]:
+                problems.append(f"entry {seq} was altered (its hash does not match)")
+            prev, expected_seq = r["hash"], seq + 1
+            hashes[seq] = r["hash"]
+    problems += _check_head(key, hashes, expected_seq - 1)
+    return Verdict(not problems, n, problems)
+
+
+def _check_head(key: bytes, hashes: dict[int, str], last: int) -> list[str]:
+    try:
+        head = json.loads(head_path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ["the head file is missing but entries exist"] if hashes else []
+    except ValueError:
+        return ["the head file is unreadable"]
+    seq, digest = head.get("seq"), head.get("hash")
+    if not isinstance(seq, int) or head.get("mac") != _mac(key, ("head", seq, digest)):
+        return ["the head file was altered"]
+    if seq > last:
+        return [f"entries after {last} were removed (the head records entry {seq})"]
+    if hashes.get(seq) != digest:
+        return [f"entry {seq} differs from the one the head records"]
+    return []

@@ -1,0 +1,140 @@
+"""The link chart (a person's neighbourhood), shortest paths, and the chart's exports.
+
+Both come from the saved query library (`neighbourhood`, `shortest_path`); this module turns
+rows into nodes and edges and renders them as JSON or GraphML, always from rows that have
+already been through the door (so a partner's export is redacted like his screen).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from neo4j import Driver
+
+from app.security.roles import Perm
+from app.services import library
+from app.services.door import Access, guard
+
+NODE_FIELDS = ("label", "caption", "hops", "date", "agency_code", "identity_id", "record_keys")
+
+
+def _params(
+    person: str,
+    hops: int,
+    date_from: date | None,
+    date_to: date | None,
+    labels: list[str] | None,
+    rel_types: list[str] | None,
+    forces: list[str] | None,
+    limit: int,
+) -> dict[str, Any]:
+    return {
+        "person": person,
+        "hops": hops,
+        "date_from": date_from,
+        "date_to": date_to,
+        "labels": labels or None,
+        "rel_types": rel_types or None,
+        "forces": forces or None,
+        "limit": limit,
+    }
+
+
+def neighbourhood(
+    access: Access,
+    person: str,
+    *,
+    hops: int = 1,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    labels: list[str] | None = None,
+    rel_types: list[str] | None = None,
+    forces: list[str] | None = None,
+    limit: int = 300,
+    action: str = "read",
+    driver: Driver | None = None,
+) -> dict[str, Any]:
+    """The link chart around a person: nodes (nearest first) and the edges between them."""
+    params = _params(person, hops, date_from, date_to, labels, rel_types, forces, limit)
+    result = library.run(
+        access, "neighbourhood", params, perm=Perm.network, action=action, driver=driver
+    )
+    return {"centre": person, **chart(result["rows"]), "truncated": len(result["rows"]) >= limit}
+
+
+def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+    for r in rows:
+        nodes.setdefault(r["key"], {"id": r["key"], **{f: r.get(f) for f in NODE_FIELDS}})
+    seen: set[tuple[str, str, str]] = set()
+    for r in rows:
+        for link in r.get("links") or []:
+            edge = (r["key"], link["to"], link["type"])
+            if link["to"] in nodes and edge not in seen:
+                seen.add(edge)
+                edges.append({"source": edge[0], "target": edge[1], "type": edge[2]})
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def path(
+    access: Access, a: str, b: str, max_hops: int = 8, driver: Driver | None = None
+) -> dict[str, Any]:
+    """The shortest chain of records between two people, step by step."""
+    result = library.run(
+        access,
+        "shortest_path",
+        {"a": a, "b": b, "max_hops": max_hops},
+        perm=Perm.network,
+        driver=driver,
+    )
+    rows = result["rows"]
+    if rows:  # the ends as the door left them (a partner sees a victim's pseudonym)
+        a, b = rows[0].get("identity_id") or a, rows[-1].get("identity_id") or b
+    return {
+        "a": a,
+        "b": b,
+        "found": bool(rows),
+        "length": rows[0]["length"] if rows else None,
+        "steps": rows,
+    }
+
+
+def export_chart(
+    access: Access, person: str, fmt: str, driver: Driver | None = None, **filters: Any
+) -> str:
+    """The link chart as JSON or GraphML, audited as an export."""
+    guard(access, Perm.export, "query:neighbourhood", {"person": person, **filters}, "export")
+    data = neighbourhood(access, person, action="export", driver=driver, **filters)
+    if fmt == "graphml":
+        return graphml(data)
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def graphml(data: dict[str, Any]) -> str:
+    graph = nx.MultiDiGraph()
+    for n in data["nodes"]:
+        graph.add_node(n["id"], **_attrs(n))
+    for e in data["edges"]:
+        graph.add_edge(e["source"], e["target"], type=e["type"])
+    buf = io.BytesIO()
+    nx.write_graphml(graph, buf, encoding="utf-8")
+    return buf.getvalue().decode("utf-8")
+
+
+def _attrs(node: dict[str, Any]) -> dict[str, str | int]:
+    out: dict[str, str | int] = {}
+    for k, v in node.items():
+        if k == "id" or v is None:
+            continue
+        if isinstance(v, bool | str | int):
+            out[k] = v if not isinstance(v, bool) else str(v).lower()
+        elif isinstance(v, list):
+            out[k] = ";".join(str(x) for x in v)
+        else:
+            out[k] = str(v)
+    return out

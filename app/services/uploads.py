@@ -1,0 +1,168 @@
+"""Upload of a delivery (a zip of the extract format), for admins: unpacked defensively, loaded
+with the transactional loader, answered with the ingest summary and the rejected rows.
+
+A zip is hostile until shown otherwise: members may only be the extract's CSV files (flat or in
+one folder), never absolute, `..`, links or duplicates; declared and actual sizes are capped,
+and so is the compression ratio, so a zip bomb stops at the cap instead of filling the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import stat
+import tempfile
+import threading
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from neo4j import Driver
+
+from app.errors import Conflict, Invalid, TooLarge
+from app.security.roles import Perm
+from app.services.door import Access, guard, personal
+from app.settings import get_api_settings
+from graph.driver import get_driver
+from ingest.files import FILES
+from ingest.load import DeliveryUnreadable
+from ingest.transactional import load_delivery
+
+ALLOWED = frozenset(spec.name for spec in FILES)
+MAX_MEMBERS = 64
+MAX_RATIO = 200
+CHUNK = 1 << 20
+REJECTS_SHOWN = 100
+_busy = threading.Lock()
+
+
+def upload(
+    access: Access, filename: str, stream: BinaryIO, driver: Driver | None = None
+) -> dict[str, Any]:
+    """Load an uploaded delivery; one at a time (409 while another is loading)."""
+    params = {"filename": filename[:200]}
+    guard(access, Perm.upload, "upload", params, action="upload")
+    if not _busy.acquire(blocking=False):
+        raise Conflict("another delivery is loading; try again when it has finished")
+    try:
+        return personal(
+            access,
+            Perm.upload,
+            "upload",
+            params,
+            lambda: _load(stream, driver or get_driver()),
+            action="upload",
+        )
+    finally:
+        _busy.release()
+
+
+def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
+    settings = get_api_settings()
+    root = settings.home / "uploads"
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    work = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=root))
+    archive = work / "upload.zip"
+    _save(stream, archive, settings.upload_max_mb << 20)
+    delivery = work / "delivery"
+    unpack(archive, delivery, settings.unzip_max_mb << 20)
+    archive.unlink()
+    try:
+        summary = load_delivery(delivery, driver)
+    except DeliveryUnreadable as e:
+        shutil.rmtree(work, ignore_errors=True)
+        raise Invalid(str(e).replace(str(delivery), "the upload")) from e
+    return {
+        "delivery": work.name,
+        "files": [
+            {
+                "name": f.name,
+                "loaded": f.loaded,
+                "unchanged": f.unchanged,
+                "rejected": f.rejected,
+                "seconds": round(f.seconds, 2),
+            }
+            for f in summary.files
+        ],
+        "ignored": summary.ignored,
+        "rejected": summary.rejected,
+        "rejects": _rejects(delivery / "rejects"),
+    }
+
+
+def _save(stream: BinaryIO, target: Path, cap: int) -> None:
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise TooLarge(f"the upload is larger than {cap >> 20} MB")
+            out.write(chunk)
+    if not zipfile.is_zipfile(target):
+        raise Invalid("the upload is not a zip file")
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The file name a member may be unpacked as; Invalid if it could escape or is unknown."""
+    raw = info.filename
+    path = PurePosixPath(raw)
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise Invalid(f"the zip holds a link ({raw[:100]!r}); links are refused")
+    if "\\" in raw or raw.startswith("/") or ":" in raw or ".." in path.parts:
+        raise Invalid(f"the zip holds an unsafe path ({raw[:100]!r})")
+    if len(path.parts) > 2 or path.name not in ALLOWED:
+        raise Invalid(
+            f"the zip holds {raw[:100]!r}; only the extract's CSV files "
+            f"({', '.join(sorted(ALLOWED))}) are accepted, flat or in one folder"
+        )
+    return path.name
+
+
+def unpack(archive: Path, target: Path, cap: int) -> None:
+    """Unpack the extract's files from `archive` into `target`, refusing anything unsafe."""
+    target.mkdir(parents=True)
+    with zipfile.ZipFile(archive) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise Invalid(f"the zip holds more than {MAX_MEMBERS} files")
+        names = [_member_name(i) for i in infos]
+        if len(set(names)) != len(names):
+            raise Invalid("the zip holds the same extract file twice")
+        if sum(i.file_size for i in infos) > cap:
+            raise TooLarge(f"the zip would unpack to more than {cap >> 20} MB")
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                raise TooLarge(f"{info.filename[:100]!r} is compressed suspiciously well")
+        total = 0
+        for info, name in zip(infos, names, strict=True):
+            with zf.open(info) as src, open(target / name, "wb") as dst:
+                written = 0
+                while chunk := src.read(CHUNK):
+                    written += len(chunk)
+                    total += len(chunk)
+                    if written > info.file_size or total > cap:
+                        raise TooLarge("the zip unpacks to more than it declares")
+                    dst.write(chunk)
+
+
+def _rejects(folder: Path) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+            for n, row in enumerate(csv.DictReader(fh)):
+                if n >= REJECTS_SHOWN:
+                    break
+                line = row.pop("line", "")
+                reason = row.pop("reason", "")
+                out.append(
+                    {
+                        "file": path.name,
+                        "line": int(line) if line.isdigit() else None,
+                        "reason": reason,
+                        "row": row,
+                    }
+                )
+    return out

@@ -1,4 +1,4 @@
-"""The proactive duty: alert rules run over what each delivery changed, and the alerts they
+"""The proactive duty: alert rules run over each delivery's records, and the alerts they
 raise, stored in the graph with their evidence and a status an officer moves on.
 
 A rule is a saved query (`graph/cypher/alerts/`); an alert's id is its rule and evidence, so the
@@ -27,7 +27,7 @@ class AlertError(SerialwatchError):
 
 @dataclass
 class Changes:
-    """What one delivery created or changed, by kind of record (keys as the loader reports)."""
+    """The records one delivery holds, by kind (keys as the loader names them)."""
 
     persons: list[str] = field(default_factory=list)
     incidents: list[str] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""After every load, the alert rules run over what that load changed."""
+"""After every load, the alert rules run over what that delivery holds."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from ingest.load import LoadSummary
 
 
 def changes_of(summary: LoadSummary) -> Changes:
-    """The keys a load created or changed, by kind; party and protected-person rows count as
-    changes to their incident or order."""
-    parties = {k.split("|")[0] for k in summary.changed("incident_parties.csv")}
-    protected = {k.split("|")[0] for k in summary.changed("order_protected.csv")}
+    """The keys a delivery holds, by kind; party and protected-person rows count towards their
+    incident or order."""
+    parties = {k.split("|")[0] for k in summary.keys("incident_parties.csv")}
+    protected = {k.split("|")[0] for k in summary.keys("order_protected.csv")}
     return Changes(
-        persons=summary.changed("persons.csv"),
-        incidents=sorted(set(summary.changed("incidents.csv")) | parties),
-        orders=sorted(set(summary.changed("orders.csv")) | protected),
-        breaches=summary.changed("breaches.csv"),
-        notifications=summary.changed("notifications.csv"),
-        residences=summary.changed("residences.csv"),
-        relationships=summary.changed("relationships.csv"),
+        persons=summary.keys("persons.csv"),
+        incidents=sorted(set(summary.keys("incidents.csv")) | parties),
+        orders=sorted(set(summary.keys("orders.csv")) | protected),
+        breaches=summary.keys("breaches.csv"),
+        notifications=summary.keys("notifications.csv"),
+        residences=summary.keys("residences.csv"),
+        relationships=summary.keys("relationships.csv"),
     )
 
 

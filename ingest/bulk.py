@@ -22,7 +22,7 @@ from graph.server import LocalServer
 from graph.settings import Settings, get_settings
 from ingest.alerting import raise_alerts
 from ingest.files import FileSpec
-from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
+from ingest.load import BATCH, Loader, LoadSummary, Progress, record_key, row_params
 from ingest.reading import Good
 from ingest.statements import PARTY_TYPES, RELATIONSHIP_TYPES
 
@@ -90,12 +90,9 @@ class ImportSink:
         return set()  # the database is empty: only this delivery's keys exist
 
     def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
-        changed = []
         for good in rows:
-            params = row_params(spec, good)
-            self._row(spec, good, params)
-            changed.append(params.get("key") or "|".join(v for v in params.values() if v))
-        return changed
+            self._row(spec, good, row_params(spec, good))
+        return [record_key(spec, g) for g in rows]
 
     # -- files ------------------------------------------------------------------------------
     def _node_file(self, label: str, key: str, props: list[str]) -> _Csv:

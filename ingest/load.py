@@ -40,7 +40,7 @@ class FileResult:
     name: str
     loaded: int = 0
     unchanged: int = 0
-    changed_keys: list[str] = field(default_factory=list, repr=False)
+    keys: list[str] = field(default_factory=list, repr=False)  # every good row, for alert rules
     rejected: int = 0
     seconds: float = 0.0
 
@@ -61,9 +61,13 @@ class LoadSummary:
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
 
-    def changed(self, name: str) -> list[str]:
-        """The keys this load created or changed in one file (empty when absent)."""
-        return next((f.changed_keys for f in self.files if f.name == name), [])
+    def keys(self, name: str) -> list[str]:
+        """The record keys of one file's good rows, loaded or unchanged (empty when absent).
+
+        Alert rules look at all of them, not only at what changed: their alerts are keyed on
+        evidence, so a reload raises nothing twice, and a load killed midway and run again
+        raises what a clean load would have."""
+        return next((f.keys for f in self.files if f.name == name), [])
 
     @property
     def exit_code(self) -> int:
@@ -160,8 +164,8 @@ class Loader:
                     self._report(spec, writes.handed, rejects, total)
                     batch = []
             self._flush(spec, batch, rejects, writes)
-            result.changed_keys, result.unchanged = writes.finish()
-            result.loaded = len(result.changed_keys)
+            result.loaded, result.unchanged = writes.finish()
+            result.keys = writes.keys
             result.rejected = rejects.count
             self._report(spec, writes.handed, rejects, total)
         result.seconds = time.monotonic() - began
@@ -215,25 +219,26 @@ class _Writes:
         self.sink, self.spec = sink, spec
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
         self.pending: deque[tuple[int, Future[list[str]]]] = deque()
-        self.changed: list[str] = []
-        self.handed = self.rows = 0
+        self.keys: list[str] = []
+        self.handed = self.rows = self.changed = 0
 
     def submit(self, rows: list[Good]) -> None:
         while len(self.pending) >= 2:
             self._collect()
         self.pending.append((len(rows), self.pool.submit(self.sink.write, self.spec, rows)))
         self.handed += len(rows)
+        self.keys.extend(record_key(self.spec, g) for g in rows)
 
     def _collect(self) -> None:
         count, future = self.pending.popleft()
-        self.changed.extend(future.result())
+        self.changed += len(future.result())
         self.rows += count
 
-    def finish(self) -> tuple[list[str], int]:
-        """Wait for every write; return (the changed rows' keys, how many were unchanged)."""
+    def finish(self) -> tuple[int, int]:
+        """Wait for every write; return how many rows changed something, and how many not."""
         while self.pending:
             self._collect()
-        return self.changed, self.rows - len(self.changed)
+        return self.changed, self.rows - self.changed
 
     def __enter__(self) -> _Writes:
         return self
@@ -242,14 +247,23 @@ class _Writes:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _row_identity(spec: FileSpec, good: Good) -> str:
-    """What makes a row the same record: its key, else its endpoints (and kind, and start)."""
+def record_key(spec: FileSpec, good: Good) -> str:
+    """A row's key as alert rules and sinks name it: the record key, a relationship row's
+    `row_key`, or `<incident or order key>|<person key>` for party and protected rows."""
     row = good.row
     if spec.key is not None:
         return str(getattr(row, spec.key))
     if hasattr(row, "row_key"):
         return str(row.row_key())
-    return "|".join(str(v) for v in row.model_dump().values())
+    return "|".join(str(getattr(row, col)) for col, _ in spec.refs)
+
+
+def _row_identity(spec: FileSpec, good: Good) -> str:
+    """What makes two rows the same record: its key, else every value (a person may be both
+    suspect and witness in one incident, but not suspect twice)."""
+    if spec.key is not None or hasattr(good.row, "row_key"):
+        return record_key(spec, good)
+    return "|".join(str(v) for v in good.row.model_dump().values())
 
 
 def _count_lines(path: Path) -> int:

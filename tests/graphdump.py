@@ -31,13 +31,16 @@ def _canon(value: Any) -> Any:
 
 
 def dump(driver: Driver) -> dict[str, list[str]]:
-    """Every node (labels, properties) and relationship (type, endpoint keys, properties)."""
+    """Every node (labels, properties) and relationship (type, endpoint keys, properties).
+
+    Alerts are left out: they are derived and time-stamped; `alert_ids` compares them."""
     nodes = read(
-        "MATCH (n) WHERE NOT n:SchemaMigration RETURN labels(n) AS labels, properties(n) AS props",
+        "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:Alert "
+        "RETURN labels(n) AS labels, properties(n) AS props",
         driver=driver,
     )
     rels = read(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(r) AS props, "
+        "MATCH (a)-[r]->(b) WHERE NOT a:Alert RETURN type(r) AS type, properties(r) AS props, "
         "[k IN $keys WHERE a[k] IS NOT NULL | a[k]][0] AS a, "
         "[k IN $keys WHERE b[k] IS NOT NULL | b[k]][0] AS b",
         {"keys": _KEYS},
@@ -61,3 +64,8 @@ def count_type(driver: Driver, rel_type: str) -> int:
         "MATCH ()-[r]->() WHERE type(r) = $t RETURN count(r) AS c", {"t": rel_type}, driver=driver
     )
     return int(rows[0]["c"])
+
+
+def alert_ids(driver: Driver) -> list[str]:
+    rows = read("MATCH (a:Alert) RETURN a.alert_id AS id ORDER BY id", driver=driver)
+    return [r["id"] for r in rows]

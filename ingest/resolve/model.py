@@ -244,19 +244,27 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
 
 
 def settle(trained: dict[str, Any]) -> dict[str, Any]:
-    """Make the trained parameters safe to apply: a level the training never saw takes the
-    parameters of the next, less specific level; no level weighs less than MIN_WEIGHT bits,
-    because a keying error can make any one field disagree for the same person."""
+    """Make the trained parameters safe to apply. A level the training never saw takes the
+    parameters of the next, less specific level (the last level: MIN_WEIGHT); no level weighs
+    less than MIN_WEIGHT bits, because a keying error can make any one field disagree for the
+    same person."""
+
+    def known(v: Any) -> bool:
+        return isinstance(v, float | int) and v > 0
+
     for comparison in trained["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        last = levels[-1]
+        if not known(last.get("m_probability")) and known(last.get("u_probability")):
+            last["m_probability"] = last["u_probability"] * 2.0**MIN_WEIGHT
         for i in range(len(levels) - 2, -1, -1):
             lv = levels[i]
-            if lv.get("m_probability") is None or lv.get("u_probability") is None:
+            if not (known(lv.get("m_probability")) and known(lv.get("u_probability"))):
                 lv["m_probability"] = levels[i + 1].get("m_probability")
                 lv["u_probability"] = levels[i + 1].get("u_probability")
         for lv in levels:
             m, u = lv.get("m_probability"), lv.get("u_probability")
-            if m is not None and u:
+            if known(m) and known(u):
                 lv["m_probability"] = max(m, u * 2.0**MIN_WEIGHT)
     return trained
 

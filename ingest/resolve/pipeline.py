@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 LINK_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.5
+DUCKDB_MEMORY = "3GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
 
 
 @dataclass
@@ -57,7 +58,7 @@ def resolve(
     """Resolve every person record in the graph into identities; see the module docstring."""
     out = ResolveSummary()
     clock = _Clock(out)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
     try:
         raw = features.pull_records(driver)
         out.records = features.build_table(con, raw)

@@ -12,7 +12,7 @@ from ingest.bulk import BulkRefused, bulk_load
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
 from tests.conftest import wipe
-from tests.graphdump import dump
+from tests.graphdump import alert_ids, dump
 from tests.ingest.test_rejects import bad_delivery
 
 
@@ -22,10 +22,11 @@ def rejects_of(folder: Path) -> dict[str, bytes]:
 
 def both_paths(db: Driver, folder: Path) -> None:
     transactional = load_delivery(folder, db)
-    graph, rejected = dump(db), rejects_of(folder)
+    graph, rejected, alerts = dump(db), rejects_of(folder), alert_ids(db)
     wipe(db)
     bulk = bulk_load(folder)
     assert dump(get_driver()) == graph  # a new driver: the store under the old one was replaced
+    assert alert_ids(get_driver()) == alerts
     assert rejects_of(folder) == rejected
     assert [(f.name, f.loaded + f.unchanged, f.rejected) for f in bulk.files] == [
         (f.name, f.loaded + f.unchanged, f.rejected) for f in transactional.files

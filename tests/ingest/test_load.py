@@ -16,7 +16,7 @@ from ingest.files import FILES
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
 from tests.conftest import wipe
-from tests.graphdump import count_label, count_type, dump
+from tests.graphdump import alert_ids, count_label, count_type, dump
 from tests.ingest.deliveries import csv_rows, rejects
 
 NODE_FILES = {spec.name: spec.label for spec in FILES if spec.label}
@@ -69,7 +69,7 @@ def test_second_load_changes_nothing(db: Driver, delivery: Path) -> None:
 
 def test_killed_midway_and_rerun_ends_identical_to_a_clean_load(db: Driver, delivery: Path) -> None:
     load_delivery(delivery, db)
-    clean = dump(db)
+    clean, alerts = dump(db), alert_ids(db)
     wipe(db)
     cmd = [sys.executable, "-m", "app.cli", "ingest", str(delivery), "--batch-size", "100"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -83,3 +83,4 @@ def test_killed_midway_and_rerun_ends_identical_to_a_clean_load(db: Driver, deli
     rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert dump(db) == clean
+    assert alert_ids(db) == alerts

@@ -34,3 +34,8 @@ db-stop: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .test-neo4j
+
+## Screenshots of each explorer page for the README (needs `serialwatch demo` running; pass
+## SHOT_USER and SHOT_PASSWORD, e.g. the demo-caseworker printed by the demo).
+screenshots: install
+	$(PY) -m dashboards.screenshots --url $${SHOT_URL:-http://127.0.0.1:8000} --user $(SHOT_USER) --password $(SHOT_PASSWORD)

@@ -1,1 +1,1 @@
-"""The Dash explorer (link charts, dashboards, meeting mode)."""
+"""The explorer: a Dash app for officers, analysts and MAPPA+ meetings, mounted under /ui."""

@@ -6,6 +6,7 @@ A second run reuses what is there: the server's data survives, so it only starts
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import typer
 
@@ -42,3 +43,49 @@ def demo(
         console.print(f"loaded {sum(f.loaded for f in summary.files):,} rows")
     console.print(f"ready in {time.monotonic() - began:.0f} s")
     console.print(f"Neo4j user neo4j, password in {settings.password_file}")
+    _resolve_once(driver, settings.home)
+    _demo_users()
+    _serve(began)
+
+
+def _resolve_once(driver: object, home: Path) -> None:
+    """Resolve identities after the first load (when `serialwatch resolve` is installed);
+    a marker file makes the second run skip it."""
+    marker = home / "demo-resolved"
+    if marker.exists():
+        return
+    try:
+        from ingest.resolve.pipeline import resolve
+    except ImportError:
+        console.print("identity resolution is not installed; records stay unresolved")
+        return
+    console.print("resolving identities (first run only)")
+    s = resolve(driver)  # type: ignore[arg-type]
+    console.print(f"{s.identities:,} identities, {s.review_queue:,} pairs awaiting review")
+    marker.write_text("done\n")
+
+
+def _demo_users() -> None:
+    """One user per role; passwords are printed once, when the user is created."""
+    from app.errors import Conflict
+    from app.security import users
+    from app.security.roles import Role
+
+    for role in Role:
+        try:
+            user, password = users.add(f"demo-{role.value}", role)
+        except Conflict:
+            continue
+        console.print(f"user [bold]{user.name}[/] ({role.value}) password: {password}")
+
+
+def _serve(began: float) -> None:
+    import uvicorn
+
+    from app.settings import get_api_settings
+
+    s = get_api_settings()
+    s.secret()
+    console.print(f"explorer at http://{s.host}:{s.port}/ui/  (API docs at /docs)")
+    console.print(f"up in {time.monotonic() - began:.0f} s; Ctrl+C stops the web service")
+    uvicorn.run("app.main:create_app", factory=True, host=s.host, port=s.port, log_level="warning")

@@ -1,0 +1,94 @@
+"""The Dash explorer and its mounting beside the FastAPI service (one process, one login).
+
+`mount(api, "/ui")` serves the Dash app under /ui through a WSGI bridge; Dash itself calls the
+service layer in-process with the signed-in user's token and purpose (see components.session).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboards.components.session import STORE, access
+
+HERE = Path(__file__).parent
+NAV = [
+    ("Search", "/search"),
+    ("Link chart", "/chart"),
+    ("Serial perpetrators", "/serial"),
+    ("Saved queries", "/queries"),
+    ("MAPPA+ meeting", "/meeting"),
+    ("Review queue", "/review"),
+]
+_apps: dict[str, Dash] = {}
+
+
+def create_dash(server_prefix: str = "/ui/") -> Dash:
+    """The Dash app for `server_prefix` (made once per process: Dash pages and callbacks are
+    registered globally, so a second app would lose them)."""
+    if server_prefix in _apps:
+        return _apps[server_prefix]
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        requests_pathname_prefix=server_prefix,
+        routes_pathname_prefix="/",
+        suppress_callback_exceptions=True,
+        title="serialwatch explorer",
+        update_title="",
+    )
+    app.layout = shell()
+    _apps[server_prefix] = app
+    return app
+
+
+def shell() -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=STORE, storage_type="session"),
+            dcc.Location(id="sw-url"),
+            html.Div(
+                [html.Span("serialwatch", className="sw-brand")]
+                + [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
+                + [
+                    html.Span(id="sw-who", className="sw-who"),
+                    html.Button("Log out", id="sw-logout", n_clicks=0),
+                ],
+                className="sw-header",
+            ),
+            html.Div(dash.page_container, className="sw-page"),
+        ]
+    )
+
+
+@dash.callback(Output("sw-who", "children"), Input(STORE, "data"))
+def who(session: dict[str, Any] | None) -> str:
+    a = access(session)
+    if a is None:
+        return "Not logged in"
+    return f"{a.user.name} · {a.user.role.value} · purpose: {a.purpose}"
+
+
+@dash.callback(
+    Output(STORE, "data", allow_duplicate=True),
+    Output("sw-url", "href", allow_duplicate=True),
+    Input("sw-logout", "n_clicks"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def logout(n: int, session: dict[str, Any] | None) -> tuple[None, str]:
+    return None, str(dash.get_relative_path("/"))
+
+
+def mount(api: Any, prefix: str = "/ui") -> Dash:
+    """Serve the explorer under `prefix` of the FastAPI app `api`."""
+    from a2wsgi import WSGIMiddleware
+
+    dash_app = create_dash(prefix.rstrip("/") + "/")
+    api.mount(prefix, WSGIMiddleware(dash_app.server))
+    return dash_app

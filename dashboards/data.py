@@ -1,0 +1,112 @@
+"""What the pages need beyond single service calls, built only from service calls (so every
+read is role-checked, redacted for partners and audited): a subject's briefing (profile,
+victim chain, key facts), the timeline's events, and networkx measures of a chart on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from app.errors import ApiError
+from app.services import library, people
+from app.services.door import Access
+
+
+def briefing(access: Access, person: str) -> dict[str, Any]:
+    """Profile, victim chain and key facts for one subject (MAPPA+ meeting, PDF pack)."""
+    prof = people.profile(access, person)
+    ident = prof["identity_id"]
+    chain = library.run(access, "victim_chain", {"person": ident})["rows"]
+    agencies = library.run(access, "agencies_involved", {"person": ident})["rows"]
+    missed = _missed(access, ident)
+    orders = [o for o in prof.get("orders", []) if o.get("role") == "subject"]
+    names = [r.get("full_name") for r in prof.get("records", []) if r.get("full_name")]
+    facts = {
+        "Victims": len(chain),
+        "Escalating": sum(1 for v in chain if v.get("escalation")),
+        "Orders (as subject)": len(orders),
+        "Breaches of orders": sum(int(o.get("breaches") or 0) for o in orders),
+        "Missed or late notifications": missed,
+        "Incidents": len(prof.get("incidents", [])),
+        "Agencies involved": len(agencies),
+    }
+    return {
+        "identity_id": ident,
+        "name": names[0] if names else ident,
+        "profile": prof,
+        "chain": chain,
+        "agencies": [a.get("name") or a.get("agency_code") for a in agencies],
+        "facts": facts,
+    }
+
+
+def _missed(access: Access, ident: str) -> int | str:
+    try:
+        rows = library.run(access, "obligation_compliance", {})["rows"]
+    except ApiError:
+        return "not available to this role"
+    return sum(1 for r in rows if r.get("identity_id") == ident)
+
+
+def events(prof: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subject's dated history as timeline rows: kind, what, start, end."""
+    out: list[dict[str, Any]] = []
+    for i in prof.get("incidents", []):
+        day = i.get("offence_date") or i.get("reported_date")
+        if day:
+            what = f"{i.get('offence') or i.get('category')} ({i.get('role')})"
+            out.append({"kind": "Incident", "what": what, "start": day, "end": day})
+    for o in prof.get("orders", []):
+        if o.get("issued_date"):
+            out.append(
+                {
+                    "kind": "Order",
+                    "what": f"{o.get('order_type')} ({o.get('role')})",
+                    "start": o["issued_date"],
+                    "end": o.get("end_date") or o["issued_date"],
+                }
+            )
+    for r in prof.get("relationships", []):
+        if r.get("from_date"):
+            what = f"{r.get('type', '').replace('_', ' ')}: {r.get('name')}"
+            end = r.get("to_date") or r["from_date"]
+            out.append({"kind": "Relationship", "what": what, "start": r["from_date"], "end": end})
+    for a in prof.get("addresses", []):
+        if a.get("from_date"):
+            end = a.get("to_date") or a["from_date"]
+            what = f"lived at {a.get('postcode')}"
+            out.append({"kind": "Residence", "what": what, "start": a["from_date"], "end": end})
+    for n in prof.get("notifications", []):
+        if n.get("notified_date"):
+            day = n["notified_date"]
+            out.append({"kind": "Notification", "what": n.get("type"), "start": day, "end": day})
+    return sorted(out, key=lambda e: str(e["start"]))
+
+
+def measures(els: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Degree, betweenness, community and bridge-ness of each node of the displayed chart
+    (undirected, as i2 analysts read a chart)."""
+    g = nx.Graph()
+    for e in els:
+        d = e["data"]
+        if "source" in d:
+            g.add_edge(d["source"], d["target"])
+        elif "hidden" not in e.get("classes", ""):
+            g.add_node(d["id"])
+    if not g:
+        return {}
+    degree = nx.degree_centrality(g)
+    between = nx.betweenness_centrality(g, k=min(len(g), 300), seed=1)
+    comms = nx.community.louvain_communities(g, seed=1)
+    community = {n: i + 1 for i, c in enumerate(comms) for n in c}
+    bridge_nodes = {n for edge in nx.bridges(g) for n in edge if g.degree(n) > 1}
+    return {
+        n: {
+            "degree": round(degree[n], 4),
+            "betweenness": round(between[n], 4),
+            "community": community[n],
+            "bridge": n in bridge_nodes,
+        }
+        for n in g
+    }

@@ -1,0 +1,247 @@
+"""The link chart: a subject's neighbourhood with filters, expand, hide/pin/remove, shortest
+path, network measures and a timeline. Every read goes through the service layer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import dash
+import dash_cytoscape as cyto
+from dash import Input, Output, State, dash_table, dcc, html
+
+from app.services import network
+from dashboards.components import chart_view  # noqa: F401 - registers the view callbacks
+from dashboards.components import graph as G
+from dashboards.components.session import STORE, access, failure, need_login
+
+dash.register_page(__name__, path="/chart", title="Link chart · serialwatch", order=2)
+Y0, Y1 = 1995, date.today().year
+SIZE_BY = {"none": "Same size", "degree": "Degree", "betweenness": "Betweenness"}
+
+
+def _controls() -> html.Div:
+    return html.Div(
+        [
+            html.Label("Years shown"),
+            dcc.RangeSlider(
+                Y0,
+                Y1,
+                1,
+                value=[Y0, Y1],
+                id="chart-years",
+                marks={y: str(y) for y in range(Y0, Y1 + 1, 5)},
+                tooltip={"placement": "bottom"},
+            ),
+            html.Label("Steps out from the subject"),
+            dcc.Slider(1, 3, 1, value=2, id="chart-hops"),
+            html.Label("Node types"),
+            dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
+            html.Label("Relationship types (none: all)"),
+            dcc.Dropdown(G.REL_TYPES, [], multi=True, id="chart-rels"),
+            html.Label("Forces / agencies (none: all)"),
+            dcc.Dropdown([], [], multi=True, id="chart-forces"),
+            html.Label("Order types (none: all)"),
+            dcc.Dropdown(G.ORDER_TYPES, [], multi=True, id="chart-orders"),
+            html.Button("Apply filters", id="chart-apply", n_clicks=0),
+            html.Label("Layout"),
+            dcc.Dropdown(
+                [{"label": v, "value": k} for k, v in G.LAYOUTS.items()],
+                "fcose",
+                clearable=False,
+                id="chart-layout",
+            ),
+            html.Label("Node size by"),
+            dcc.RadioItems(SIZE_BY, "none", id="chart-size", inline=True),
+        ],
+        className="sw-card sw-side",
+    )
+
+
+def layout(person: str | None = None, **_: Any) -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id="chart-person", data=person),
+            dcc.Store(id="chart-els", data=[]),
+            dcc.Store(id="chart-base-style", data=G.stylesheet()),
+            html.Div(id="chart-message"),
+            html.Div(
+                [
+                    _controls(),
+                    html.Div(
+                        [
+                            G.legend(),
+                            html.Div(
+                                [
+                                    html.Label("Selected", htmlFor="chart-focus"),
+                                    dcc.Dropdown(
+                                        [],
+                                        None,
+                                        id="chart-focus",
+                                        placeholder="click a node or pick one",
+                                    ),
+                                    html.Button("Expand", id="chart-expand", n_clicks=0),
+                                    html.Button("Hide", id="chart-hide", n_clicks=0),
+                                    html.Button("Pin", id="chart-pin", n_clicks=0),
+                                    html.Button("Remove", id="chart-remove", n_clicks=0),
+                                    html.Button("Show hidden", id="chart-unhide", n_clicks=0),
+                                    html.Button("Export PNG", id="chart-png", n_clicks=0),
+                                    html.Button("Export SVG", id="chart-svg", n_clicks=0),
+                                ]
+                            ),
+                            dcc.Loading(
+                                cyto.Cytoscape(
+                                    id="chart",
+                                    elements=[],
+                                    layout={"name": "fcose"},
+                                    stylesheet=G.stylesheet(),
+                                    style={"width": "100%", "height": "640px"},
+                                    minZoom=0.1,
+                                    maxZoom=4,
+                                    boxSelectionEnabled=True,
+                                )
+                            ),
+                            html.Div(
+                                [
+                                    html.Label("Shortest path between"),
+                                    dcc.Dropdown([], None, id="chart-path-a", placeholder="person"),
+                                    dcc.Dropdown([], None, id="chart-path-b", placeholder="person"),
+                                    html.Button("Show shortest path", id="chart-path", n_clicks=0),
+                                    html.Span(id="chart-path-note", className="sw-note"),
+                                ]
+                            ),
+                        ],
+                        className="sw-card sw-grow",
+                    ),
+                    html.Div(
+                        [html.H3("Details"), html.Div("Click a node.", id="chart-detail")],
+                        className="sw-card sw-side",
+                    ),
+                ],
+                className="sw-row",
+            ),
+            html.Div(
+                [
+                    html.H3("Timeline"),
+                    dcc.Graph(id="chart-timeline", config={"displaylogo": False}),
+                ],
+                className="sw-card",
+            ),
+            html.Div(
+                [
+                    html.H3("Key people in this chart (network analysis)"),
+                    html.P(
+                        "Betweenness: who links otherwise separate parts; community: "
+                        "clusters found by Louvain; bridge: removing a link splits the chart.",
+                        className="sw-note",
+                    ),
+                    dash_table.DataTable(  # type: ignore[attr-defined]
+                        id="chart-rank", sort_action="native", page_size=15
+                    ),
+                ],
+                className="sw-card",
+            ),
+        ]
+    )
+
+
+def _dates(years: list[int]) -> tuple[date | None, date | None]:
+    lo, hi = years
+    return (date(lo, 1, 1) if lo > Y0 else None, date(hi, 12, 31) if hi < Y1 else None)
+
+
+@dash.callback(
+    Output("chart-els", "data"),
+    Output("chart-message", "children"),
+    Output("chart-forces", "options"),
+    Input("chart-person", "data"),
+    Input("chart-apply", "n_clicks"),
+    Input("chart-years", "value"),
+    State("chart-hops", "value"),
+    State("chart-labels", "value"),
+    State("chart-rels", "value"),
+    State("chart-forces", "value"),
+    State(STORE, "data"),
+)
+def load(person, _, years, hops, labels, rels, forces, session):
+    if not person:
+        return [], html.P("Open a chart from Search or the serial perpetrators list."), []
+    who = access(session)
+    if who is None:
+        return [], need_login(), []
+    date_from, date_to = _dates(years)
+    try:
+        chart = network.neighbourhood(
+            who,
+            person,
+            hops=hops,
+            date_from=date_from,
+            date_to=date_to,
+            labels=labels if set(labels) != set(G.NODE_TYPES) else None,
+            rel_types=rels or None,
+            forces=forces or None,
+            limit=1000,
+        )
+    except Exception as e:  # noqa: BLE001
+        return [], failure(e), []
+    els = G.elements(chart, person)
+    codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
+    note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
+    return els, note, codes
+
+
+@dash.callback(
+    Output("chart-els", "data", allow_duplicate=True),
+    Output("chart-message", "children", allow_duplicate=True),
+    Input("chart-expand", "n_clicks"),
+    State("chart-focus", "value"),
+    State("chart-els", "data"),
+    State("chart-years", "value"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def expand(_, focus, els, years, session):
+    who = access(session)
+    if who is None or not focus:
+        return dash.no_update, "Pick a person to expand."
+    node: dict[str, Any] = next((e["data"] for e in els if e["data"]["id"] == focus), {})
+    if node.get("kind") not in ("Person", "Identity"):
+        return dash.no_update, "Expand works on people; pick a person or identity."
+    date_from, date_to = _dates(years)
+    try:
+        more = network.neighbourhood(who, focus, hops=1, date_from=date_from, date_to=date_to)
+    except Exception as e:  # noqa: BLE001
+        return dash.no_update, failure(e)
+    merged = G.merge(els, G.elements(more))
+    return merged, f"Expanded: {len(merged) - len(els)} new elements."
+
+
+@dash.callback(
+    Output("chart-els", "data", allow_duplicate=True),
+    Input("chart-hide", "n_clicks"),
+    Input("chart-pin", "n_clicks"),
+    Input("chart-remove", "n_clicks"),
+    Input("chart-unhide", "n_clicks"),
+    State("chart-focus", "value"),
+    State("chart-els", "data"),
+    prevent_initial_call=True,
+)
+def edit(_h, _p, _r, _u, focus, els):
+    act = dash.ctx.triggered_id
+    if act == "chart-unhide":
+        return [{**e, "classes": e.get("classes", "").replace(" hidden", "")} for e in els]
+    if not focus:
+        return dash.no_update
+    if act == "chart-remove":
+        return [
+            e
+            for e in els
+            if focus not in (e["data"]["id"], e["data"].get("source"), e["data"].get("target"))
+        ]
+    out = []
+    for e in els:
+        if e["data"]["id"] == focus:
+            extra = " hidden" if act == "chart-hide" else " pinned"
+            e = {**e, "classes": e.get("classes", "") + extra, "locked": act == "chart-pin"}
+        out.append(e)
+    return out

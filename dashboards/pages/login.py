@@ -1,0 +1,64 @@
+"""Log in: name, password and the purpose of this session, which goes with every request
+into the audit trail (DPA 2018 s.62)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from app.errors import ApiError
+from app.security import tokens, users
+from app.services.door import check_purpose
+from dashboards.components.session import STORE
+
+dash.register_page(__name__, path="/", title="Log in · serialwatch", order=0)
+
+layout = html.Div(
+    [
+        html.H2("Log in"),
+        html.P(
+            "Every search and chart you open is recorded with your name and the purpose you "
+            "state here.",
+            className="sw-note",
+        ),
+        html.Label("User name", htmlFor="login-user"),
+        dcc.Input(id="login-user", type="text", autoComplete="username"),
+        html.Label("Password", htmlFor="login-password"),
+        dcc.Input(id="login-password", type="password", autoComplete="current-password"),
+        html.Label("Purpose of this session", htmlFor="login-purpose"),
+        dcc.Input(
+            id="login-purpose",
+            type="text",
+            placeholder="e.g. MAPPA+ meeting 12 May, case 4411",
+            style={"width": "28rem"},
+        ),
+        html.Div(html.Button("Log in", id="login-submit", n_clicks=0)),
+        html.Div(id="login-message"),
+    ],
+    className="sw-card",
+    style={"maxWidth": "34rem"},
+)
+
+
+@dash.callback(
+    Output(STORE, "data"),
+    Output("login-message", "children"),
+    Output("sw-url", "href"),
+    Input("login-submit", "n_clicks"),
+    Input("login-purpose", "n_submit"),
+    State("login-user", "value"),
+    State("login-password", "value"),
+    State("login-purpose", "value"),
+    prevent_initial_call=True,
+)
+def login(_: int, __: int, name: str, password: str, purpose: str) -> tuple[Any, Any, Any]:
+    try:
+        purpose = check_purpose(purpose)
+        user = users.authenticate((name or "").strip(), password or "")
+    except ApiError as e:
+        return dash.no_update, html.Div(str(e), className="sw-error"), dash.no_update
+    token, _lifetime = tokens.issue(user)
+    session = {"token": token, "purpose": purpose, "user": user.name, "role": user.role.value}
+    return session, f"Logged in as {user.name}", dash.get_relative_path("/search")

@@ -1,0 +1,145 @@
+"""Serial perpetrators: the proposal's tiers, MATAC and the RFGV ranking with each component
+shown, filtered by force; a row's link opens the subject's chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dash_table, dcc, html
+
+from app.services import library
+from app.services.door import Access
+from dashboards.components.session import STORE, guarded
+
+dash.register_page(__name__, path="/serial", title="Serial perpetrators · serialwatch", order=3)
+
+RFGV_COLS = [
+    "recency",
+    "frequency",
+    "gravity",
+    "victims",
+    "score",
+    "victims_count",
+    "incidents",
+    "harm_days",
+    "last_date",
+]
+
+layout = html.Div(
+    [
+        html.Div(
+            [
+                html.H2("Serial perpetrators"),
+                html.P(
+                    "Tier serial: two or more victims and a qualifying outcome or order. "
+                    "At risk: two or more victims otherwise. MATAC: Northumbria's rule "
+                    "(2+ victims aged 16+ in 3 years). RFGV: recency, frequency, gravity "
+                    "and victims, each scored 0-10 with the documented weights.",
+                    className="sw-note",
+                ),
+                html.Label("Force (none: all)"),
+                dcc.Dropdown([], [], multi=True, id="serial-forces"),
+                html.Button("Refresh", id="serial-go", n_clicks=0),
+            ],
+            className="sw-card",
+        ),
+        dcc.Loading(html.Div(id="serial-body")),
+    ]
+)
+
+
+def _link(ident: str) -> str:
+    return f"[open chart]({dash.get_relative_path('/chart?person=' + ident)})"
+
+
+def _table(rows: list[dict[str, Any]], cols: list[str], tid: str) -> Any:
+    data = [{**{c: _s(r.get(c)) for c in cols}, "chart": _link(r["identity_id"])} for r in rows]
+    columns = [{"name": "chart", "id": "chart", "presentation": "markdown"}] + [
+        {"name": c.replace("_", " "), "id": c} for c in cols
+    ]
+    return dash_table.DataTable(  # type: ignore[attr-defined]
+        data,
+        columns,
+        id=tid,
+        sort_action="native",
+        page_size=15,
+        filter_action="native",
+        style_cell={"textAlign": "left"},
+    )
+
+
+def _s(v: Any) -> Any:
+    return ", ".join(map(str, v)) if isinstance(v, list) else v
+
+
+def body(a: Access, forces: list[str]) -> Any:
+    tiers = library.run(a, "serial_perpetrators", {})["rows"]
+    matac = library.run(a, "matac_serial", {})["rows"]
+    rfgv = library.run(a, "rfgv_ranking", {"limit": 200})["rows"]
+    if forces:
+        keep = {r["identity_id"] for r in tiers if set(r.get("forces") or []) & set(forces)}
+        tiers = [r for r in tiers if r["identity_id"] in keep]
+        matac = [r for r in matac if r["identity_id"] in keep]
+        rfgv = [r for r in rfgv if r["identity_id"] in keep]
+    serial = sum(1 for r in tiers if r["tier"] == "serial")
+    return html.Div(
+        [
+            html.Div(
+                html.Strong(
+                    f"{serial} serial, {len(tiers) - serial} at risk, {len(matac)} meet MATAC"
+                ),
+                className="sw-card",
+            ),
+            html.Div(
+                [
+                    html.H3("Tiers"),
+                    _table(
+                        tiers,
+                        ["name", "tier", "victims", "order_types", "outcome_types", "forces"],
+                        "serial-tiers",
+                    ),
+                ],
+                className="sw-card",
+            ),
+            html.Div(
+                [html.H3("RFGV ranking"), _table(rfgv, ["name", *RFGV_COLS], "serial-rfgv")],
+                className="sw-card",
+            ),
+            html.Div(
+                [
+                    html.H3("MATAC"),
+                    _table(
+                        matac,
+                        [
+                            "name",
+                            *[
+                                c
+                                for c in (matac[0] if matac else {})
+                                if c not in ("name", "identity_id", "record_keys")
+                            ],
+                        ],
+                        "serial-matac",
+                    ),
+                ],
+                className="sw-card",
+            ),
+        ]
+    )
+
+
+@dash.callback(
+    Output("serial-body", "children"),
+    Output("serial-forces", "options"),
+    Input("serial-go", "n_clicks"),
+    State("serial-forces", "value"),
+    State(STORE, "data"),
+)
+def refresh(_: int, forces: list[str], session: Any) -> tuple[Any, Any]:
+    out = guarded(session, lambda a: (body(a, forces or []), _forces(a)))
+    return out if isinstance(out, tuple) else (out, [])
+
+
+def _forces(a: Access) -> list[str]:
+    rows = library.run(a, "serial_perpetrators", {})["rows"]
+    return sorted({f for r in rows for f in r.get("forces") or []})

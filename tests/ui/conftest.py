@@ -1,0 +1,123 @@
+"""UI test fixtures: a synthetic delivery in the suite's Neo4j, one user per role, the API and
+explorer under a real uvicorn on a free loopback port, and Debian's chromium driven headless
+by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+ROLES = ("officer", "analyst", "caseworker", "partner", "admin")
+PEOPLE, SEED = 1500, 7
+
+
+def password(role: str) -> str:
+    return f"pw-{role}-synthetic-only"
+
+
+@pytest.fixture(scope="session")
+def ui_data(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The delivery (reloaded only when the graph no longer holds it) and its truth."""
+    from graph.driver import get_driver, read
+    from ingest.synth import synthesize
+    from ingest.transactional import load_delivery
+    from tests.conftest import wipe
+
+    driver = get_driver()
+    folder = Path(os.environ["SERIALWATCH_HOME"]) / f"ui-delivery-{PEOPLE}-{SEED}"
+    marker = folder / "loaded-count"
+    count = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
+    if not marker.exists() or int(marker.read_text()) != count:
+        wipe(driver)
+        synthesize(people=PEOPLE, seed=SEED, out=folder)
+        load_delivery(folder, driver)
+        count = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
+        marker.write_text(str(count))
+    truth: dict[str, Any] = json.loads((folder / "truth.json").read_text())
+    return truth
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def ui_server(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """uvicorn serving app.main (API + /ui) with its own users and audit trail."""
+    from app.security import users
+    from app.settings import get_api_settings
+
+    folder = tmp_path_factory.mktemp("ui")
+    env = {**os.environ, "SERIALWATCH_DB": str(folder / "sw.db"),
+           "SERIALWATCH_SECRET_KEY": secrets.token_urlsafe(48)}  # fmt: skip
+    saved = {k: os.environ.get(k) for k in ("SERIALWATCH_DB", "SERIALWATCH_SECRET_KEY")}
+    os.environ.update({k: env[k] for k in saved})
+    get_api_settings.cache_clear()
+    for role in ROLES:
+        users.add(role, role, password(role))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "uvicorn.log", "w"),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(base + "/ui/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("the server did not start: " + (folder / "uvicorn.log").read_text())
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        get_api_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+def login(browser: Any, base: str, role: str, purpose: str = "UI test, synthetic data") -> Any:
+    """A fresh page logged in as `role`, on the search page."""
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    page.goto(base + "/ui/")
+    page.fill("#login-user", role)
+    page.fill("#login-password", password(role))
+    page.fill("#login-purpose", purpose)
+    page.click("#login-submit")
+    page.wait_for_url("**/ui/search")
+    page.wait_for_selector(f"text={role} · {role}")
+    return page

@@ -40,4 +40,5 @@ cli.add_typer(alerts_app, name="alerts")
 def main() -> None:
     # The driver logs retries as warnings; commands report failures themselves.
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    logging.getLogger("splink").setLevel(logging.WARNING)  # its training narrative is INFO
     cli()

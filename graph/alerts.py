@@ -19,6 +19,7 @@ from graph.errors import SerialwatchError
 from graph.runner import run
 
 STATUSES = ("new", "acknowledged", "actioned", "dismissed")
+EVALUATE_TIMEOUT_S = 1800.0  # a first national load puts every record through the rules
 
 
 class AlertError(SerialwatchError):
@@ -131,7 +132,9 @@ def evaluate(changes: Changes, driver: Driver | None = None) -> list[str]:
     """Run every rule over `changes`; store the alerts not raised before; return their ids."""
     found = []
     for name, rule in RULES.items():
-        for row in run(rule.query, rule.params(changes), driver=driver, row_cap=100_000).rows:
+        rows = run(rule.query, rule.params(changes), driver=driver, row_cap=1_000_000,
+                   timeout_s=EVALUATE_TIMEOUT_S).rows
+        for row in rows:
             found.append(
                 {
                     "alert_id": alert_id(name, row["evidence"], str(row.get("other") or "")),

@@ -43,7 +43,7 @@ def run(
     """Resolve every person record in the graph (train if no model or --retrain)."""
     if ctx.invoked_subcommand is not None:
         return
-    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)  # training chatter, not user news
     driver = get_driver()
     wait_until_ready(driver)
     s = resolve(

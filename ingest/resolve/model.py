@@ -244,8 +244,9 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
 
 
 def settle(trained: dict[str, Any]) -> dict[str, Any]:
-    """Make the trained parameters safe to apply. A level the training never saw takes the
-    parameters of the next, less specific level (the last level: MIN_WEIGHT); no level weighs
+    """Make the trained parameters safe to apply. A level the random sample never met gets
+    u = 1 / U_MAX_PAIRS; one EM never saw takes the parameters of the next, less specific level
+    (the last level: MIN_WEIGHT); no level weighs
     less than MIN_WEIGHT bits, because a keying error can make any one field disagree for the
     same person."""
 
@@ -259,6 +260,9 @@ def settle(trained: dict[str, Any]) -> dict[str, Any]:
             last["m_probability"] = last["u_probability"] * 2.0**MIN_WEIGHT
         for i in range(len(levels) - 2, -1, -1):
             lv = levels[i]
+            if known(lv.get("m_probability")) and not known(lv.get("u_probability")):
+                # Never met in the random sample: rarer than one pair in U_MAX_PAIRS.
+                lv["u_probability"] = 1.0 / U_MAX_PAIRS
             if not (known(lv.get("m_probability")) and known(lv.get("u_probability"))):
                 lv["m_probability"] = levels[i + 1].get("m_probability")
                 lv["u_probability"] = levels[i + 1].get("u_probability")

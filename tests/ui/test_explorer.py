@@ -103,8 +103,10 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
 def _meeting(page: Any, planted: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     page.click("a:has-text('MAPPA+ meeting')")
     page.click("#meet-subjects")
+    # The subject list arrives from a callback: on a busy machine, wait for it before typing.
+    page.locator("[role=option]").first.wait_for(timeout=90_000)
     page.keyboard.type(planted["name"])
-    page.locator("[role=option]", has_text=planted["name"]).first.click()
+    page.locator("[role=option]", has_text=planted["name"]).first.click(timeout=60_000)
     page.keyboard.press("Escape")
     page.wait_for_selector(f"h1:has-text('{planted['name']}')", timeout=60_000)
     page.wait_for_function(f"({CY})('meet-chart') > 3")

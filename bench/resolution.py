@@ -1,0 +1,179 @@
+"""Identity-resolution benchmark: synthesise N people, bulk-load them into a reset server, run
+`serialwatch resolve` (training included), and score the identities against truth.json.
+
+    python -m bench.resolution                  # 100,000 people
+    python -m bench.resolution --people 1000000
+
+Figures: pairwise precision / recall / F1 over record pairs sharing an identity; cluster level:
+true people split over several identities and identities merging several people; wall time per
+step, the process's peak RSS (ru_maxrss, which includes DuckDB, in-process) and DuckDB's own
+memory after scoring; and, when the query library has it, `serial_perpetrators` against
+truth.serial. Its own server (port 7693) so no one's data is touched. Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from bench.common import peak_rss_mb, process_peak_rss_mb
+
+ENV = {
+    "SERIALWATCH_HOME": "/root/.sw-helper3-bench",
+    "NEO4J_BOLT_PORT": "7693",
+    "NEO4J_HEAP": "3g",
+    "NEO4J_PAGECACHE": "3g",
+}
+
+
+def score(truth: dict[str, Any], ident: dict[str, str]) -> dict[str, Any]:
+    """Pairwise and cluster-level agreement of `ident` (person_key -> identity) with the truth."""
+    human = {k: h for h, keys in truth["people"].items() for k in keys}
+    members: dict[str, list[str]] = defaultdict(list)
+    for k, i in ident.items():
+        members[i].append(k)
+    tp = fp = 0
+    merged_ids = 0
+    merged_people: set[str] = set()
+    for keys in members.values():
+        per = Counter(human[k] for k in keys)
+        same = sum(c * (c - 1) // 2 for c in per.values())
+        tp += same
+        fp += len(keys) * (len(keys) - 1) // 2 - same
+        if len(per) > 1:
+            merged_ids += 1
+            merged_people.update(per)
+    true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in truth["people"].values())
+    split = sum(len({ident[k] for k in keys}) > 1 for keys in truth["people"].values())
+    multi = sum(len(keys) > 1 for keys in truth["people"].values())
+    p, r = tp / max(tp + fp, 1), tp / max(true_pairs, 1)
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / max(p + r, 1e-12),
+        "true_pairs": true_pairs,
+        "pairs_linked": tp + fp,
+        "people_with_2plus_records": multi,
+        "people_split": split,
+        "identities_merging_people": merged_ids,
+        "people_in_merged_identities": len(merged_people),
+    }
+
+
+def serial_check(truth: dict[str, Any], driver: Any) -> dict[str, Any] | None:
+    """serial_perpetrators (tier serial) against truth.serial, if the query library has it."""
+    try:
+        from graph.runner import run
+    except ImportError:
+        return None
+    human = {k: h for h, keys in truth["people"].items() for k in keys}
+    result = run("serial_perpetrators", {"tiers": ["serial"]}, driver=driver, row_cap=1_000_000)
+    found = []
+    for row in result.rows:
+        hs = Counter(human[k] for k in row["record_keys"] if k in human)
+        found.append(hs.most_common(1)[0][0] if hs else None)
+    want = set(truth["serial"])
+    hit = want & set(found)
+    return {
+        "truth_serial": len(want),
+        "returned": len(found),
+        "recall": len(hit) / max(len(want), 1),
+        "precision": sum(h in want for h in found) / max(len(found), 1),
+        "missed": sorted(want - hit)[:10],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/sw-helper3-bench"))
+    parser.add_argument(
+        "--skip-load", action="store_true", help="reuse the delivery bulk-loaded by a last run"
+    )
+    args = parser.parse_args()
+    os.environ.update(ENV)
+    os.environ.pop("NEO4J_URI", None)
+
+    from graph.driver import get_driver
+    from graph.server import LocalServer
+    from graph.settings import get_settings
+    from ingest.bulk import bulk_load
+    from ingest.resolve.pipeline import resolve
+    from ingest.synth import synthesize
+
+    delivery = args.out / f"people-{args.people}-seed-{args.seed}"
+    if not (delivery / "truth.json").exists():
+        t = time.monotonic()
+        synthesize(args.people, args.seed, delivery)
+        print(f"synthesised {args.people:,} people in {time.monotonic() - t:.1f} s -> {delivery}")
+    server = LocalServer(get_settings())
+    if args.skip_load:
+        server.start()
+    else:
+        server.stop()
+        server.reset()
+        t = time.monotonic()
+        bulk_load(delivery, alerts=False)
+        print(f"bulk-loaded in {time.monotonic() - t:.1f} s (not part of resolution)", flush=True)
+    driver = get_driver()
+    began = time.monotonic()
+    s = resolve(driver, retrain=True)
+    wall = time.monotonic() - began
+    rss = peak_rss_mb()
+    pid = server.pid()
+    from graph.driver import read
+
+    rows = read(
+        "MATCH (p:Person)-[:RESOLVES_TO]->(i:Identity) RETURN p.person_key AS k, "
+        "i.identity_id AS i",
+        driver=driver,
+        timeout_s=600,
+    )
+    truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
+    sc = score(truth, {r["k"]: r["i"] for r in rows})
+    print(f"\n== resolution of {args.people:,} people: {s.records:,} person records")
+    print(f"   wall {wall:.1f} s  ({', '.join(f'{k} {v} s' for k, v in s.seconds.items())})")
+    print(
+        f"   peak RSS of this process {rss:,.0f} MB (includes DuckDB); DuckDB after scoring "
+        f"{s.duckdb_peak_mb:,.0f} MB; neo4j peak {process_peak_rss_mb(pid) if pid else 0:,.0f} MB"
+    )
+    print(
+        f"   pairs scored {s.pairs_scored:,}; >= review threshold {s.pairs_above_review:,}; "
+        f"links {s.links:,}; review queue {s.review_queue:,}"
+    )
+    print(
+        f"   identities {s.identities:,} ({s.multi_record_identities:,} with 2+ records); "
+        f"model {s.model_version}"
+    )
+    print(
+        f"   pairwise precision {sc['precision']:.4f}  recall {sc['recall']:.4f}  "
+        f"F1 {sc['f1']:.4f}  (true pairs {sc['true_pairs']:,}, linked {sc['pairs_linked']:,})"
+    )
+    print(
+        f"   people with 2+ records {sc['people_with_2plus_records']:,}: split "
+        f"{sc['people_split']:,}; identities merging people "
+        f"{sc['identities_merging_people']:,} ({sc['people_in_merged_identities']:,} people)"
+    )
+    check = serial_check(truth, driver)
+    if check:
+        print(
+            f"   serial_perpetrators: recall {check['recall']:.4f} precision "
+            f"{check['precision']:.4f} ({check['returned']} returned, "
+            f"{check['truth_serial']} in truth; missed {check['missed']})"
+        )
+    print(
+        "\nmethod: fresh server (port 7693) bulk-loaded with the delivery; resolve(retrain=True) "
+        "timed in-process (pull, train, predict, cluster, write, review queue); pairwise scores "
+        "over all record pairs sharing an identity vs the truth's humans; peak memory = "
+        "ru_maxrss (this process, DuckDB included), duckdb_memory() after predict, VmHWM (neo4j)"
+    )
+
+
+if __name__ == "__main__":
+    main()

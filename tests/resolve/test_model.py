@@ -1,0 +1,53 @@
+"""The model artefact: the packaged default loads, and `settle` turns gaps in training into
+safe parameters instead of Splink's defaults."""
+
+from __future__ import annotations
+
+import math
+
+from ingest.resolve import model
+
+
+def _weights(trained: dict) -> dict[str, list[float]]:
+    return {
+        c["output_column_name"]: [
+            math.log2(lv["m_probability"] / lv["u_probability"])
+            for lv in c["comparison_levels"]
+            if not lv.get("is_null_level")
+        ]
+        for c in trained["comparisons"]
+    }
+
+
+def test_packaged_default_model_covers_every_comparison() -> None:
+    m = model.load_default()
+    w = _weights(m.splink)
+    assert set(w) == {"name", "dob", "address", "pnc_id", "aliases", "gender", "region"}
+    assert all(x >= model.MIN_WEIGHT - 1e-9 for levels in w.values() for x in levels)
+    assert w["pnc_id"][0] > 5 and w["dob"][0] > 5  # agreement is evidence for a link
+
+
+def test_settle_fills_levels_the_training_never_met() -> None:
+    trained = {
+        "comparisons": [
+            {
+                "output_column_name": "pnc_id",
+                "comparison_levels": [
+                    {"is_null_level": True},
+                    {"m_probability": 0.95},  # same PNC: never in the random sample
+                    {"m_probability": 0.05, "u_probability": 0.9999},
+                ],
+            },
+            {
+                "output_column_name": "dob",
+                "comparison_levels": [
+                    {"m_probability": 0.9, "u_probability": 0.001},
+                    {"u_probability": 0.999},  # EM never saw it
+                ],
+            },
+        ]
+    }
+    w = _weights(model.settle(trained))
+    assert w["pnc_id"][0] > 15
+    assert w["pnc_id"][1] == model.MIN_WEIGHT or w["pnc_id"][1] > model.MIN_WEIGHT
+    assert abs(w["dob"][1] - model.MIN_WEIGHT) < 1e-9

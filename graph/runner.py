@@ -7,6 +7,7 @@ the CLI and the API show it as it is.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,8 +31,18 @@ from graph.errors import AuthFailed, DatabaseUnavailable, SerialwatchError
 from graph.registry import Library, QueryNotFound, SavedQuery, get_library
 from graph.settings import get_settings
 
-__all__ = ["BadParameter", "QueryFailed", "QueryNotFound", "QueryResult", "QueryTimeout",
-           "bind", "explain", "plain", "run"]
+__all__ = [
+    "BadParameter",
+    "QueryFailed",
+    "QueryNotFound",
+    "QueryResult",
+    "QueryTimeout",
+    "bind",
+    "cell",
+    "explain",
+    "plain",
+    "run",
+]
 
 
 class QueryTimeout(SerialwatchError):
@@ -155,6 +166,24 @@ def plain(value: Any) -> Any:
     if isinstance(value, Relationship):
         return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, Path):
-        return {"nodes": [plain(n) for n in value.nodes],
-                "relationships": [plain(r) for r in value.relationships]}
+        return {
+            "nodes": [plain(n) for n in value.nodes],
+            "relationships": [plain(r) for r in value.relationships],
+        }
     return str(value)
+
+
+def cell(value: Any, *, spreadsheet_safe: bool = False) -> str:
+    """One row value as text for a table or CSV cell: lists of text joined by `;`, maps as
+    JSON. `spreadsheet_safe` defuses a cell opening with = + - @, which a spreadsheet would
+    run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return "'" + text if spreadsheet_safe and text[:1] in ("=", "+", "-", "@") else text

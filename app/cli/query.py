@@ -19,6 +19,7 @@ from rich.table import Table
 from app.cli.common import console, err_console, reports_errors
 from graph.cypher import MISSING, BadParameter
 from graph.registry import get_library
+from graph.runner import cell
 from graph.runner import run as run_query
 
 query_app = typer.Typer(
@@ -76,19 +77,6 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
             raise BadParameter(f"-p expects key=value, got {pair!r}")
         out[key.strip()] = value
     return out
-
-
-def cell(value: Any) -> str:
-    """One value as text for a table or CSV cell: lists of text joined by `;`, maps as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def render(columns: list[str], rows: list[dict[str, Any]], fmt: Format) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from neo4j import Driver
@@ -18,6 +17,7 @@ from app.security.roles import Perm, may_run_query, require
 from app.services.door import Access, for_subject, guard, personal
 from graph.cypher import MISSING
 from graph.registry import SavedQuery, get_library
+from graph.runner import cell
 from graph.runner import run as run_query
 
 SUBJECT_PARAM = {"person": "person", "pair": "a"}
@@ -129,19 +129,5 @@ def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    writer.writerows([cell(r.get(c), spreadsheet_safe=True) for c in columns] for r in rows)
     return buf.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    # A cell opening with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

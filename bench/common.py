@@ -7,11 +7,14 @@ import os
 import resource
 from pathlib import Path
 
+# Overridable so that two people benchmarking on one machine keep separate servers.
 BENCH_ENV = {
-    "SERIALWATCH_HOME": str(Path.home() / ".local/share/serialwatch-bench"),
-    "NEO4J_BOLT_PORT": "7690",
-    "NEO4J_HEAP": "4g",
-    "NEO4J_PAGECACHE": "6g",
+    "SERIALWATCH_HOME": os.environ.get(
+        "SERIALWATCH_BENCH_HOME", str(Path.home() / ".local/share/serialwatch-bench")
+    ),
+    "NEO4J_BOLT_PORT": os.environ.get("SERIALWATCH_BENCH_PORT", "7690"),
+    "NEO4J_HEAP": os.environ.get("SERIALWATCH_BENCH_HEAP", "4g"),
+    "NEO4J_PAGECACHE": os.environ.get("SERIALWATCH_BENCH_PAGECACHE", "6g"),
 }
 
 

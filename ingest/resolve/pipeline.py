@@ -41,6 +41,7 @@ class ResolveSummary:
     decisions_applied: int = 0
     conflicts: int = 0
     model_version: str = ""
+    relinked_records: list[str] = field(default_factory=list)  # person keys whose identity changed
     trained: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # process peak after each step
@@ -98,7 +99,10 @@ def resolve(
         changed = changes(result.assignments, current, m.version)
         sizes = result.assignments["identity_id"].value_counts()
         out.relinked = write_identities(driver, changed, sizes).relinked
+        out.relinked_records = list(changed["unique_id"])
         clock("write identities")
+        # What follows a relink (refreshing per-identity facts, raising alerts) starts here,
+        # from `out.relinked_records`.
         ident = result.assignments.set_index("unique_id")["identity_id"]
         band = pairs[pairs["match_probability"] < link_threshold]
         band = band[

@@ -37,7 +37,6 @@ FIELDS = (
     "outcome",
     "prev_hash",
 )
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,57 @@ def head_path() -> Path:
     return db_path().with_suffix(".audit-head")
 
 
+@dataclass
+class _Entry:
+    """One entry waiting for the group commit that makes it durable."""
+
+    values: tuple[Any, ...]  # every field after `seq` and before `prev_hash`
+    seq: int = 0
+    error: BaseException | None = None
+    done: bool = False
+
+
+class _GroupCommit:
+    """Appends arriving together share one transaction and one fsync (a database's group
+    commit). Each caller returns only once its own entry is durable, so no answer leaves the
+    service before its audit record exists; the first waiting caller writes for everyone
+    queued behind the commit in progress. Across processes (several uvicorn workers) SQLite's
+    write lock orders the batches and each batch reads the chain's end inside its transaction.
+    """
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._queue: list[_Entry] = []
+        self._writing = False
+
+    def append(self, fields: tuple[Any, ...]) -> int:
+        with self._cv:
+            entry = _Entry((datetime.now(UTC).isoformat(timespec="milliseconds"), *fields))
+            self._queue.append(entry)
+            while self._writing and not entry.done:
+                self._cv.wait()
+            if not entry.done:
+                self._writing = True
+                batch, self._queue = self._queue, []
+        if not entry.done:
+            try:
+                _commit(batch)
+            except BaseException as e:  # every waiter in the batch learns of the failure
+                for waiting in batch:
+                    waiting.error = e
+            with self._cv:
+                for waiting in batch:
+                    waiting.done = True
+                self._writing = False
+                self._cv.notify_all()
+        if entry.error is not None:
+            raise entry.error
+        return entry.seq
+
+
+_group = _GroupCommit()
+
+
 def append(
     *,
     user: str,
@@ -73,40 +123,37 @@ def append(
     identities: Iterable[str],
     outcome: str = "ok",
 ) -> int:
-    """Add one entry and return its sequence number."""
-    key = _key()
-    at = datetime.now(UTC).isoformat(timespec="milliseconds")
+    """Add one entry, durably, and return its sequence number."""
     params_text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
     ids_text = json.dumps(sorted(set(identities)), ensure_ascii=False)
-    with _lock, connect() as conn:
+    return _group.append(
+        (user, role, purpose, action, resource, params_text, ids_text, outcome)
+    )
+
+
+def _commit(batch: list[_Entry]) -> None:
+    """Chain and insert a batch in one transaction; then sign the new head."""
+    key = _key()
+    with connect() as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
             last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
-            values = (
-                seq,
-                at,
-                user,
-                role,
-                purpose,
-                action,
-                resource,
-                params_text,
-                ids_text,
-                outcome,
-                prev,
-            )
-            digest = _mac(key, values)
-            conn.execute(
-                f"INSERT INTO audit ({', '.join(FIELDS)}, hash) VALUES ({', '.join('?' * 12)})",
-                (*values, digest),
-            )
+            seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
+            for entry in batch:
+                seq += 1
+                values = (seq, *entry.values, prev)
+                prev = _mac(key, values)
+                conn.execute(
+                    f"INSERT INTO audit ({', '.join(FIELDS)}, hash) "
+                    f"VALUES ({', '.join('?' * 12)})",
+                    (*values, prev),
+                )
+                entry.seq = seq
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        _write_head(key, seq, digest)
-    return seq
+        _write_head(key, seq, prev)
 
 
 def _write_head(key: bytes, seq: int, digest: str) -> None:

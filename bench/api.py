@@ -5,9 +5,9 @@ percentiles (overall and per operation) and errors; never asserts.
     python -m bench.api                       # 100,000 people, 20 users, 60 s
     python -m bench.api --users 20 --seconds 60 --people 100000
 
-Uses its own Neo4j (SERIALWATCH_HOME=~/.sw-helper4-bench style home, port 7694), loaded once by
-the bulk path (`ingest.bulk.bulk_load`) and reused on later runs; its own users and audit trail
-in that home. The uvicorn server listens on loopback only and is stopped at the end.
+Uses the benchmark server (bench/common.py), loaded once by the bulk path and reused on later
+runs; its own users and audit trail in that home. The uvicorn server listens on loopback only
+and is stopped at the end.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH_HOME = Path.home() / ".sw-helper4-bench"
+from bench.common import BENCH_ENV, national_graph, use_bench_server
+
 ROLES = ("officer", "analyst", "caseworker", "partner")
+THINK_S = 1.0  # an analyst clicking through a chart reads for a second or more between requests
 # (operation, weight, roles that may run it)
 MIX = (
     ("search", 35, ROLES),
@@ -40,33 +43,10 @@ MIX = (
 
 def prepare(people: int, seed: int, out: Path) -> tuple[list[str], list[str]]:
     """The bench server started and loaded; returns sample perpetrators and surnames."""
-    os.environ.update(
-        SERIALWATCH_HOME=str(BENCH_HOME),
-        NEO4J_BOLT_PORT="7694",
-        NEO4J_HEAP="2g",
-        NEO4J_PAGECACHE="2g",
-    )
-    os.environ.pop("NEO4J_URI", None)
+    use_bench_server()
     from graph.driver import get_driver, read
-    from graph.server import LocalServer
-    from graph.settings import get_settings
-    from ingest.bulk import bulk_load
-    from ingest.synth import synthesize
 
-    delivery = out / f"people-{people}-seed-{seed}"
-    if not (delivery / "truth.json").exists():
-        t = time.monotonic()
-        synthesize(people=people, seed=seed, out=delivery)
-        print(f"synthesised {people:,} people in {time.monotonic() - t:.0f} s")
-    server = LocalServer(get_settings())
-    server.start()
-    count = read("MATCH (i:Identity) RETURN count(i) AS n", driver=get_driver())[0]["n"]
-    if count < people * 0.9:
-        t = time.monotonic()
-        server.stop()
-        server.reset()
-        bulk_load(delivery)
-        print(f"bulk-loaded into the bench server in {time.monotonic() - t:.0f} s")
+    national_graph(people, seed, out)
     drv = get_driver()
     perps = [
         r["id"]
@@ -95,7 +75,7 @@ def ensure_users() -> None:
             users.add(f"bench-{role}", role, f"bench-{role}-password")
 
 
-def start_api(port: int) -> subprocess.Popen[bytes]:
+def start_api(port: int, workers: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -107,6 +87,8 @@ def start_api(port: int) -> subprocess.Popen[bytes]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -126,12 +108,33 @@ def start_api(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the API did not become ready within 60 s")
 
 
+@dataclass
+class Window:
+    """When users measure: all log in, then a warm-up (caches, connection pools), then the
+    timed window. Requests that start in the warm-up are not counted."""
+
+    users: int
+    warmup_s: float
+    seconds: float
+    think_s: float
+    measure_from: float = 0.0
+    stop_at: float = 0.0
+    ready: threading.Barrier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ready = threading.Barrier(self.users, action=self._open)
+
+    def _open(self) -> None:
+        self.measure_from = time.monotonic() + self.warmup_s
+        self.stop_at = self.measure_from + self.seconds
+
+
 def user_loop(
     base: str,
     role: str,
     perps: list[str],
     names: list[str],
-    stop_at: float,
+    window: Window,
     seed: int,
     out: list[tuple[str, float, int]],
 ) -> None:
@@ -149,7 +152,8 @@ def user_loop(
                 "X-Purpose": f"benchmark run, simulated {role}",
             }
         )
-        while time.monotonic() < stop_at:
+        window.ready.wait()
+        while (now := time.monotonic()) < window.stop_at:
             op = rng.choices([o for o, _ in ops], [w for _, w in ops])[0]
             perp = rng.choice(perps)
             began = time.perf_counter()
@@ -158,7 +162,11 @@ def user_loop(
                 status = r.status_code
             except httpx.HTTPError:
                 status = 599
-            out.append((op, (time.perf_counter() - began) * 1000, status))
+            if now >= window.measure_from:
+                out.append((op, (time.perf_counter() - began) * 1000, status))
+            if window.think_s:  # reading the answer before the next click
+                pause = rng.expovariate(1 / window.think_s)
+                time.sleep(max(0.0, min(pause, window.stop_at - time.monotonic())))
 
 
 def request(client: Any, op: str, perp: str, name: str) -> Any:
@@ -184,6 +192,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=THINK_S,
+        help="mean think time between a user's requests, seconds (0: back to back)",
+    )
+    parser.add_argument("--warmup", type=float, default=10, help="seconds not counted")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     args = parser.parse_args()
     perps, names = prepare(args.people, args.seed, args.out)
@@ -191,10 +207,10 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    api = start_api(port)
+    api = start_api(port, args.workers)
     try:
         results: list[tuple[str, float, int]] = []
-        stop_at = time.monotonic() + args.seconds
+        window = Window(args.users, args.warmup, args.seconds, args.think)
         threads = [
             threading.Thread(
                 target=user_loop,
@@ -203,23 +219,21 @@ def main() -> None:
                     ROLES[i % len(ROLES)],
                     perps,
                     names,
-                    stop_at,
+                    window,
                     i,
                     results,
                 ),
             )
             for i in range(args.users)
         ]
-        began = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.monotonic() - began
     finally:
         api.terminate()
         api.wait(timeout=30)
-    report(results, wall, args)
+    report(results, args.seconds, args)
 
 
 def report(results: list[tuple[str, float, int]], wall: float, args: Any) -> None:
@@ -248,13 +262,22 @@ def report(results: list[tuple[str, float, int]], wall: float, args: Any) -> Non
         for e in errors:
             counts[e] += 1
         print("errors:", dict(counts))
+    think = (
+        f"a think time between requests drawn from an exponential distribution of mean "
+        f"{args.think:g} s (seeded per user)"
+        if args.think
+        else "requests back to back (no think time: a saturation test)"
+    )
     print(
-        "\nmethod: one uvicorn worker on 127.0.0.1 (subprocess), Neo4j 5.26 bench server "
-        "(port 7694, heap 2g, page cache 2g) bulk-loaded with the synthetic delivery; each "
-        "simulated user is a thread with its own HTTP client and token (roles rotate officer, "
-        "analyst, caseworker, partner), issuing requests back to back (no think time) with a "
-        "stated purpose, so every request is also one audit entry; latency = client-side "
-        "wall time per request; throughput = requests / wall time."
+        f"\nmethod: {args.workers} uvicorn worker(s) on 127.0.0.1 (subprocess) and the bench "
+        f"Neo4j 5.26 server ({BENCH_ENV['NEO4J_BOLT_PORT']}, heap {BENCH_ENV['NEO4J_HEAP']}, "
+        f"page cache {BENCH_ENV['NEO4J_PAGECACHE']}) bulk-loaded with the synthetic delivery, "
+        f"all on this machine ({os.cpu_count()} CPUs) with the load generator; each simulated "
+        "user is a thread with its own HTTP client and token (roles rotate officer, analyst, "
+        f"caseworker, partner) issuing the weighted mix {[(o, w) for o, w, _ in MIX]}, with "
+        f"{think}; after logging in, a {args.warmup:g} s warm-up is not counted; every "
+        "request states a purpose, so each is also one audit entry; latency = client-side "
+        "wall time per request; throughput = requests counted / timed window."
     )
 
 

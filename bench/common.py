@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import resource
+import time
 from pathlib import Path
 
 # Overridable so that two people benchmarking on one machine keep separate servers.
@@ -36,3 +38,33 @@ def process_peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def national_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench")) -> Path:
+    """Start the bench server holding a synthetic national delivery of `people`, generated and
+    bulk-loaded once (into a reset database), then reused while the loaded delivery is the same;
+    returns the delivery's folder. Call `use_bench_server()` first."""
+    from graph.server import LocalServer
+    from graph.settings import get_settings
+    from ingest.bulk import bulk_load
+    from ingest.synth import synthesize
+
+    delivery = out / f"people-{people}-seed-{seed}"
+    if not (delivery / "truth.json").exists():
+        t = time.monotonic()
+        synthesize(people=people, seed=seed, out=delivery)
+        print(f"synthesised {people:,} people in {time.monotonic() - t:.0f} s")
+    settings = get_settings()
+    marker = settings.home / "bench-delivery.json"
+    wanted = {"people": people, "seed": seed}
+    server = LocalServer(settings)
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        server.start()
+        return delivery
+    server.stop()
+    server.reset()
+    t = time.monotonic()
+    bulk_load(delivery, alerts=False)
+    print(f"bulk-loaded {people:,} people into the bench server in {time.monotonic() - t:.0f} s")
+    marker.write_text(json.dumps(wanted))
+    return delivery

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from graph.driver import close_driver, make_driver, read
 from graph.errors import SerialwatchError
+from graph.facts import refresh_all
 from graph.schema import apply_pending
 from graph.server import LocalServer
 from graph.settings import Settings, get_settings
@@ -263,6 +264,7 @@ def bulk_load(
     driver = make_driver(settings)
     try:
         apply_pending(driver)
+        refresh_all(driver)
         if alerts:
             raise_alerts(summary, driver)
     finally:

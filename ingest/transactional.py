@@ -8,9 +8,10 @@ from typing import Any, LiteralString
 from neo4j import Driver
 
 from graph.driver import read, write
+from graph.facts import refresh_after_load
 from graph.schema import apply_pending
 from ingest import statements as st
-from ingest.alerting import raise_alerts
+from ingest.alerting import changes_of, raise_alerts
 from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
@@ -72,4 +73,5 @@ def load_delivery(
     """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
     apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
     summary = Loader(CypherSink(driver), batch_size, progress).load(delivery)
+    refresh_after_load(changes_of(summary), driver)
     return raise_alerts(summary, driver)

@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver
 
 from graph.driver import write, write_batched
+from graph.facts import refresh_all
 
 BATCH = 2000
 
@@ -27,7 +28,8 @@ def load_truth(delivery: Path) -> dict[str, Any]:
 def relink_identities(driver: Driver, truth: dict[str, Any]) -> None:
     """Drop every Identity and link each human's records to one Identity named after him.
 
-    Records the truth does not list keep a singleton identity `ID:<person_key>`.
+    Records the truth does not list keep a singleton identity `ID:<person_key>`. The
+    per-identity facts are then recomputed, as production does after a resolution.
     """
     write_batched(
         "MATCH (i:Identity) CALL (i) { DETACH DELETE i } IN TRANSACTIONS OF 10000 ROWS",
@@ -51,3 +53,4 @@ def relink_identities(driver: Driver, truth: dict[str, Any]) -> None:
         "IN TRANSACTIONS OF 10000 ROWS",
         driver=driver,
     )
+    refresh_all(driver)  # every identity changed, as after a first resolution

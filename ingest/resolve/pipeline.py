@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 from neo4j import Driver
 
+from graph.facts import refresh_after_relink
+from ingest.alerting import raise_relink_alerts
 from ingest.resolve import features, model, review
 from ingest.resolve.cluster import cluster
 from ingest.resolve.graph_writer import changes, write_identities
@@ -63,6 +65,8 @@ def resolve(
     try:
         raw = features.pull_records(driver)
         out.records = features.build_table(con, raw)
+        events = features.pull_events(driver)
+        features.set_associates(con, events, _provisional(con))
         clock("pull")
         current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()
         keys = list(raw["unique_id"])
@@ -77,18 +81,20 @@ def resolve(
             m = model.load_default()
         out.model_version = m.version
         clock("train" if out.trained else "load model")
-        linker = model.linker(con, features.TABLE, m)
-        scored = linker.inference.predict(threshold_match_probability=review_threshold)
-        pairs = con.sql(
-            f"SELECT unique_id_l, unique_id_r, match_probability, match_weight "
-            f"FROM {scored.physical_name}"
-        ).df()
+        decided = review.decisions(driver)
+        # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
+        # identities reveal (records of one person sharing a victim, partner or order).
+        pairs = _score(con, m, review_threshold)
+        first = cluster(keys, pairs[pairs["match_probability"] >= link_threshold], decided, pnc)
+        features.set_associates(con, events, first.assignments)
+        del first, events
+        clock("predict, cluster (pass 1)")
+        pairs = _score(con, m, review_threshold)
         out.duckdb_peak_mb = _duckdb_mb(con)
         out.pairs_above_review = len(pairs)
         if count_pairs:
             out.pairs_scored = _pairs_scored(con)
         clock("predict")
-        decided = review.decisions(driver)
         links = pairs[pairs["match_probability"] >= link_threshold]
         out.links = len(links)
         result = cluster(keys, links, decided, pnc)
@@ -103,6 +109,8 @@ def resolve(
         clock("write identities")
         # What follows a relink (refreshing per-identity facts, raising alerts) starts here,
         # from `out.relinked_records`.
+        raise_relink_alerts(changed, driver)
+        refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
         ident = result.assignments.set_index("unique_id")["identity_id"]
         band = pairs[pairs["match_probability"] < link_threshold]
         band = band[
@@ -115,6 +123,32 @@ def resolve(
     finally:
         con.close()
     return out
+
+
+def _provisional(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Identities before pass 1: the graph's multi-record identity if the record has one, else
+    one per exact canonical name and DOB (a deterministic rule), else the record alone."""
+    return con.sql(
+        f"""
+        SELECT unique_id, CASE
+          WHEN identity_id LIKE 'I:%' THEN identity_id
+          WHEN dob IS NOT NULL AND forename_canon IS NOT NULL AND surname IS NOT NULL
+            THEN concat_ws('|', 'X', forename_canon, surname, dob)
+          ELSE 'ID:' || unique_id END AS identity_id
+        FROM {features.TABLE}
+        """
+    ).df()
+
+
+def _score(con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float) -> pd.DataFrame:
+    """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now)."""
+    scored = model.linker(con, features.TABLE, m).inference.predict(
+        threshold_match_probability=threshold
+    )
+    return con.sql(
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight "
+        f"FROM {scored.physical_name}"
+    ).df()
 
 
 def _undecided(band: pd.DataFrame, decided: list[review.Decision]) -> pd.DataFrame:

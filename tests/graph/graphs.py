@@ -12,6 +12,7 @@ from typing import Any
 from neo4j import Driver
 
 from graph.driver import write
+from graph.facts import refresh_all
 
 DA = {"domestic_abuse", "stalking", "harassment", "coercive_control"}
 NOTICES = {"DVPN", "DAPN"}
@@ -200,3 +201,4 @@ def build(driver: Driver, g: dict[str, list[dict[str, Any]]]) -> None:
     ]
     run(_RELATIONSHIPS, rels)
     run(_NOTIFICATIONS, _fill(g.get("notifications", []), {"event_date": None, "details": None}))
+    refresh_all(driver)  # as a bulk load does: the per-identity facts the queries seek by

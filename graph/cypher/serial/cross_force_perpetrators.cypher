@@ -3,6 +3,7 @@
 // description: Perpetrators (suspect or offender in a DA-related incident, or subject of an
 //   order) whose person records, DA-related incidents as suspect or offender, or orders as
 //   subject come from two or more police forces; with each force's first and last dated event.
+//   Candidates by the per-identity fact `force_count` (graph/facts.py).
 // audience: caseworker, analyst, mappa_panel
 // mode: read
 // scope: population
@@ -11,14 +12,8 @@
 // returns: one row per perpetrator: identity_id, record_keys, name, force_count, forces (sorted
 //   names), and per force a map {agency_code, name, records, incidents, orders, first_date,
 //   last_date} in `by_force`; most forces first.
-CALL () {
-  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-  WHERE inc.da_related
-  RETURN DISTINCT i
-  UNION
-  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)
-  RETURN DISTINCT i
-}
+MATCH (i:Identity)
+WHERE i.force_count >= $min_forces
 CALL (i) {
   MATCH (i)<-[:RESOLVES_TO]-(p:Person)
   CALL (p) {

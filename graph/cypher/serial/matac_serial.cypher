@@ -3,7 +3,9 @@
 // description: A suspect or offender on more than one DA-related incident dated (offence date,
 //   else reported date) in the rolling window up to `as_of`, against two or more different
 //   victims aged 16+ on the incident date. A victim's age comes from the earliest date of birth
-//   on her records; with none recorded she counts as 16+.
+//   on her records; with none recorded she counts as 16+. Candidates come from the
+//   per-identity facts of graph/facts.py (two or more DA victims, two or more DA incidents in
+//   the window); the rule itself is then evaluated on the graph.
 // audience: caseworker, analyst
 // mode: read
 // scope: population
@@ -15,10 +17,12 @@
 // returns: one row per perpetrator: identity_id, record_keys, name, incidents (in the window),
 //   victims (distinct, of age), first_date and last_date of those incidents, as_of; most victims
 //   first.
-WITH $as_of AS as_of, $as_of - duration({years: $years}) AS low
-MATCH (inc:Incident)
-WHERE inc.da_related = true AND inc.event_date > low AND inc.event_date <= as_of
-MATCH (inc)<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+MATCH (i:Identity)
+WHERE i.da_victim_count >= 2
+WITH i, $as_of AS as_of, $as_of - duration({years: $years}) AS low
+WHERE size([d IN i.da_dates WHERE d > low AND d <= as_of]) > 1
+MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+WHERE inc.da_related AND inc.event_date > low AND inc.event_date <= as_of
 WITH DISTINCT as_of, i, inc
 CALL (i, inc) {
   OPTIONAL MATCH (inc)<-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)

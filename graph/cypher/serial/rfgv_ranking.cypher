@@ -3,7 +3,8 @@
 // description: Ranks every perpetrator (suspect or offender in a DA-related incident, or subject
 //   of an order) by four components scored 0-10 from the documented bands of
 //   `graph/cypher/rfgv.toml`, and their weighted total. Gravity uses serialwatch's own harm-days
-//   table, an approximation in the spirit of the Cambridge Crime Harm Index.
+//   table, an approximation in the spirit of the Cambridge Crime Harm Index. Computed from
+//   the per-identity facts of graph/facts.py (his dated incidents, orders and breaches).
 // audience: caseworker, analyst, mappa_panel
 // mode: read
 // scope: population
@@ -14,51 +15,23 @@
 // returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
 //   weighted total, 0-10); highest score first.
-WITH $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
-CALL () {
-  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-  WHERE inc.da_related
-  RETURN DISTINCT i
-  UNION
-  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)
-  RETURN DISTINCT i
-}
-CALL (i, as_of, low, cfg) {
-  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-  WHERE inc.da_related AND inc.event_date <= as_of
-  WITH DISTINCT inc
-  RETURN max(inc.event_date) AS last_incident,
-         count(CASE WHEN inc.event_date > low THEN inc END) AS incidents,
-         sum(CASE WHEN inc.event_date > low
-             THEN coalesce(cfg.gravity.harm[coalesce(inc.offence, '')], cfg.gravity.default_days)
-             ELSE 0 END) AS incident_harm
-}
-CALL (i, as_of, low) {
-  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
-  WHERE o.issued_date <= as_of
-  WITH DISTINCT o
-  OPTIONAL MATCH (b:Breach)-[:BREACH_OF]->(o)
-  WHERE b.breach_date > low AND b.breach_date <= as_of
-  RETURN max(o.issued_date) AS last_order, count(DISTINCT b) AS breaches
-}
+MATCH (i:Identity)
+WHERE i.first_event_date <= $as_of
+WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
+WITH i, as_of, low, cfg, range(0, size(i.da_dates) - 1) AS ks,
+     [d IN i.da_dates WHERE d <= as_of][-1] AS last_incident,
+     [d IN i.order_dates WHERE d <= as_of][-1] AS last_order
+WITH i, as_of, cfg, last_incident, last_order,
+     size([k IN ks WHERE i.da_dates[k] > low AND i.da_dates[k] <= as_of]) AS incidents,
+     reduce(h = 0, k IN [k IN ks WHERE i.da_dates[k] > low AND i.da_dates[k] <= as_of] |
+       h + coalesce(cfg.gravity.harm[i.da_offences[k]], cfg.gravity.default_days))
+       AS incident_harm,
+     size([k IN range(0, size(i.breach_dates) - 1)
+           WHERE i.breach_order_dates[k] <= as_of AND i.breach_dates[k] > low
+             AND i.breach_dates[k] <= as_of]) AS breaches
 WITH i, as_of, cfg, incidents, incident_harm + breaches * cfg.gravity.breach_days AS harm,
      CASE WHEN last_order IS NULL OR last_incident >= last_order THEN last_incident
-          ELSE last_order END AS last_date
-WHERE last_date IS NOT NULL
-CALL (i) {
-  CALL (i) {
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
-    WHERE inc.da_related AND v <> i
-    RETURN v
-    UNION
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
-          -[:RESOLVES_TO]->(v:Identity)
-    WHERE v <> i
-    RETURN v
-  }
-  RETURN count(v) AS victims_count
-}
+          ELSE last_order END AS last_date, i.victim_count AS victims_count
 WITH i, cfg, last_date, duration.inDays(last_date, as_of).days AS recency_days, incidents, harm,
      victims_count
 WITH i, cfg, last_date, recency_days, incidents, harm, victims_count,

@@ -1,0 +1,247 @@
+"""Per-identity facts: what the whole-population queries would otherwise recompute for every
+identity on every run, stored on each perpetrator's Identity node and kept fresh by every write
+path (transactional load, bulk load, identity resolution).
+
+The facts do not depend on any query parameter. A population query seeks its candidates by an
+indexed fact (e.g. `victim_count >= $min_victims`) and evaluates its parameters on the rest of
+the facts or on the graph, so every parameter still gives exactly the right answer.
+Non-perpetrators hold no facts. The facts (docs/model.md lists them):
+
+- `victim_count`, `da_victim_count`: distinct victim identities (all; from DA incidents only);
+- `da_dates`, `da_offences`, `da_outcomes`: his distinct DA-related incidents as suspect or
+  offender, in date order (event date, then key), offence and outcome `''` when unknown;
+- `order_dates`, `order_types`: the orders he is subject of, in date order; `notice_types`;
+- `breach_dates`, `breach_order_dates`: breaches of his orders and the breached order's date;
+- `first_event_date`: his earliest DA incident or order; `forces`, `force_count`: the police
+  forces holding his records, DA incidents or orders.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import LiteralString
+
+from neo4j import Driver
+
+from graph.alerts import Changes
+from graph.driver import read, write, write_batched
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000  # identities per transaction
+FULL_REFRESH_AT = 200_000  # more keys than this touched: one full refresh is cheaper
+WRITE_TIMEOUT_S = 600.0
+
+FACT_NAMES = (
+    "victim_count",
+    "da_victim_count",
+    "da_dates",
+    "da_offences",
+    "da_outcomes",
+    "order_dates",
+    "order_types",
+    "notice_types",
+    "breach_dates",
+    "breach_order_dates",
+    "first_event_date",
+    "forces",
+    "force_count",
+)
+
+# Computes and stores the facts of `i` (one identity in scope); the same text serves the
+# targeted and the full refresh. Facts of an identity that is no longer a perpetrator go.
+_REFRESH_ONE: LiteralString = """
+CALL (i) {
+  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+  WHERE inc.da_related
+  WITH DISTINCT inc
+  ORDER BY inc.event_date, inc.incident_key
+  RETURN collect(inc.event_date) AS da_dates,
+         collect(coalesce(inc.offence, '')) AS da_offences,
+         collect(coalesce(inc.outcome, '')) AS da_outcomes
+}
+CALL (i) {
+  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  WITH DISTINCT o
+  ORDER BY o.issued_date, o.order_key
+  RETURN collect(o.issued_date) AS order_dates, collect(o.order_type) AS order_types,
+         collect(DISTINCT CASE WHEN o.is_notice THEN o.order_type END) AS notices
+}
+CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) {
+  WITH i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices
+  WHERE size(da_dates) > 0 OR size(order_dates) > 0
+  CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)<-[:BREACH_OF]-(b:Breach)
+    WITH DISTINCT o, b
+    ORDER BY b.breach_date, b.breach_key
+    RETURN collect(b.breach_date) AS breach_dates, collect(o.issued_date) AS breach_order_dates
+  }
+  CALL (i) {
+    CALL (i) {
+      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+            <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+      WHERE inc.da_related AND v <> i
+      RETURN v, true AS from_incident
+      UNION
+      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
+            -[:RESOLVES_TO]->(v:Identity)
+      WHERE v <> i
+      RETURN v, false AS from_incident
+    }
+    RETURN count(DISTINCT v) AS victim_count,
+           count(DISTINCT CASE WHEN from_incident THEN v END) AS da_victim_count
+  }
+  CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(p:Person)
+    CALL (p) {
+      MATCH (p)-[:SUPPLIED_BY]->(a:Agency) RETURN a
+      UNION
+      MATCH (p)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)-[:SUPPLIED_BY]->(a:Agency)
+      WHERE inc.da_related
+      RETURN a
+      UNION
+      MATCH (p)-[:SUBJECT_OF]->(:Order)-[:SUPPLIED_BY]->(a:Agency)
+      RETURN a
+    }
+    WITH DISTINCT a WHERE a.is_police
+    WITH a ORDER BY a.name
+    RETURN collect(a.name) AS forces
+  }
+  SET i.victim_count = victim_count, i.da_victim_count = da_victim_count,
+      i.da_dates = da_dates, i.da_offences = da_offences, i.da_outcomes = da_outcomes,
+      i.order_dates = order_dates, i.order_types = order_types,
+      i.notice_types = COLLECT { UNWIND notices AS t RETURN t ORDER BY t },
+      i.breach_dates = breach_dates, i.breach_order_dates = breach_order_dates,
+      i.first_event_date = CASE WHEN size(da_dates) = 0 THEN order_dates[0]
+                                WHEN size(order_dates) = 0 THEN da_dates[0]
+                                WHEN da_dates[0] <= order_dates[0] THEN da_dates[0]
+                                ELSE order_dates[0] END,
+      i.forces = forces, i.force_count = size(forces)
+}
+CALL (i, da_dates, order_dates) {
+  WITH i WHERE size(da_dates) = 0 AND size(order_dates) = 0 AND i.first_event_date IS NOT NULL
+  REMOVE i.victim_count, i.da_victim_count, i.da_dates, i.da_offences, i.da_outcomes,
+         i.order_dates, i.order_types, i.notice_types, i.breach_dates, i.breach_order_dates,
+         i.first_event_date, i.forces, i.force_count
+}
+"""
+
+_REFRESH_IDS: LiteralString = "UNWIND $ids AS id MATCH (i:Identity {identity_id: id})\n" + (
+    _REFRESH_ONE
+)
+
+_REFRESH_ALL: LiteralString = (
+    "MATCH (i:Identity) CALL (i) {" + _REFRESH_ONE + "} IN TRANSACTIONS OF 5000 ROWS"
+)
+
+# The identities whose facts a change to these records can alter: the records' own
+# identities, the perpetrators of incidents and orders they are victims or protected persons
+# in (their victim counts), the perpetrators of the incidents, orders and breaches named.
+_TOUCHED: LiteralString = """
+CALL () {
+  UNWIND $persons AS k
+  MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $persons AS k
+  MATCH (:Person {person_key: k})-[:VICTIM_IN]->(:Incident)<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)
+        -[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $persons AS k
+  MATCH (:Person {person_key: k})<-[:PROTECTS]-(:Order)<-[:SUBJECT_OF]-(:Person)
+        -[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $incidents AS k
+  MATCH (:Incident {incident_key: k})<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)
+        -[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $orders AS k
+  MATCH (:Order {order_key: k})<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $breaches AS k
+  MATCH (:Breach {breach_key: k})-[:BREACH_OF]->(:Order)<-[:SUBJECT_OF]-(:Person)
+        -[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+}
+RETURN DISTINCT i.identity_id AS id
+"""
+
+
+def refresh_all(driver: Driver) -> float:
+    """Recompute the facts of every identity, in batched transactions; returns the seconds."""
+    began = time.monotonic()
+    write_batched(_REFRESH_ALL, driver=driver)
+    took = time.monotonic() - began
+    log.info("facts refreshed for every identity in %.1f s", took)
+    return took
+
+
+def refresh(driver: Driver, identity_ids: Iterable[str]) -> int:
+    """Recompute the facts of these identities (unknown ids are skipped); returns how many."""
+    ids = sorted(set(identity_ids))
+    for start in range(0, len(ids), BATCH):
+        write(
+            _REFRESH_IDS,
+            {"ids": ids[start : start + BATCH]},
+            driver=driver,
+            timeout_s=WRITE_TIMEOUT_S,
+        )
+    return len(ids)
+
+
+def touched(
+    driver: Driver,
+    *,
+    persons: Iterable[str] = (),
+    incidents: Iterable[str] = (),
+    orders: Iterable[str] = (),
+    breaches: Iterable[str] = (),
+) -> list[str]:
+    """The identities whose facts changes to these records can alter (see `_TOUCHED`)."""
+    rows = read(
+        _TOUCHED,
+        {
+            "persons": sorted(set(persons)),
+            "incidents": sorted(set(incidents)),
+            "orders": sorted(set(orders)),
+            "breaches": sorted(set(breaches)),
+        },
+        driver=driver,
+        timeout_s=WRITE_TIMEOUT_S,
+    )
+    return [r["id"] for r in rows]
+
+
+def refresh_after_load(changes: Changes, driver: Driver) -> None:
+    """After a transactional load: refresh the identities the delivery's records touch."""
+    size = len(changes.persons) + len(changes.incidents) + len(changes.orders)
+    if size + len(changes.breaches) > FULL_REFRESH_AT:
+        refresh_all(driver)
+        return
+    refresh(
+        driver,
+        touched(
+            driver,
+            persons=changes.persons,
+            incidents=changes.incidents,
+            orders=changes.orders,
+            breaches=changes.breaches,
+        ),
+    )
+
+
+def refresh_after_relink(
+    driver: Driver, relinked_records: list[str], old_identities: Iterable[str]
+) -> None:
+    """After identity resolution relinked these records: refresh their old and new identities
+    and the perpetrators whose victims they are (victims merged or split change his count)."""
+    if len(relinked_records) > FULL_REFRESH_AT:
+        refresh_all(driver)
+        return
+    refresh(driver, [*touched(driver, persons=relinked_records), *old_identities])

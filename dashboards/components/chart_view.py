@@ -4,6 +4,8 @@ Highlighting the selected node's links is a clientside callback (no round trip).
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 from dash import Input, Output, State, clientside_callback, html
 
@@ -88,7 +90,9 @@ def detail(tapped, focus):
     node = tapped if dash.ctx.triggered_id == "chart" and tapped else None
     if node is None:
         return dash.no_update, dash.no_update
-    shown = {k: v for k, v in node.items() if k not in ("size", "label", "id") and v}
+    shown = {"key": node["id"]} | {
+        k: v for k, v in node.items() if k not in ("size", "label", "id") and v
+    }
     rows = [
         html.Tr([html.Th(k), html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
         for k, v in shown.items()
@@ -116,14 +120,25 @@ def path(_, a, b, els, session):
         return dash.no_update, failure(err)
     if not p["found"]:
         return dash.no_update, "No path within 8 steps."
-    keys = {str(v) for s in p["steps"] for v in s.values() if isinstance(v, str)}
+    keys, links = _along(p["steps"])
     out = []
     for e in els:
         d = e["data"]
-        on = d["id"] in keys if G.is_node(e) else {d["source"], d["target"]} <= keys
+        if G.is_node(e):
+            on = d["id"] in keys
+        else:
+            on = (frozenset((d["source"], d["target"])), d.get("type")) in links
         cls = e.get("classes", "").replace(" onpath", "") + (" onpath" if on else "")
         out.append({**e, "classes": cls})
     return out, f"Path of {p['length']} steps highlighted in yellow."
+
+
+def _along(steps: list[dict[str, Any]]) -> tuple[set[str], set[tuple[frozenset[str], str]]]:
+    """The nodes of a path and its links (each a pair of ends and a type), so that only the
+    path's own edges light up, not every edge between two of its nodes."""
+    keys = [str(s["key"]) for s in steps]
+    links = {(frozenset(keys[k - 1 : k + 1]), str(steps[k]["via"])) for k in range(1, len(keys))}
+    return set(keys), links
 
 
 @dash.callback(

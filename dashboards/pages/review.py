@@ -70,7 +70,7 @@ def decide(_s: list[Any], _d: list[Any], session: Any) -> tuple[Any, Any]:
     trig = dash.ctx.triggered_id
     if not trig or not any(t["value"] for t in dash.ctx.triggered):
         return dash.no_update, dash.no_update
-    decision = "match" if trig["type"] == "review-same" else "no_match"
+    decision = "same" if trig["type"] == "review-same" else "not_same"
     note = guarded(
         session,
         lambda a: (

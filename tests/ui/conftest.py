@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,32 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    """uvicorn serving app.main (API + /ui) with `env`, on a free loopback port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(base + "/ui/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("the server did not start: " + log.read_text())
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
 @pytest.fixture(scope="session")
 def ui_server(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """uvicorn serving app.main (API + /ui) with its own users and audit trail."""
@@ -71,27 +98,10 @@ def ui_server(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     get_api_settings.cache_clear()
     for role in ROLES:
         users.add(role, role, password(role))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "uvicorn.log", "w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(base + "/ui/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("the server did not start: " + (folder / "uvicorn.log").read_text())
-        yield base
+        with serving(env, folder / "uvicorn.log") as base:
+            yield base
     finally:
-        proc.terminate()
-        proc.wait(20)
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
         get_api_settings.cache_clear()
@@ -121,3 +131,29 @@ def login(browser: Any, base: str, role: str, purpose: str = "UI test, synthetic
     page.wait_for_url("**/ui/search")
     page.wait_for_selector(f"text={role} · {role}")
     return page
+
+
+def analyst() -> Any:
+    """An analyst's access to the service layer, for tests to read what the pages should show."""
+    from app.security.roles import Role
+    from app.security.users import User
+    from app.services.door import Access
+
+    return Access(User("analyst", Role.analyst), "UI test set-up and checks (synthetic data)")
+
+
+@pytest.fixture(scope="session")
+def planted(ui_server: str, ui_data: dict[str, Any]) -> dict[str, Any]:
+    """The planted serial perpetrator with most victims, and his victims' names (read as an
+    analyst through the service layer; the truth file confirms he was planted as serial)."""
+    from app.services import library
+
+    a = analyst()
+    rows = library.run(a, "serial_perpetrators", {"tiers": ["serial"]})["rows"]
+    planted_keys = {k for h in ui_data["serial"] for k in ui_data["people"][h]}
+    rows = [r for r in rows if set(r["record_keys"]) & planted_keys]
+    best = max(rows, key=lambda r: (r["victims"], r["identity_id"]))
+    chain = library.run(a, "victim_chain", {"person": best["identity_id"]})["rows"]
+    victims = sorted({v["name"] for v in chain if v.get("name")})
+    assert len(victims) >= 2
+    return {"id": best["identity_id"], "name": best["name"], "victims": victims}

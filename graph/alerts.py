@@ -19,11 +19,26 @@ from graph.errors import SerialwatchError
 from graph.runner import run
 
 STATUSES = ("new", "acknowledged", "actioned", "dismissed")
+# The moves an alert may make: an officer owns it (acknowledged), then acts on it or dismisses it
+# with a reason; actioned and dismissed are final (a new alert is raised by new evidence).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "acknowledged": ("new",),
+    "actioned": ("new", "acknowledged"),
+    "dismissed": ("new", "acknowledged"),
+}
 EVALUATE_TIMEOUT_S = 1800.0  # a first national load puts every record through the rules
 
 
 class AlertError(SerialwatchError):
     """An alert or watch that does not exist, or a status change that is not allowed."""
+
+
+class AlertNotFound(AlertError):
+    """No alert (or identity to follow) with that id."""
+
+
+class IllegalTransition(AlertError):
+    """The alert's current status does not allow that move (see TRANSITIONS)."""
 
 
 @dataclass
@@ -37,6 +52,7 @@ class Changes:
     notifications: list[str] = field(default_factory=list)
     residences: list[str] = field(default_factory=list)
     relationships: list[str] = field(default_factory=list)
+    relinked: dict[str, str] = field(default_factory=dict)  # record key -> identity before
 
     def row_persons(self) -> list[str]:
         """The persons named by new residence and relationship rows (their first key part)."""
@@ -63,7 +79,7 @@ RULES: dict[str, Rule] = {
             "order_keys": c.orders,
             "relationship_keys": c.relationships,
         },
-        lambda r: f"new {' and '.join(r['kinds'])} {r['other']}",
+        lambda r: f"new {' and '.join(r['kinds'])}",
     ),
     "new_category4": Rule(
         "alert_new_category4",
@@ -95,6 +111,15 @@ RULES: dict[str, Rule] = {
         },
         lambda r: f"followed by {r['watcher']}: {len(r['evidence'])} new record(s)",
     ),
+    "same_person_new_force": Rule(
+        "alert_same_person_new_force",
+        "Same person found in a new force: identity resolution linked a force's record to him",
+        lambda c: {"previous": c.relinked},
+        lambda r: (
+            f"{len(r['joined'])} {r['force']} record(s) joined an identity known to "
+            f"{', '.join(r['known_forces']) or 'no police force'}"
+        ),
+    ),
 }
 
 _RAISE = """
@@ -103,6 +128,7 @@ OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
 MERGE (al:Alert {alert_id: a.alert_id})
 ON CREATE SET al.rule = a.rule, al.title = a.title, al.summary = a.summary, al.status = 'new',
   al.owner = a.owner, al.evidence = a.evidence, al.record_keys = a.record_keys,
+  al.other = a.other,
   al.raised_at = datetime(), al.history = [toString(datetime()) + ' new']
 WITH al, a, old WHERE old IS NULL
 MATCH (i:Identity {identity_id: a.identity_id})
@@ -145,11 +171,54 @@ def evaluate(changes: Changes, driver: Driver | None = None) -> list[str]:
                     "record_keys": row["record_keys"],
                     "evidence": row["evidence"],
                     "owner": row.get("owner") or "",
+                    "other": row.get("other"),
                 }
             )
     if not found:
         return []
     return [r["alert_id"] for r in write(_RAISE, {"alerts": found}, driver=driver)]
+
+
+# A perpetrator as DOMAIN.md defines him: suspect or offender in a DA-related incident, or the
+# subject of an order. A partner agency sees alerts about perpetrators only.
+_PERPETRATOR = (
+    "(EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) "
+    "WHERE n.da_related } OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order) })"
+)
+_FILTER = (
+    "MATCH (al:Alert) "
+    "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
+    "AND ($owner IS NULL OR al.owner = $owner) "
+    "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
+    "WITH al, i WHERE ($identity IS NULL OR i.identity_id = $identity) "
+    "AND (NOT $perpetrators_only OR (i IS NOT NULL AND " + _PERPETRATOR + ")) "
+)
+_ROW = (
+    "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
+    "al.summary AS summary, al.status AS status, al.owner AS owner, "
+    "i.identity_id AS identity_id, "
+    "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
+    "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name, "
+    "al.record_keys AS record_keys, al.evidence AS evidence, al.other AS other, "
+    "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
+    "al.status_by AS status_by, toString(al.status_at) AS status_at "
+)
+
+
+def _filters(
+    status: str | None,
+    rule: str | None,
+    owner: str | None,
+    identity_id: str | None,
+    perpetrators_only: bool,
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "rule": rule,
+        "owner": owner,
+        "identity": identity_id,
+        "perpetrators_only": perpetrators_only,
+    }
 
 
 def alerts(
@@ -159,75 +228,158 @@ def alerts(
     identity_id: str | None = None,
     driver: Driver | None = None,
     limit: int = 500,
+    skip: int = 0,
+    perpetrators_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Stored alerts, newest first, filtered by any of status, rule, owner and identity."""
+    """Stored alerts, newest first, filtered by any of status, rule, owner and identity (and,
+    for a partner agency, to alerts about perpetrators); `skip` and `limit` page them."""
     return read(
-        "MATCH (al:Alert) "
-        "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
-        "AND ($owner IS NULL OR al.owner = $owner) "
-        "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
-        "WITH al, i WHERE $identity IS NULL OR i.identity_id = $identity "
-        "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
-        "al.summary AS summary, al.status AS status, al.owner AS owner, "
-        "i.identity_id AS identity_id, al.record_keys AS record_keys, al.evidence AS evidence, "
-        "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason "
-        "ORDER BY al.raised_at DESC, al.alert_id LIMIT $limit",
-        {"status": status, "rule": rule, "owner": owner, "identity": identity_id, "limit": limit},
+        _FILTER + _ROW + "ORDER BY al.raised_at DESC, al.alert_id SKIP $skip LIMIT $limit",
+        {
+            **_filters(status, rule, owner, identity_id, perpetrators_only),
+            "skip": skip,
+            "limit": limit,
+        },
         driver=driver,
     )
+
+
+def count(
+    status: str | None = None,
+    rule: str | None = None,
+    owner: str | None = None,
+    identity_id: str | None = None,
+    driver: Driver | None = None,
+    perpetrators_only: bool = False,
+) -> int:
+    """How many alerts the same filters as `alerts` select (the badge counts status `new`)."""
+    rows = read(
+        _FILTER + "RETURN count(al) AS n",
+        _filters(status, rule, owner, identity_id, perpetrators_only),
+        driver=driver,
+    )
+    return int(rows[0]["n"])
+
+
+def alert(
+    alert_id_: str, driver: Driver | None = None, perpetrators_only: bool = False
+) -> dict[str, Any]:
+    """One alert (as `alerts` lists it); AlertNotFound if there is none (or, with
+    `perpetrators_only`, if it is not about a perpetrator: existence is not disclosed)."""
+    rows = read(
+        "MATCH (al:Alert {alert_id: $id}) "
+        "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
+        "WITH al, i WHERE NOT $perpetrators_only OR (i IS NOT NULL AND " + _PERPETRATOR + ") "
+        + _ROW,
+        {"id": alert_id_, "perpetrators_only": perpetrators_only},
+        driver=driver,
+    )
+    if not rows:
+        raise AlertNotFound(f"no alert {alert_id_}")
+    return rows[0]
 
 
 def set_status(
     alert: str, status: str, by: str, reason: str | None = None, driver: Driver | None = None
 ) -> dict[str, Any]:
-    """Move an alert on; who and when (and a dismissal's reason) go into its history."""
-    if status not in STATUSES[1:]:
-        raise AlertError(f"unknown status {status!r}: use one of {', '.join(STATUSES[1:])}")
-    if status == "dismissed" and not (reason or "").strip():
+    """Move an alert on (see TRANSITIONS); who and when (and a dismissal's reason) go into its
+    history. The check and the change happen in one write, so two officers cannot both act."""
+    if status not in TRANSITIONS:
+        raise AlertError(f"unknown status {status!r}: use one of {', '.join(TRANSITIONS)}")
+    reason = (reason or "").strip() or None
+    if status == "dismissed" and not reason:
         raise AlertError("a dismissal needs a reason")
     if not by.strip():
         raise AlertError("say who is changing the alert")
     rows = write(
         "MATCH (al:Alert {alert_id: $id}) "
-        "SET al.status = $status, al.status_by = $by, al.status_at = datetime(), "
-        "al.reason = coalesce($reason, al.reason), "
-        "al.history = al.history + [toString(datetime()) + ' ' + $status + ' by ' + $by + "
-        "coalesce(': ' + $reason, '')] "
-        "RETURN al.alert_id AS alert_id, al.status AS status, al.history AS history",
-        {"id": alert, "status": status, "by": by, "reason": reason},
+        "SET al._lock = true "
+        "WITH al, al.status AS was "
+        "CALL (al, was) { "
+        "  WITH al WHERE was IN $from "
+        "  SET al.status = $status, al.status_by = $by, al.status_at = datetime(), "
+        "  al.reason = coalesce($reason, al.reason), "
+        "  al.history = al.history + [toString(datetime()) + ' ' + $status + ' by ' + $by + "
+        "  coalesce(': ' + $reason, '')] "
+        "} "
+        "REMOVE al._lock "
+        "RETURN al.alert_id AS alert_id, al.status AS status, al.history AS history, was",
+        {
+            "id": alert,
+            "status": status,
+            "by": by,
+            "reason": reason,
+            "from": list(TRANSITIONS[status]),
+        },
         driver=driver,
     )
     if not rows:
-        raise AlertError(f"no alert {alert}")
-    return rows[0]
+        raise AlertNotFound(f"no alert {alert}")
+    if rows[0]["was"] not in TRANSITIONS[status]:
+        raise IllegalTransition(
+            f"alert {alert} is {rows[0]['was']}; it can be {status} only when "
+            f"{' or '.join(TRANSITIONS[status])}"
+        )
+    return {k: rows[0][k] for k in ("alert_id", "status", "history")}
 
 
 def watch(identity_id: str, watcher: str, driver: Driver | None = None) -> None:
-    """Follow an identity: any new record touching it raises a watchlist alert."""
+    """Follow an identity: any new record touching it raises a watchlist alert. The watch
+    keeps the identity's record keys, so it follows him when resolution renames or merges the
+    identity (see `rehome_watches`)."""
     rows = write(
         "MATCH (i:Identity {identity_id: $id}) "
-        "MERGE (w:Watch {watch_id: $watcher + '|' + $id}) "
-        "ON CREATE SET w.watcher = $watcher, w.since = datetime() "
-        "MERGE (w)-[:FOLLOWS]->(i) RETURN w.watch_id AS id",
+        "CALL (i) { "
+        "  WITH i WHERE NOT EXISTS { (:Watch {watcher: $watcher})-[:FOLLOWS]->(i) } "
+        "  MERGE (w:Watch {watch_id: $watcher + '|' + $id}) "
+        "  ON CREATE SET w.watcher = $watcher, w.since = datetime() "
+        "  SET w.record_keys = COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) "
+        "                                RETURN r.person_key ORDER BY r.person_key } "
+        "  MERGE (w)-[:FOLLOWS]->(i) "
+        "} "
+        "RETURN i.identity_id AS id",
         {"id": identity_id, "watcher": watcher},
         driver=driver,
     )
     if not rows:
-        raise AlertError(f"no identity {identity_id}")
+        raise AlertNotFound(f"no identity {identity_id}")
 
 
-def unwatch(identity_id: str, watcher: str, driver: Driver | None = None) -> None:
-    write(
-        "MATCH (w:Watch {watch_id: $watcher + '|' + $id}) DETACH DELETE w",
+def unwatch(identity_id: str, watcher: str, driver: Driver | None = None) -> bool:
+    """Stop following; False if `watcher` did not follow the identity."""
+    rows = write(
+        "OPTIONAL MATCH (w:Watch {watcher: $watcher})-[:FOLLOWS]->(:Identity {identity_id: $id}) "
+        "DETACH DELETE w RETURN count(w) AS n",
         {"id": identity_id, "watcher": watcher},
         driver=driver,
     )
+    return bool(rows and rows[0]["n"])
+
+
+def rehome_watches(driver: Driver | None = None) -> int:
+    """After resolution deleted identities it emptied, a watch that followed one follows the
+    identities its records resolve to now. Returns how many watches moved."""
+    rows = write(
+        "MATCH (w:Watch) WHERE NOT EXISTS { (w)-[:FOLLOWS]->(:Identity) } "
+        "CALL (w) { "
+        "  UNWIND coalesce(w.record_keys, []) AS k "
+        "  MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(i:Identity) "
+        "  WITH DISTINCT w, i MERGE (w)-[:FOLLOWS]->(i) "
+        "  SET w.record_keys = COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) "
+        "                                RETURN r.person_key ORDER BY r.person_key } "
+        "} "
+        "RETURN count(w) AS n",
+        driver=driver,
+    )
+    return int(rows[0]["n"])
 
 
 def watching(watcher: str | None = None, driver: Driver | None = None) -> list[dict[str, Any]]:
     return read(
         "MATCH (w:Watch)-[:FOLLOWS]->(i:Identity) WHERE $watcher IS NULL OR w.watcher = $watcher "
-        "RETURN w.watcher AS watcher, i.identity_id AS identity_id, toString(w.since) AS since "
+        "RETURN w.watcher AS watcher, i.identity_id AS identity_id, toString(w.since) AS since, "
+        "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
+        "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name "
         "ORDER BY watcher, identity_id",
         {"watcher": watcher},
         driver=driver,

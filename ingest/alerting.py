@@ -1,11 +1,17 @@
-"""After every load, the alert rules run over what that delivery holds."""
+"""After every load, the alert rules run over what that delivery holds; after identity
+resolution, over the records it re-linked."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from neo4j import Driver
 
-from graph.alerts import Changes, evaluate
+from graph.alerts import Changes, evaluate, rehome_watches
 from ingest.load import LoadSummary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def changes_of(summary: LoadSummary) -> Changes:
@@ -28,3 +34,20 @@ def raise_alerts(summary: LoadSummary, driver: Driver | None = None) -> LoadSumm
     """Evaluate the rules for this load and record the new alerts' ids on the summary."""
     summary.alerts = evaluate(changes_of(summary), driver=driver)
     return summary
+
+
+def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> list[str]:
+    """The rules for a resolution run's re-linked records (`changed`: unique_id, identity_id,
+    old_identity_id, as ingest.resolve.graph_writer.changes gives them). Only records whose
+    identity changed count: a new model version re-links records without moving them. A record
+    joining a followed identity touches it (watchlist); joining from a police force the
+    identity had no record from raises the same-person-in-a-new-force alert."""
+    previous = {
+        str(key): old if isinstance(old, str) else f"ID:{key}"
+        for key, new, old in zip(
+            changed["unique_id"], changed["identity_id"], changed["old_identity_id"], strict=True
+        )
+        if new != old
+    }
+    rehome_watches(driver)
+    return evaluate(Changes(persons=sorted(previous), relinked=previous), driver=driver)

@@ -20,7 +20,7 @@ Y0, Y1 = 1995, date.today().year
 SIZE_BY = {"none": "Same size", "degree": "Degree", "betweenness": "Betweenness"}
 
 
-def _controls() -> html.Div:
+def _controls(steps: int) -> html.Div:
     return html.Div(
         [
             html.Label("Years shown"),
@@ -34,7 +34,7 @@ def _controls() -> html.Div:
                 tooltip={"placement": "bottom"},
             ),
             html.Label("Steps out from the subject"),
-            dcc.Slider(1, 3, 1, value=2, id="chart-hops"),
+            dcc.Slider(1, 3, 1, value=steps, id="chart-hops"),
             html.Label("Node types"),
             dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
             html.Label("Relationship types (none: all)"),
@@ -58,7 +58,9 @@ def _controls() -> html.Div:
     )
 
 
-def layout(person: str | None = None, **_: Any) -> html.Div:
+def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html.Div:
+    """The page for `person` (an identity id or record key), `hops` steps out (default 2)."""
+    steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else 2
     return html.Div(
         [
             dcc.Store(id="chart-person", data=person),
@@ -67,7 +69,7 @@ def layout(person: str | None = None, **_: Any) -> html.Div:
             html.Div(id="chart-message"),
             html.Div(
                 [
-                    _controls(),
+                    _controls(steps),
                     html.Div(
                         [
                             G.legend(),

@@ -7,6 +7,10 @@ component is split along a minimum cut between them, weighted by match weight: t
 evidence gives way, never a `same` decision. A `not same` pair already joined by a chain of
 `same` decisions cannot be split; it is reported as a conflict and left joined. Records with
 two different PNC ids are kept apart the same way.
+
+Components are computed once over the whole graph (igraph, in C); only the few components that
+hold a `not same` pair or two PNC ids are then split, each on its own small graph, so the cost
+grows with the links, not with links times splits.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import pandas as pd
 
 SAME, NOT_SAME = "same", "not_same"
 _UNCUTTABLE = 1e9
+
+Edges = dict[tuple[int, int], tuple[float, float]]  # (lo, hi) -> (probability, weight)
 
 
 @dataclass(frozen=True)
@@ -57,126 +63,206 @@ def cluster(
     records with two different values are never left in one identity, however they are linked
     through others; they are split like a `not same` decision.
     """
-    index = {k: i for i, k in enumerate(keys)}
-    decided = [d for d in decisions if d.key_l in index and d.key_r in index]
+    n = len(keys)
+    index = pd.Series(np.arange(n), index=pd.Index(keys))
+    decided = [d for d in decisions if d.key_l in index.index and d.key_r in index.index]
     not_same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == NOT_SAME}
     same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == SAME}
-
-    left = links["unique_id_l"].map(index).to_numpy()
-    right = links["unique_id_r"].map(index).to_numpy()
-    lo, hi = np.minimum(left, right), np.maximum(left, right)
-    prob = links["match_probability"].to_numpy(dtype=float)
-    weight = links["match_weight"].to_numpy(dtype=float)
-    edges: dict[tuple[int, int], tuple[float, float]] = {}
-    for a, b, p, w in zip(lo.tolist(), hi.tolist(), prob.tolist(), weight.tolist(), strict=True):
-        if (a, b) not in not_same:
-            edges[(a, b)] = (p, max(w, 0.01))
-    for pair in same:
-        edges[pair] = (1.0, _UNCUTTABLE)
-
-    conflicts: set[tuple[int, int]] = set()
+    lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
+    graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
+    membership = np.asarray(graph.connected_components().membership)
+    codes = _exclusive_codes(exclusive, n)
+    todo = sorted(_constrained(membership, not_same, codes))
+    conflicts: list[tuple[int, int]] = []
     cut = 0
-    while True:
-        membership = _components(len(keys), edges)
-        apart = (not_same | _exclusive_clashes(membership, exclusive)) - conflicts
-        joined = [p for p in sorted(apart) if membership[p[0]] == membership[p[1]]]
-        if not joined:
-            break
-        seen: set[int] = set()
-        for a, b in joined:  # one cut per component per round, then re-cluster
-            if membership[a] in seen:
-                continue
-            seen.add(membership[a])
-            removed = _min_cut(edges, membership, a, b)
-            if removed is None:
-                conflicts.add((a, b))
-                continue
-            for e in removed:
-                del edges[e]
-            cut += len(removed)
+    if todo:
+        in_todo = np.isin(membership[lo], todo)
+        local: dict[int, Edges] = {c: {} for c in todo}
+        for a, b, p, w in zip(
+            lo[in_todo].tolist(),
+            hi[in_todo].tolist(),
+            prob[in_todo].tolist(),
+            weight[in_todo].tolist(),
+            strict=True,
+        ):
+            local[int(membership[a])][(a, b)] = (p, w)
+        kept: Edges = {}
+        label = n  # new labels above any component id
+        for comp in todo:
+            split = _split(np.flatnonzero(membership == comp), local[comp], not_same, codes)
+            conflicts.extend(split.conflicts)
+            cut += split.removed
+            for part in split.parts[1:]:
+                membership[part] = label
+                label += 1
+            kept.update(split.edges)
+        rest = ~in_todo
+        lo = np.concatenate([lo[rest], np.array([e[0] for e in kept], dtype=np.int64)])
+        hi = np.concatenate([hi[rest], np.array([e[1] for e in kept], dtype=np.int64)])
+        prob = np.concatenate([prob[rest], np.array([v[0] for v in kept.values()])])
+        weight = np.concatenate([weight[rest], np.array([v[1] for v in kept.values()])])
     return Clusters(
-        _assign(keys, edges, membership, same),
-        [_decision(keys, p, NOT_SAME) for p in sorted(conflicts)],
+        _assign(keys, membership, lo, hi, prob, weight),
+        [Decision(keys[a], keys[b], NOT_SAME) for a, b in sorted(conflicts)],
         cut,
     )
 
 
-def _exclusive_clashes(
-    membership: list[int], exclusive: Sequence[str | None] | None
-) -> set[tuple[int, int]]:
-    """Pairs (one record per value) of records with different exclusive ids in one component."""
+def _link_arrays(
+    index: pd.Series,
+    links: pd.DataFrame,
+    not_same: set[tuple[int, int]],
+    same: set[tuple[int, int]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Links as (lo, hi, probability, weight) arrays: one per pair, `not same` pairs dropped,
+    `same` pairs added as uncuttable links; weights floored at 0.01 so every link has capacity."""
+    n = len(index)
+    left = index.reindex(links["unique_id_l"]).to_numpy()
+    right = index.reindex(links["unique_id_r"]).to_numpy()
+    ok = ~(np.isnan(left.astype(float)) | np.isnan(right.astype(float)))
+    left, right = left[ok].astype(np.int64), right[ok].astype(np.int64)
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    prob = links["match_probability"].to_numpy(dtype=float)[ok]
+    weight = np.maximum(links["match_weight"].to_numpy(dtype=float)[ok], 0.01)
+    if same:
+        extra = np.array(sorted(same), dtype=np.int64)
+        lo, hi = np.concatenate([lo, extra[:, 0]]), np.concatenate([hi, extra[:, 1]])
+        prob = np.concatenate([prob, np.ones(len(extra))])
+        weight = np.concatenate([weight, np.full(len(extra), _UNCUTTABLE)])
+    code = lo * n + hi
+    keep = lo != hi
+    if not_same:
+        keep &= ~np.isin(code, [a * n + b for a, b in not_same])
+    order = np.lexsort((-weight, code))  # per pair, the strongest link first
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = code[order][1:] != code[order][:-1]
+    pick = order[first & keep[order]]
+    return lo[pick], hi[pick], prob[pick], weight[pick]
+
+
+def _exclusive_codes(exclusive: Sequence[str | None] | None, n: int) -> np.ndarray | None:
+    """The exclusive ids as integer codes (-1: none), or None when there are none."""
     if exclusive is None:
+        return None
+    codes, _ = pd.factorize(pd.Series(list(exclusive), dtype=object).replace("", None))
+    return np.asarray(codes) if (codes >= 0).any() else None
+
+
+def _constrained(
+    membership: np.ndarray, not_same: set[tuple[int, int]], codes: np.ndarray | None
+) -> set[int]:
+    """Components holding a `not same` pair or two different exclusive ids."""
+    out = {int(membership[a]) for a, b in not_same if membership[a] == membership[b]}
+    if codes is not None:
+        has = codes >= 0
+        frame = pd.DataFrame({"c": membership[has], "x": codes[has]})
+        distinct = frame.groupby("c")["x"].nunique()
+        out.update(int(c) for c in distinct.index[distinct.to_numpy() > 1])
+    return out
+
+
+@dataclass
+class _Split:
+    edges: Edges
+    parts: list[np.ndarray]
+    conflicts: list[tuple[int, int]]
+    removed: int
+
+
+def _split(
+    nodes: np.ndarray, edges: Edges, not_same: set[tuple[int, int]], codes: np.ndarray | None
+) -> _Split:
+    """Cut one component until no part holds a `not same` pair or two exclusive ids: one
+    minimum cut per offending part per round, then re-part."""
+    conflicts: set[tuple[int, int]] = set()
+    removed = 0
+    node_set = set(nodes.tolist())
+    pairs = {p for p in not_same if p[0] in node_set and p[1] in node_set}
+    while True:
+        g = nx.Graph()
+        g.add_nodes_from(node_set)
+        g.add_edges_from(edges)
+        parts = [sorted(c) for c in nx.connected_components(g)]
+        part_of = {u: i for i, part in enumerate(parts) for u in part}
+        apart = (pairs | _clashes(parts, codes)) - conflicts
+        joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]]]
+        if not joined:
+            break
+        seen: set[int] = set()
+        for a, b in joined:
+            if part_of[a] in seen:
+                continue
+            seen.add(part_of[a])
+            cut = _min_cut(edges, set(parts[part_of[a]]), a, b)
+            if cut is None:
+                conflicts.add((a, b))
+                continue
+            for e in cut:
+                del edges[e]
+            removed += len(cut)
+    return _Split(edges, [np.array(p, dtype=np.int64) for p in parts], sorted(conflicts), removed)
+
+
+def _clashes(parts: list[list[int]], codes: np.ndarray | None) -> set[tuple[int, int]]:
+    """Pairs (one record per value, chained) of records with different exclusive ids in a part."""
+    if codes is None:
         return set()
-    first: dict[tuple[int, str], int] = {}
-    for i, value in enumerate(exclusive):
-        if value:
-            first.setdefault((membership[i], value), i)
-    by_comp: dict[int, list[int]] = {}
-    for (comp, _), i in first.items():
-        by_comp.setdefault(comp, []).append(i)
-    return {
-        _pair(a, b)
-        for reps in by_comp.values()
-        if len(reps) > 1
-        for a, b in zip(reps, reps[1:], strict=False)
-    }
+    out: set[tuple[int, int]] = set()
+    for part in parts:
+        first: dict[int, int] = {}
+        for u in part:
+            if codes[u] >= 0:
+                first.setdefault(int(codes[u]), u)
+        reps = list(first.values())
+        out.update(_pair(a, b) for a, b in zip(reps, reps[1:], strict=False))
+    return out
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
+    return (int(a), int(b)) if a < b else (int(b), int(a))
 
 
-def _decision(keys: Sequence[str], p: tuple[int, int], kind: str) -> Decision:
-    return Decision(keys[p[0]], keys[p[1]], kind)
-
-
-def _components(n: int, edges: dict[tuple[int, int], tuple[float, float]]) -> list[int]:
-    graph = ig.Graph(n=n, edges=list(edges))
-    return list(graph.connected_components().membership)
-
-
-def _min_cut(
-    edges: dict[tuple[int, int], tuple[float, float]], membership: list[int], a: int, b: int
-) -> list[tuple[int, int]] | None:
-    """The edges of a minimum (match-weight) cut between a and b in their component."""
-    comp = membership[a]
+def _min_cut(edges: Edges, part: set[int], a: int, b: int) -> list[tuple[int, int]] | None:
+    """The edges of a minimum (match-weight) cut between a and b in their part."""
     g = nx.Graph()
-    for (u, v), (_, w) in edges.items():
-        if membership[u] == comp:
-            g.add_edge(u, v, capacity=w)
+    inside = [(u, v, w) for (u, v), (_, w) in edges.items() if u in part]
+    g.add_weighted_edges_from(inside, weight="capacity")
     value, (side_a, _) = nx.minimum_cut(g, a, b)
     if value >= _UNCUTTABLE:
         return None
-    return [(u, v) for (u, v) in edges if membership[u] == comp and (u in side_a) != (v in side_a)]
+    return [(u, v) for u, v, _ in inside if (u in side_a) != (v in side_a)]
 
 
 def _assign(
     keys: Sequence[str],
-    edges: dict[tuple[int, int], tuple[float, float]],
-    membership: list[int],
-    same: set[tuple[int, int]],
+    membership: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    prob: np.ndarray,
+    weight: np.ndarray,
 ) -> pd.DataFrame:
-    members: dict[int, list[str]] = {}
-    for i, c in enumerate(membership):
-        members.setdefault(c, []).append(keys[i])
-    best = np.zeros(len(keys))
-    reviewed = np.zeros(len(keys), dtype=bool)
-    for (u, v), (p, _) in edges.items():
-        best[u], best[v] = max(best[u], p), max(best[v], p)
-        if (u, v) in same:
-            reviewed[u] = reviewed[v] = True
-    ids: list[str] = []
-    methods: list[str] = []
-    probs: list[float | None] = []
-    for i, c in enumerate(membership):
-        group = members[c]
-        ids.append(identity_id(group))
-        if len(group) == 1:
-            methods.append("initial")
-            probs.append(None)
-        else:
-            methods.append("review" if reviewed[i] else "model")
-            probs.append(round(float(best[i]), 6))
+    """Identity id, method and probability (strongest link holding it) per record."""
+    n = len(keys)
+    best = np.zeros(n)
+    np.maximum.at(best, lo, prob)
+    np.maximum.at(best, hi, prob)
+    reviewed = np.zeros(n, dtype=bool)
+    sure = weight >= _UNCUTTABLE
+    reviewed[lo[sure]] = reviewed[hi[sure]] = True
+    frame = pd.DataFrame({"unique_id": list(keys), "c": membership})
+    group = frame.groupby("c")["unique_id"]
+    size = group.transform("size").to_numpy()
+    least = group.transform("min")
+    single = size == 1
+    ids = np.where(single, "ID:" + frame["unique_id"], "I:" + least)
+    method = np.where(single, "initial", np.where(reviewed, "review", "model"))
+    probability = pd.Series(np.round(best, 6), dtype=object)
+    probability[single] = None
     return pd.DataFrame(
-        {"unique_id": list(keys), "identity_id": ids, "method": methods, "probability": probs}
+        {
+            "unique_id": frame["unique_id"],
+            "identity_id": ids,
+            "method": method,
+            "probability": probability,
+        }
     )

@@ -12,6 +12,7 @@ from typing import Any
 import dash
 from dash import Dash, Input, Output, State, dcc, html
 
+from dashboards.components import keepalive
 from dashboards.components.session import STORE, access
 
 HERE = Path(__file__).parent
@@ -51,6 +52,7 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=STORE, storage_type="session"),
+            *keepalive.pieces(),
             dcc.Location(id="sw-url"),
             html.Div(
                 [html.Span("serialwatch", className="sw-brand")]

@@ -66,6 +66,10 @@ CALL (i) {
          collect(DISTINCT p.agency_code) AS agencies
 }
 RETURN i.identity_id AS identity_id, record_keys, names, dates_of_birth, agencies,
+       size(COLLECT { MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+                      WHERE coalesce(o.start_date, o.issued_date) <= date()
+                        AND (o.end_date IS NULL OR o.end_date >= date())
+                      RETURN DISTINCT o.order_key }) AS active_orders,
        round(score, 3) AS score
 ORDER BY score DESC, identity_id
 """

@@ -1,9 +1,12 @@
 """The browser session: a signed token and the stated purpose, kept in the tab's session
 storage and turned back into an `Access` on every callback, so each service call is checked
-and audited against the user's own role and purpose (nothing is cached server-side)."""
+and audited against the user's own role and purpose (nothing is cached server-side). The
+session also holds when its token was issued and expires, so the page can swap it for a fresh
+one while the user is active (components.keepalive)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +14,7 @@ from dash import html
 
 from app.errors import ApiError
 from app.security import tokens
+from app.security.users import User
 from app.services.door import Access
 from graph.errors import SerialwatchError
 
@@ -26,6 +30,25 @@ def access(session: dict[str, Any] | None) -> Access | None:
     except ApiError:
         return None
     return Access(user, session.get("purpose"))
+
+
+def start(user: User, purpose: str) -> dict[str, Any]:
+    """A new session after the password login."""
+    token, lifetime = tokens.issue(user)
+    return _timed(
+        {"token": token, "purpose": purpose, "user": user.name, "role": user.role.value}, lifetime
+    )
+
+
+def renewed(session: dict[str, Any]) -> dict[str, Any]:
+    """The session with a fresh token; raises ApiError once the token or session has ended."""
+    token, lifetime = tokens.refresh(session["token"])
+    return _timed({**session, "token": token}, lifetime)
+
+
+def _timed(session: dict[str, Any], lifetime: int) -> dict[str, Any]:
+    now = int(time.time())
+    return {**session, "issued": now, "expires": now + lifetime, "lifetime": lifetime}
 
 
 def need_login() -> html.Div:

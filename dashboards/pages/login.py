@@ -9,9 +9,9 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from app.errors import ApiError
-from app.security import tokens, users
+from app.security import users
 from app.services.door import check_purpose
-from dashboards.components.session import STORE
+from dashboards.components.session import STORE, start
 
 dash.register_page(__name__, path="/", title="Log in · serialwatch", order=0)
 
@@ -59,6 +59,4 @@ def login(_: int, __: int, name: str, password: str, purpose: str) -> tuple[Any,
         user = users.authenticate((name or "").strip(), password or "")
     except ApiError as e:
         return dash.no_update, html.Div(str(e), className="sw-error"), dash.no_update
-    token, _lifetime = tokens.issue(user)
-    session = {"token": token, "purpose": purpose, "user": user.name, "role": user.role.value}
-    return session, f"Logged in as {user.name}", dash.get_relative_path("/search")
+    return start(user, purpose), f"Logged in as {user.name}", dash.get_relative_path("/search")

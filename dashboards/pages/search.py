@@ -19,6 +19,7 @@ dash.register_page(__name__, path="/search", title="Search · serialwatch", orde
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _POSTCODE = re.compile(r"^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$")
+TIERS = {"serial": "SERIAL perpetrator", "at_risk": "At risk of serial offending"}
 
 layout = html.Div(
     [
@@ -85,9 +86,7 @@ def results(access: Access, text: str) -> Any:
     body = []
     for r in rows:
         names = r.get("names") or []
-        flag = {"serial": "SERIAL perpetrator", "at_risk": "At risk of serial offending"}.get(
-            tiers.get(r["identity_id"], ""), ""
-        )
+        flag = " · ".join(flags(tiers.get(r["identity_id"], ""), r.get("active_orders") or 0))
         href = dash.get_relative_path(f"/chart?person={quote(r['identity_id'])}")
         body.append(
             html.Tr(
@@ -96,9 +95,17 @@ def results(access: Access, text: str) -> Any:
                     html.Td(", ".join(names[1:]) or "—"),
                     html.Td(", ".join(str(d) for d in r.get("dates_of_birth") or []) or "—"),
                     html.Td(", ".join(r.get("agencies") or [])),
-                    html.Td(flag, className="sw-error" if flag else ""),
+                    html.Td(flag, className="sw-error sw-flags" if flag else "sw-flags"),
                     html.Td(dcc.Link("Open link chart", href=href, className="open-chart")),
                 ]
             )
         )
     return html.Table([html.Thead(head), html.Tbody(body)], className="sw-table")
+
+
+def flags(tier: str, active_orders: int) -> list[str]:
+    """What an officer must see first: the serial tier and any order in force today."""
+    out = [TIERS[tier]] if tier in TIERS else []
+    if active_orders:
+        out.append(f"ACTIVE ORDERS ({active_orders})")
+    return out

@@ -65,6 +65,7 @@ def _table(rows: list[dict[str, Any]], cols: list[str], tid: str) -> Any:
         sort_action="native",
         page_size=15,
         filter_action="native",
+        markdown_options={"link_target": "_self"},  # the chart opens in this tab, this session
         style_cell={"textAlign": "left"},
     )
 

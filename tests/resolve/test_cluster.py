@@ -54,3 +54,31 @@ def test_records_with_different_pnc_ids_are_split() -> None:
     links = _links([("a", "b", 12.0), ("b", "c", 4.0)])
     ids = cluster(keys, links, [], ["11/1A", None, "22/2B"]).assignments["identity_id"]
     assert list(ids) == ["I:a", "I:a", "ID:c"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_splits_on_random_graphs_keep_every_rule(seed: int) -> None:
+    """Identities refine the link components, hold no `not same` pair and no two PNC ids."""
+    rng = random.Random(seed)
+    keys = [f"K{i:03d}" for i in range(300)]
+    edges = [(rng.choice(keys), rng.choice(keys), rng.uniform(0.1, 20)) for _ in range(330)]
+    edges = [(a, b, w) for a, b, w in edges if a != b]
+    apart = [Decision(rng.choice(keys), rng.choice(keys), NOT_SAME) for _ in range(20)]
+    apart = [d for d in apart if d.key_l != d.key_r]
+    pnc = [f"PNC{rng.randrange(30)}" if rng.random() < 0.2 else None for _ in keys]
+    result = cluster(keys, _links(edges), apart, pnc)
+    got = result.assignments.set_index("unique_id")["identity_id"]
+    assert not result.conflicts
+    g = nx.Graph()
+    g.add_nodes_from(keys)
+    g.add_edges_from((a, b) for a, b, _ in edges)
+    component = {k: i for i, comp in enumerate(nx.connected_components(g)) for k in comp}
+    members: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        members.setdefault(got[k], []).append(i)
+    for ident, idx in members.items():
+        assert len({component[keys[i]] for i in idx}) == 1
+        assert len({pnc[i] for i in idx if pnc[i]}) <= 1
+        assert ident == (f"I:{keys[min(idx)]}" if len(idx) > 1 else f"ID:{keys[idx[0]]}")
+    for d in apart:
+        assert got[d.key_l] != got[d.key_r]

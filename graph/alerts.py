@@ -356,6 +356,15 @@ def unwatch(identity_id: str, watcher: str, driver: Driver | None = None) -> boo
     return bool(rows and rows[0]["n"])
 
 
+def followed_records(driver: Driver | None = None) -> set[str]:
+    """The record keys of every followed identity, as its watch last saw them."""
+    rows = read(
+        "MATCH (w:Watch) UNWIND coalesce(w.record_keys, []) AS k RETURN DISTINCT k",
+        driver=driver,
+    )
+    return {r["k"] for r in rows}
+
+
 def rehome_watches(driver: Driver | None = None) -> int:
     """After resolution deleted identities it emptied, a watch that followed one follows the
     identities its records resolve to now. Returns how many watches moved."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from neo4j import Driver
 
-from graph.alerts import Changes, evaluate, rehome_watches
+from graph.alerts import Changes, evaluate, followed_records, rehome_watches
 from ingest.load import LoadSummary
 
 if TYPE_CHECKING:
@@ -49,5 +49,7 @@ def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> 
         )
         if new != old
     }
+    followed = followed_records(driver)
     rehome_watches(driver)
-    return evaluate(Changes(persons=sorted(previous), relinked=previous), driver=driver)
+    joined = sorted(k for k in previous if k not in followed)  # new to a followed identity
+    return evaluate(Changes(persons=joined, relinked=previous), driver=driver)

@@ -159,7 +159,7 @@ def _undecided(band: pd.DataFrame, decided: list[review.Decision]) -> pd.DataFra
         tuple(sorted((a, b))) not in done
         for a, b in zip(band["unique_id_l"], band["unique_id_r"], strict=True)
     ]
-    return band[keep]
+    return band[pd.Series(keep, index=band.index, dtype=bool)]  # a list [] would pick columns
 
 
 def _pairs_scored(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,20 +1,23 @@
-"""Warm latency of the saved queries on a synthetic population: p50 and p95 per query.
+"""Warm latency of the saved queries on a synthetic population: p50 and p95 per query, and the
+time a full refresh of the per-identity facts (graph/facts.py) takes at that size.
 
-    python bench/queries.py --people 100000 --fresh          # synthesize, load, re-link, time
-    python bench/queries.py --delivery /tmp/d100k --skip-load  # time the graph already loaded
+    python bench/queries.py --people 100000 --fresh    # synthesize, bulk-load, re-link, time
+    python bench/queries.py --people 1000000 --fresh   # the same at a million people
+    python bench/queries.py --people 100000            # time the graph already loaded
 
-Uses the Neo4j the settings point at (NEO4J_URI / NEO4J_BOLT_PORT). `--fresh` wipes that graph
-first, so never point it at real data. Identities are taken from the delivery's truth.json (as
-after a perfect resolution). Figures are printed, never asserted.
+Runs on the benchmark server (bench/common.py: SERIALWATCH_BENCH_HOME / _PORT / _HEAP /
+_PAGECACHE), never on the user's data; `--fresh` resets that server and bulk-loads the delivery
+(`serialwatch ingest --bulk`, which refreshes the facts). Identities are taken from the
+delivery's truth.json (as after a perfect resolution). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,11 +25,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.driver import get_driver, write_batched  # noqa: E402
+from bench.common import use_bench_server  # noqa: E402
+
+use_bench_server()  # before the settings are first read
+
+from graph.driver import get_driver, read  # noqa: E402
+from graph.facts import refresh_all  # noqa: E402
 from graph.runner import run  # noqa: E402
-from graph.schema import apply_pending  # noqa: E402
+from graph.server import LocalServer  # noqa: E402
+from graph.settings import get_settings  # noqa: E402
+from ingest.bulk import bulk_load  # noqa: E402
 from ingest.synth import synthesize  # noqa: E402
-from ingest.transactional import load_delivery  # noqa: E402
 from tests.truth import load_truth, relink_identities  # noqa: E402
 
 TARGETS_MS = {
@@ -42,26 +51,41 @@ TARGETS_MS = {
 
 
 def prepare(args: argparse.Namespace) -> Path:
-    delivery = Path(args.delivery or tempfile.mkdtemp(prefix="sw-bench-"))
-    driver = get_driver()
-    apply_pending(driver)
-    if args.skip_load:
+    delivery = Path(
+        args.delivery or f"/tmp/serialwatch-bench/people-{args.people}-seed-{args.seed}"
+    )
+    server = LocalServer(get_settings())
+    if not args.fresh:
+        server.start()
         return delivery
     if not (delivery / "truth.json").exists():
         began = time.perf_counter()
         synthesize(args.people, seed=args.seed, out=delivery)
         print(f"synthesized {args.people} people in {time.perf_counter() - began:.0f} s")
-    if args.fresh:
-        write_batched(
-            "MATCH (n) WHERE NOT n:SchemaMigration "
-            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-            driver=driver,
-        )
+    server.stop()
+    server.reset()
     began = time.perf_counter()
-    load_delivery(delivery, driver)
-    relink_identities(driver, load_truth(delivery))
-    print(f"loaded and re-linked in {time.perf_counter() - began:.0f} s")
+    bulk_load(delivery, alerts=False)
+    relink_identities(get_driver(), load_truth(delivery))
+    print(f"bulk-loaded and re-linked in {time.perf_counter() - began:.0f} s")
     return delivery
+
+
+def time_facts_refresh() -> None:
+    """One full refresh of the per-identity facts, as after a bulk load or a first resolution."""
+    driver = get_driver()
+    seconds = refresh_all(driver)
+    row = read(
+        "MATCH (i:Identity) RETURN count(i) AS identities, "
+        "count(i.first_event_date) AS perpetrators",
+        driver=driver,
+        timeout_s=600,
+    )[0]
+    print(
+        f"full facts refresh: {seconds:.1f} s over {row['identities']:,} identities "
+        f"({row['perpetrators']:,} perpetrators hold facts); graph.facts.refresh_all, "
+        "CALL IN TRANSACTIONS"
+    )
 
 
 def timed(fn: Callable[[], Any], runs: int, warm: int) -> list[float]:
@@ -84,12 +108,12 @@ def main() -> int:
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--delivery", help="folder of a synthetic delivery (made if absent)")
-    ap.add_argument("--skip-load", action="store_true", help="time the graph as it is")
-    ap.add_argument("--fresh", action="store_true", help="wipe the graph before loading")
+    ap.add_argument("--fresh", action="store_true", help="reset the bench server and bulk-load")
     ap.add_argument("--runs", type=int, default=50, help="timed runs per person query")
     ap.add_argument("--population-runs", type=int, default=5)
     args = ap.parse_args()
     delivery = prepare(args)
+    time_facts_refresh()
     truth = load_truth(delivery)
     rng = random.Random(args.seed)
     perps = sorted(truth["serial"] + truth["at_risk"]) or sorted(truth["victim_chains"])
@@ -116,6 +140,12 @@ def main() -> int:
         "shared_addresses",
     ]
     print(f"{len(people)} people, {len(perps)} serial/at-risk perpetrators")
+    print(
+        f"method: warm (5 warm-up runs per person query, 1 per population query), then "
+        f"{args.runs} / {args.population_runs} timed runs through graph.runner.run on the "
+        f"bench server at {os.environ['NEO4J_BOLT_PORT']} (heap {os.environ['NEO4J_HEAP']}, "
+        f"page cache {os.environ['NEO4J_PAGECACHE']}); wall time in this process"
+    )
     print(f"{'query':28} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'target':>8}")
     for name, fn in cases.items():
         report(name, timed(fn, args.runs, warm=5))

@@ -1,0 +1,230 @@
+"""The population queries read stored per-identity facts; whatever their parameters, their
+answer must still equal DOMAIN.md's rules computed here in plain Python on random graphs
+(dated incidents with offences, dates of birth, orders and breaches)."""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from neo4j import Driver
+
+from graph.registry import load
+from graph.runner import run
+from tests.conftest import wipe
+from tests.graph.graphs import DA, NOTICES, build
+from tests.graph.test_query_properties import (
+    AGENCIES,
+    BASE,
+    ORDER_TYPES,
+    OUTCOMES,
+    SETTINGS,
+    graphs,
+)
+
+POLICE = {a["agency_code"]: a["name"] for a in AGENCIES if a.get("type") is None}
+OFFENCES = ["Assault occasioning ABH", "Stalking", "Threats to kill", "Unlisted offence", None]
+RFGV = next(q for q in load() if q.name == "rfgv_ranking").param("rfgv").default
+SPAN = 6 * 365
+
+
+def on(n: int) -> date:
+    return BASE + timedelta(days=n)
+
+
+def years_from(d: date, n: int) -> date:
+    """`d` plus `n` years (negative: minus), 29 February becoming the 28th as in Cypher."""
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
+
+
+@st.composite
+def dated_graphs(draw: st.DrawFn) -> dict[str, Any]:
+    g = copy.deepcopy(draw(graphs()))
+    for p in g["persons"]:
+        if draw(st.booleans()):
+            p["dob"] = on(draw(st.integers(-30 * 365, 3 * 365))).isoformat()
+    for inc in g["incidents"]:
+        inc["reported_date"] = on(draw(st.integers(0, SPAN))).isoformat()
+        if draw(st.booleans()):
+            inc["offence_date"] = on(draw(st.integers(0, SPAN))).isoformat()
+        inc["offence"] = draw(st.sampled_from(OFFENCES))
+    for o in g["orders"]:
+        o["issued_date"] = on(draw(st.integers(0, SPAN))).isoformat()
+    g["breaches"] = [
+        {"breach_key": f"B{k}", "order_key": draw(st.sampled_from(g["orders"]))["order_key"],
+         "breach_date": on(draw(st.integers(0, SPAN))).isoformat(), "agency_code": "F1"}
+        for k in range(draw(st.integers(0, 3) if g["orders"] else st.just(0)))
+    ]
+    return g
+
+
+class Model:
+    """The graph `g` as DOMAIN.md reads it, over resolved identities."""
+
+    def __init__(self, g: dict[str, Any]) -> None:
+        self.ident = {p["person_key"]: p["identity"] for p in g["persons"]}
+        self.agency = {p["person_key"]: p["agency_code"] for p in g["persons"]}
+        self.dobs: dict[str, list[date]] = defaultdict(list)
+        for p in g["persons"]:
+            if p.get("dob"):
+                self.dobs[p["identity"]].append(date.fromisoformat(p["dob"]))
+        self.da = [i for i in g["incidents"] if i["category"] in DA]
+        self.orders = g["orders"]
+        self.breaches = g["breaches"]
+        self.perps: dict[str, list[dict[str, Any]]] = defaultdict(list)  # DA incidents by perp
+        for inc in self.da:
+            for i in {self.ident[k] for k, r in inc["parties"] if r in ("suspect", "offender")}:
+                self.perps[i].append(inc)
+        self.subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for o in self.orders:
+            self.subject[self.ident[o["subject_key"]]].append(o)
+
+    def perpetrators(self) -> set[str]:
+        return set(self.perps) | set(self.subject)
+
+    def incident_victims(self, inc: dict[str, Any], i: str) -> set[str]:
+        return {self.ident[k] for k, r in inc["parties"] if r == "victim"} - {i}
+
+    def victims(self, i: str) -> set[str]:
+        out = {v for inc in self.perps[i] for v in self.incident_victims(inc, i)}
+        return out | {self.ident[k] for o in self.subject[i] for k in o["protected"]} - {i}
+
+    def forces(self, i: str) -> list[str]:
+        codes = {self.agency[k] for k, h in self.ident.items() if h == i}
+        codes |= {inc["agency_code"] for inc in self.perps[i]}
+        codes |= {o["agency_code"] for o in self.subject[i]}
+        return sorted(POLICE[c] for c in codes if c in POLICE)
+
+
+def event(inc: dict[str, Any]) -> date:
+    return date.fromisoformat(inc.get("offence_date") or inc["reported_date"])
+
+
+def serial(m: Model, p: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    out = {}
+    for i in m.perpetrators():
+        victims = len(m.victims(i))
+        outcomes = sum(inc["outcome"] in p["qualifying_outcomes"] for inc in m.perps[i])
+        orders = sum(o["order_type"] in p["qualifying_orders"] for o in m.subject[i])
+        tier = "serial" if outcomes or orders else "at_risk"
+        if victims >= p["min_victims"] and tier in p["tiers"]:
+            notices = sorted({o["order_type"] for o in m.subject[i]} & NOTICES)
+            out[i] = (tier, victims, outcomes, orders, notices, m.forces(i))
+    return out
+
+
+def matac(m: Model, as_of: date, years: int, min_age: int) -> dict[str, tuple[int, int]]:
+    low, out = years_from(as_of, -years), {}
+    for i, incs in m.perps.items():
+        window = [inc for inc in incs if low < event(inc) <= as_of]
+        adults = {
+            v for inc in window for v in m.incident_victims(inc, i)
+            if not m.dobs[v] or years_from(min(m.dobs[v]), min_age) <= event(inc)
+        }
+        if len(window) > 1 and len(adults) >= 2:
+            out[i] = (len(window), len(adults))
+    return out
+
+
+def points(bands: list[dict[str, Any]], value: float) -> int:
+    return next((b["points"] for b in bands if value <= b["upto"]), 0)
+
+
+def rfgv(m: Model, as_of: date, cfg: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    low, gravity, out = years_from(as_of, -cfg["window_years"]), cfg["gravity"], {}
+    for i in m.perpetrators():
+        incs = [inc for inc in m.perps[i] if event(inc) <= as_of]
+        orders = [o for o in m.subject[i] if date.fromisoformat(o["issued_date"]) <= as_of]
+        dates = [event(inc) for inc in incs] + [date.fromisoformat(o["issued_date"])
+                                                for o in orders]
+        if not dates:
+            continue
+        window = [inc for inc in incs if event(inc) > low]
+        keys = {o["order_key"] for o in orders}
+        breaches = sum(b["order_key"] in keys and low < date.fromisoformat(b["breach_date"])
+                       <= as_of for b in m.breaches)
+        harm = sum(gravity["harm"].get(inc["offence"] or "", gravity["default_days"])
+                   for inc in window) + breaches * gravity["breach_days"]
+        recency = (as_of - max(dates)).days
+        r, f = points(cfg["recency"]["bands"], recency), points(cfg["frequency"]["bands"],
+                                                                  len(window))
+        g, v = points(gravity["bands"], harm), points(cfg["victims"]["bands"], len(m.victims(i)))
+        score = (r * cfg["recency"]["weight"] + f * cfg["frequency"]["weight"]
+                 + g * gravity["weight"] + v * cfg["victims"]["weight"])
+        out[i] = (max(dates).isoformat(), recency, r, len(window), f, harm, g,
+                  len(m.victims(i)), v, score)
+    return out
+
+
+@SETTINGS
+@given(g=dated_graphs(), tiers=st.sets(st.sampled_from(["serial", "at_risk"]), min_size=1),
+       min_victims=st.integers(1, 3), outcomes=st.sets(st.sampled_from(OUTCOMES)),
+       orders=st.sets(st.sampled_from(ORDER_TYPES)))
+def test_serial_perpetrators_with_any_parameters(
+    db: Driver, g: dict[str, Any], tiers: set[str], min_victims: int, outcomes: set[str],
+    orders: set[str],
+) -> None:
+    wipe(db)
+    build(db, g)
+    p = {"tiers": sorted(tiers), "min_victims": min_victims,
+         "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}
+    rows = run("serial_perpetrators", p).rows
+    got = {r["identity_id"]: (r["tier"], r["victims"], r["qualifying_outcomes"],
+                              r["qualifying_orders"], r["notices"], r["forces"]) for r in rows}
+    assert got == serial(Model(g), p)
+
+
+@SETTINGS
+@given(g=dated_graphs(), min_forces=st.integers(1, 3))
+def test_cross_force_with_any_minimum(db: Driver, g: dict[str, Any], min_forces: int) -> None:
+    wipe(db)
+    build(db, g)
+    m = Model(g)
+    rows = run("cross_force_perpetrators", {"min_forces": min_forces}).rows
+    want = {i: m.forces(i) for i in m.perpetrators() if len(m.forces(i)) >= min_forces}
+    assert {r["identity_id"]: r["forces"] for r in rows} == want
+
+
+@SETTINGS
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), years=st.integers(1, 4),
+       min_age=st.integers(0, 30))
+def test_matac_with_any_date_window_and_age(
+    db: Driver, g: dict[str, Any], as_of: int, years: int, min_age: int
+) -> None:
+    wipe(db)
+    build(db, g)
+    p = {"as_of": on(as_of).isoformat(), "years": years, "min_age": min_age}
+    rows = run("matac_serial", p).rows
+    got = {r["identity_id"]: (r["incidents"], r["victims"]) for r in rows}
+    assert got == matac(Model(g), on(as_of), years, min_age)
+
+
+@SETTINGS
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), window=st.integers(1, 5),
+       weights=st.lists(st.integers(0, 10), min_size=4, max_size=4))
+def test_rfgv_with_any_date_window_and_weights(
+    db: Driver, g: dict[str, Any], as_of: int, window: int, weights: list[int]
+) -> None:
+    wipe(db)
+    build(db, g)
+    cfg = copy.deepcopy(RFGV)
+    cfg["window_years"] = window
+    for part, w in zip(("recency", "frequency", "gravity", "victims"), weights, strict=True):
+        cfg[part]["weight"] = w / 10
+    rows = run("rfgv_ranking", {"as_of": on(as_of).isoformat(), "rfgv": cfg,
+                                "limit": 100000}).rows
+    want = rfgv(Model(g), on(as_of), cfg)
+    got = {r["identity_id"]: (r["last_date"], r["recency_days"], r["recency"], r["incidents"],
+                              r["frequency"], r["harm_days"], r["gravity"], r["victims_count"],
+                              r["victims"], r["score"]) for r in rows}
+    assert {i: x[:-1] for i, x in got.items()} == {i: x[:-1] for i, x in want.items()}
+    assert all(abs(got[i][-1] - want[i][-1]) <= 0.0051 for i in got)
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)

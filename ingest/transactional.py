@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, LiteralString
 
 from neo4j import Driver
+from neo4j.exceptions import ConstraintError
 
 from graph.driver import read, write
 from graph.facts import refresh_after_load
@@ -30,9 +31,10 @@ _STATEMENTS: dict[str, LiteralString] = {
     "residences.csv": st.RESIDENCES,
     "notifications.csv": st.NOTIFICATIONS,
 }
-_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString]]] = {
-    "incident_parties.csv": ("role", st.PARTIES),
-    "relationships.csv": ("type", st.RELATIONSHIPS),
+# (column, statement per value, relationship type per value)
+_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString], dict[str, str]]] = {
+    "incident_parties.csv": ("role", st.PARTIES, st.PARTY_TYPES),
+    "relationships.csv": ("type", st.RELATIONSHIPS, st.RELATIONSHIP_TYPES),
 }
 _LOOKUPS: dict[str, LiteralString] = {
     "agency": "UNWIND $keys AS k MATCH (n:Agency {agency_code: k}) RETURN k",
@@ -54,13 +56,48 @@ class CypherSink:
         return {r["k"] for r in rows}
 
     def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
+        """Read which rows the graph holds already; send only the others: new nodes to a
+        CREATE, changed rows and new links to the MERGE statements."""
+        params = [row_params(spec, g) for g in rows]
+        stored = self._stored(spec, rows, params)
+        new = [i for i in range(len(rows)) if i not in stored]
+        changed = [i for i, h in stored.items() if h != params[i].get("hash")]
+        if spec.name not in st.NEW:
+            return self._merge(spec, rows, params, sorted(new + changed))
+        created: list[str] = []
+        if new:
+            try:
+                created = self._run(st.NEW[spec.name], [params[i] for i in new])
+            except ConstraintError:  # a key written since the read: MERGE takes care of it
+                changed += new
+        return created + self._merge(spec, rows, params, sorted(changed))
+
+    def _stored(
+        self, spec: FileSpec, rows: list[Good], params: list[dict[str, Any]]
+    ) -> dict[int, str | None]:
+        """Batch index -> stored row_hash, for the rows the graph already holds."""
+        keys = []
+        for i, (g, p) in enumerate(zip(rows, params, strict=True)):
+            key = {k: v for k, v in p.items() if k not in ("props", "hash")}
+            if spec.name in _BY_VALUE:
+                column, _, types = _BY_VALUE[spec.name]
+                key["type"] = types[getattr(g.row, column)]
+            keys.append({"i": i, **key})
+        found = read(st.STORED[spec.name], {"rows": keys}, driver=self.driver)
+        return {r["i"]: r["hash"] for r in found}
+
+    def _merge(
+        self, spec: FileSpec, rows: list[Good], params: list[dict[str, Any]], which: list[int]
+    ) -> list[str]:
+        if not which:
+            return []
         if spec.name not in _BY_VALUE:
-            return self._run(_STATEMENTS[spec.name], [row_params(spec, g) for g in rows])
-        column, by_value = _BY_VALUE[spec.name]
+            return self._run(_STATEMENTS[spec.name], [params[i] for i in which])
+        column, by_value, _ = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
-        for g in rows:
-            groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
-        return [k for value, params in groups.items() for k in self._run(by_value[value], params)]
+        for i in which:
+            groups.setdefault(getattr(rows[i].row, column), []).append(params[i])
+        return [k for value, group in groups.items() for k in self._run(by_value[value], group)]
 
     def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> list[str]:
         out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)

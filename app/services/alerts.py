@@ -1,0 +1,178 @@
+"""Alerts and watchlists behind the door: the alerts ingest and identity resolution raise
+(graph/alerts.py), one alert with its evidence, the status an officer moves it on, and the
+identities a user follows.
+
+Who may do what (app/security/roles.py): officers, analysts and caseworkers see alerts and act
+on them. A partner agency sees alerts about perpetrators only, redacted like every other answer
+(victims as pseudonyms, no victim name, date of birth, address or postcode), and may not change
+a status or keep a watchlist: deciding on a disclosure or a referral stays with the police and
+the caseworker, who answer for it; partners raise what they know at the MAPPA+ meeting. Admins
+see no alerts (they hold no personal-data permission).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j import Driver
+
+from app.errors import Conflict, Invalid, NotFound
+from app.security.roles import Perm
+from app.services.door import Access, check_purpose, for_subject, guard, personal
+from graph import alerts as al
+from graph.alert_evidence import evidence
+
+T = TypeVar("T")
+ACTIONS = {"acknowledge": "acknowledged", "action": "actioned", "dismiss": "dismissed"}
+
+
+@contextmanager
+def _as_api_errors() -> Iterator[None]:
+    """The graph's alert errors as the API's: 404 unknown, 409 illegal move, 422 bad input."""
+    try:
+        yield
+    except al.AlertNotFound as e:
+        raise NotFound(str(e)) from e
+    except al.IllegalTransition as e:
+        raise Conflict(str(e)) from e
+    except al.AlertError as e:
+        raise Invalid(str(e)) from e
+
+
+def _checked(status: str | None, rule: str | None) -> None:
+    if status is not None and status not in al.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(al.STATUSES)}")
+    if rule is not None and rule not in al.RULES:
+        raise Invalid(f"rule must be one of {', '.join(al.RULES)}")
+
+
+def listing(
+    access: Access,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    owner: str | None = None,
+    identity: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    driver: Driver | None = None,
+) -> list[dict[str, Any]]:
+    """Alerts newest first, filtered and paged; each row is redacted for its own subject."""
+    params = {"status": status, "rule": rule, "owner": owner, "identity": identity,
+              "limit": limit, "offset": offset}  # fmt: skip
+    _checked(status, rule)
+    subject = for_subject(access, identity, Perm.alerts, driver) if identity else None
+
+    def fetch() -> list[dict[str, Any]]:
+        return al.alerts(
+            status, rule, owner, subject, driver=driver, limit=limit, skip=offset,
+            perpetrators_only=access.partner,
+        )  # fmt: skip
+
+    return personal(access, Perm.alerts, "alerts", params, fetch, rows=True, driver=driver)
+
+
+def new_count(access: Access, driver: Driver | None = None) -> dict[str, int]:
+    """How many alerts are new (for the badge): role and purpose checked, not audited, since a
+    number names nobody (and the badge asks every minute)."""
+    guard(access, Perm.alerts, "alerts", {"status": "new"}, action="count")
+    check_purpose(access.purpose)
+    return {"new": al.count("new", driver=driver, perpetrators_only=access.partner)}
+
+
+def _subject(access: Access, alert_id: str, driver: Driver | None) -> str | None:
+    """The identity an alert is about (NotFound if a partner may not see it)."""
+    with _as_api_errors():
+        found = al.alert(alert_id, driver=driver, perpetrators_only=access.partner)
+    subject: str | None = found["identity_id"]
+    return subject
+
+
+def detail(access: Access, alert_id: str, driver: Driver | None = None) -> dict[str, Any]:
+    """One alert with its evidence records and the people they name."""
+    params = {"alert": alert_id}
+    guard(access, Perm.alerts, "alert", params)
+    subject = _subject(access, alert_id, driver)
+
+    def fetch() -> dict[str, Any]:
+        with _as_api_errors():
+            found = al.alert(alert_id, driver=driver, perpetrators_only=access.partner)
+        return {**found, "records": evidence(alert_id, driver=driver)}
+
+    return personal(access, Perm.alerts, "alert", params, fetch, subject=subject, driver=driver)
+
+
+def move(
+    access: Access,
+    alert_id: str,
+    action: str,
+    reason: str | None = None,
+    driver: Driver | None = None,
+) -> dict[str, Any]:
+    """Acknowledge, action or dismiss (with a reason) an alert, as the logged-in user."""
+    if action not in ACTIONS:
+        raise Invalid(f"action must be one of {', '.join(ACTIONS)}")
+    params = {"alert": alert_id, "reason": reason}
+    guard(access, Perm.alert_actions, "alert", params, action=action)
+    subject = _subject(access, alert_id, driver)
+
+    def change() -> dict[str, Any]:
+        with _as_api_errors():
+            return al.set_status(alert_id, ACTIONS[action], access.user.name, reason, driver)
+
+    return personal(
+        access, Perm.alert_actions, "alert", params, change, subject=subject, driver=driver,
+        action=action,
+    )  # fmt: skip
+
+
+def watchlist(access: Access, driver: Driver | None = None) -> list[dict[str, Any]]:
+    """The identities the logged-in user follows."""
+
+    def fetch() -> list[dict[str, Any]]:
+        return al.watching(access.user.name, driver=driver)
+
+    return personal(
+        access, Perm.alert_actions, "watchlist", {}, fetch, rows=True, driver=driver
+    )
+
+
+def _watch_change(
+    access: Access,
+    person: str,
+    action: str,
+    change: Callable[[str], T],
+    driver: Driver | None,
+) -> T:
+    params = {"person": person}
+    guard(access, Perm.alert_actions, "watchlist", params, action=action)
+    subject = for_subject(access, person, Perm.alert_actions, driver)
+    return personal(
+        access, Perm.alert_actions, "watchlist", params, lambda: change(subject),
+        subject=subject, driver=driver, action=action,
+    )  # fmt: skip
+
+
+def follow(access: Access, person: str, driver: Driver | None = None) -> dict[str, Any]:
+    """Follow an identity (by identity id or record key): any new record touching it, or
+    joining it on resolution, raises an alert owned by the follower."""
+
+    def change(subject: str) -> dict[str, Any]:
+        with _as_api_errors():
+            al.watch(subject, access.user.name, driver=driver)
+        return {"identity_id": subject, "watcher": access.user.name, "following": True}
+
+    return _watch_change(access, person, "follow", change, driver)
+
+
+def unfollow(access: Access, person: str, driver: Driver | None = None) -> dict[str, Any]:
+    """Stop following an identity; 404 if the user did not follow it."""
+
+    def change(subject: str) -> dict[str, Any]:
+        if not al.unwatch(subject, access.user.name, driver=driver):
+            raise NotFound("you do not follow that identity")
+        return {"identity_id": subject, "watcher": access.user.name, "following": False}
+
+    return _watch_change(access, person, "unfollow", change, driver)

@@ -25,7 +25,7 @@ from neo4j.exceptions import (
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.routes import admin, analysis, auth, exports, health, persons, queries
+from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
 from app.errors import ApiError
 from app.settings import get_api_settings
 from graph.cypher import BadParameter
@@ -155,7 +155,7 @@ def create_app(**overrides: Any) -> FastAPI:
         lifespan=lifespan,
         **overrides,
     )
-    for module in (health, auth, persons, queries, exports, analysis, admin):
+    for module in (health, auth, persons, queries, exports, analysis, admin, alerts):
         app.include_router(module.router)
     install_handlers(app)
     mount_ui(app)

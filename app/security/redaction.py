@@ -149,6 +149,8 @@ class Redactor:
         return out
 
     def _text(self, s: str, ctx: str | None) -> str:
+        if "|" in s:  # a row key (e.g. `person|intimate_partner|other|date`): part by part
+            return "|".join(self._text(part, ctx) for part in s.split("|"))
         ident = self.by_key.get(s)
         if ident is not None and ident != ctx:
             return self.pseudo_id(ident, ctx)
@@ -174,6 +176,7 @@ def strings(payload: Any) -> set[str]:
             stack.extend(v)
         elif isinstance(v, str) and 0 < len(v) <= 200 and " " not in v:
             out.add(v)
+            out.update(v.split("|"))  # the parts of a row key
     return out
 
 

@@ -33,13 +33,17 @@ class Perm(StrEnum):
     upload = "upload"
     users = "users"
     audit = "audit"
+    alerts = "alerts"  # see alerts and their evidence
+    alert_actions = "alert_actions"  # acknowledge, action, dismiss; keep a watchlist
 
 
 _READ = {Perm.search, Perm.profile, Perm.network, Perm.queries, Perm.serial, Perm.export}
+_READ |= {Perm.alerts}  # a partner sees alerts about perpetrators, redacted like the rest
+_ACT = {Perm.disclosure, Perm.alert_actions}  # decisions a police force or caseworker owns
 MATRIX: dict[Role, frozenset[Perm]] = {
-    Role.officer: frozenset(_READ | {Perm.disclosure}),
-    Role.analyst: frozenset(_READ | {Perm.disclosure, Perm.review, Perm.cypher}),
-    Role.caseworker: frozenset(_READ | {Perm.disclosure, Perm.review}),
+    Role.officer: frozenset(_READ | _ACT),
+    Role.analyst: frozenset(_READ | _ACT | {Perm.review, Perm.cypher}),
+    Role.caseworker: frozenset(_READ | _ACT | {Perm.review}),
     Role.partner: frozenset(_READ),
     Role.admin: frozenset({Perm.upload, Perm.users, Perm.audit}),
 }

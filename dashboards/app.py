@@ -23,6 +23,7 @@ NAV = [
     ("Saved queries", "/queries"),
     ("MAPPA+ meeting", "/meeting"),
     ("Review queue", "/review"),
+    ("Alerts", "/alerts"),
 ]
 _apps: dict[str, Dash] = {}
 
@@ -58,6 +59,14 @@ def shell() -> html.Div:
                 [html.Span("serialwatch", className="sw-brand")]
                 + [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
                 + [
+                    # alerts badge: count of new alerts, callback in pages/alerts.py (issue 8)
+                    dcc.Link(
+                        "",
+                        id="sw-alert-badge",
+                        href=dash.get_relative_path("/alerts"),
+                        style={"color": "#b00020", "fontWeight": 600},
+                    ),  # fmt: skip
+                    dcc.Interval(id="sw-alert-tick", interval=30_000),
                     html.Span(id="sw-who", className="sw-who"),
                     html.Button("Log out", id="sw-logout", n_clicks=0),
                 ],

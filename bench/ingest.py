@@ -2,22 +2,28 @@
 
     python -m bench.ingest                 # 100,000 people
     python -m bench.ingest --people 1000000
+    python -m bench.ingest --only transactional
 
-Each path runs in its own process into a freshly reset benchmark server (port 7690), so the
-loader's peak memory and the server's are its own. Loading is timed without the alert rules
-(`bench.alerts` times those). Figures are printed, never asserted.
+Each path runs in its own process into a freshly reset benchmark server (port 7690 unless
+SERIALWATCH_BENCH_PORT says otherwise), so the loader's peak memory and the server's are its
+own. Loading is timed without the alert rules (`bench.alerts` times those). Beside wall time,
+the CPU seconds the loader and Neo4j spent are printed: on a busy machine they say more about
+the work done than wall time does. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench.common import peak_rss_mb, process_peak_rss_mb, use_bench_server
+
+PATHS = ("transactional", "bulk")
 
 
 def run_one(path: str, delivery: Path) -> dict[str, object]:
@@ -34,6 +40,9 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
     server.stop()
     server.reset()
     server.start()
+    pid = server.pid()
+    neo4j_cpu = process_cpu_s(pid) if pid else 0.0
+    loader_cpu = time.process_time()
     began = time.monotonic()
     if path == "bulk":
         summary = bulk_load(delivery, alerts=False)
@@ -41,7 +50,8 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
         apply_pending(get_driver())
         summary = Loader(CypherSink(get_driver())).load(delivery)
     wall = time.monotonic() - began
-    pid = server.pid()
+    loader_cpu = time.process_time() - loader_cpu
+    neo4j_cpu = (process_cpu_s(pid) - neo4j_cpu) if pid else 0.0
     return {
         "path": path,
         "wall_s": round(wall, 1),
@@ -52,9 +62,17 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
         "files": [
             (f.name, f.rows, round(f.rows / f.seconds) if f.seconds else 0) for f in summary.files
         ],
+        "loader_cpu_s": round(loader_cpu, 1),
+        "neo4j_cpu_s": round(neo4j_cpu, 1),
         "loader_peak_mb": round(peak_rss_mb()),
         "neo4j_peak_mb": round(process_peak_rss_mb(pid)) if pid else None,
     }
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def delivery_rows(delivery: Path) -> int:
@@ -71,7 +89,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
-    parser.add_argument("--one", choices=["transactional", "bulk"], help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=PATHS, help="run one path only")
+    parser.add_argument("--one", choices=PATHS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     use_bench_server()
     delivery = args.out / f"people-{args.people}-seed-{args.seed}"
@@ -98,7 +117,7 @@ def main() -> None:
         )
         print(f"synthesised {args.people:,} people in {time.monotonic() - t:.1f} s -> {delivery}")
     print(f"delivery rows: {delivery_rows(delivery):,}")
-    for path in ("transactional", "bulk"):
+    for path in [args.only] if args.only else PATHS:
         out = subprocess.run(
             [
                 sys.executable,
@@ -128,12 +147,14 @@ def main() -> None:
                 f"{r['import_s']} s = {r['entities'] / max(r['import_s'], 0.001):,.0f} entities/s"
             )
         print(f"   peak memory: loader {r['loader_peak_mb']} MB, neo4j {r['neo4j_peak_mb']} MB")
+        print(f"   CPU: loader {r['loader_cpu_s']} s, neo4j {r['neo4j_cpu_s']} s")
         for name, rows, rate in r["files"]:
             print(f"   {name:<22} {rows:>10,} rows {rate:>10,} rows/s")
     print(
         "\nmethod: each path in its own process into a reset server (bench/common.py); "
         "rows/s = file rows / time from first to last batch; peak memory = ru_maxrss "
-        "(loader) and VmHWM (neo4j)"
+        "(loader) and VmHWM (neo4j); CPU = user+system seconds during the load "
+        "(loader: process_time, all threads; neo4j: /proc/<pid>/stat)"
     )
 
 

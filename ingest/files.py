@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest import format as f
 
@@ -21,6 +22,11 @@ class FileSpec:
     def label(self) -> str | None:
         """The node label a keyed file's rows become (relationship files have none)."""
         return LABELS.get(self.kind or "")
+
+    @cached_property
+    def has_row_key(self) -> bool:
+        """Whether rows are keyed by `row_key()` (relationship rows with properties)."""
+        return callable(getattr(self.model, "row_key", None))
 
     @property
     def columns(self) -> list[str]:

@@ -110,9 +110,9 @@ def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
     refs = {col: getattr(row, col) for col, _ in spec.refs if col != "agency_code"}
     if spec.key is not None:
         params = {"key": getattr(row, spec.key), "props": good.props(), **refs}
-    elif hasattr(row, "row_key"):
+    elif spec.has_row_key:
         props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
-        params = {"key": row.row_key(), "props": props, **refs}
+        params = {"key": row.row_key(), "props": props, **refs}  # type: ignore[attr-defined]
     else:
         return {col: getattr(row, col) for col, _ in spec.refs}
     # The row as supplied decides everything stored, so its text is what we fingerprint.
@@ -253,17 +253,17 @@ def record_key(spec: FileSpec, good: Good) -> str:
     row = good.row
     if spec.key is not None:
         return str(getattr(row, spec.key))
-    if hasattr(row, "row_key"):
-        return str(row.row_key())
+    if spec.has_row_key:
+        return str(row.row_key())  # type: ignore[attr-defined]
     return "|".join(str(getattr(row, col)) for col, _ in spec.refs)
 
 
 def _row_identity(spec: FileSpec, good: Good) -> str:
     """What makes two rows the same record: its key, else every value (a person may be both
     suspect and witness in one incident, but not suspect twice)."""
-    if spec.key is not None or hasattr(good.row, "row_key"):
+    if spec.key is not None or spec.has_row_key:
         return record_key(spec, good)
-    return "|".join(str(v) for v in good.row.model_dump().values())
+    return "|".join(str(v) for v in good.row.__dict__.values())
 
 
 def _count_lines(path: Path) -> int:

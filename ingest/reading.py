@@ -55,7 +55,13 @@ def read_rows(path: Path, spec: FileSpec) -> Iterator[Good | Bad]:
         header = [h.strip().lstrip("\ufeff") for h in header]
         missing = [c for c in spec.required if c not in header]
         known = set(spec.columns)
-        extras = {h: "x_" + _EXTRA_NAME.sub("_", h.lower()) for h in header if h not in known}
+        # (position, name): the format's columns, then unknown ones kept as `x_` properties
+        fields = [(i, h) for i, h in enumerate(header) if h in known]
+        extras = [
+            (i, "x_" + _EXTRA_NAME.sub("_", h.lower()))
+            for i, h in enumerate(header)
+            if h not in known
+        ]
         start = reader.line_num + 1
         while True:
             try:
@@ -74,24 +80,22 @@ def read_rows(path: Path, spec: FileSpec) -> Iterator[Good | Bad]:
             elif len(raw) != len(header):
                 yield Bad(line, raw, f"expected {len(header)} fields, found {len(raw)}")
             else:
-                yield _validate(line, raw, header, spec, extras)
+                yield _validate(line, raw, header, spec, fields, extras)
 
 
 def _validate(
-    line: int, raw: list[str], header: list[str], spec: FileSpec, extras: dict[str, str]
+    line: int,
+    raw: list[str],
+    header: list[str],
+    spec: FileSpec,
+    fields: list[tuple[int, str]],
+    extras: list[tuple[int, str]],
 ) -> Good | Bad:
-    for name, value in zip(header, raw, strict=True):
-        if _BAD_BYTE.search(value):
-            return Bad(line, raw, f"{name}: not valid UTF-8")
-    values: dict[str, Any] = {}
-    extra: dict[str, str] = {}
-    for name, value in zip(header, raw, strict=True):
-        value = value.strip()
-        if name in extras:
-            if value:
-                extra[extras[name]] = value
-        else:
-            values[name] = value or None
+    if _BAD_BYTE.search("".join(raw)):
+        name = next(n for n, v in zip(header, raw, strict=True) if _BAD_BYTE.search(v))
+        return Bad(line, raw, f"{name}: not valid UTF-8")
+    values: dict[str, Any] = {name: raw[i].strip() or None for i, name in fields}
+    extra = {name: v for i, name in extras if (v := raw[i].strip())}
     try:
         return Good(line, raw, spec.model.model_validate(values), extra)
     except ValidationError as e:

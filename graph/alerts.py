@@ -194,6 +194,11 @@ _PERPETRATOR = (
     "(EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) "
     "WHERE n.da_related } OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order) })"
 )
+# The name to show for identity `i`: his first record's (by key) that has one.
+_NAME = (
+    "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
+    "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name"
+)
 _FILTER = (
     "MATCH (al:Alert) "
     "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
@@ -205,9 +210,7 @@ _FILTER = (
 _ROW = (
     "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
     "al.summary AS summary, al.status AS status, al.owner AS owner, "
-    "i.identity_id AS identity_id, "
-    "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
-    "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name, "
+    "i.identity_id AS identity_id, " + _NAME + ", "
     "al.record_keys AS record_keys, al.evidence AS evidence, al.other AS other, "
     "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
     "al.status_by AS status_by, toString(al.status_at) AS status_at "
@@ -396,8 +399,8 @@ def watching(watcher: str | None = None, driver: Driver | None = None) -> list[d
     return read(
         "MATCH (w:Watch)-[:FOLLOWS]->(i:Identity) WHERE $watcher IS NULL OR w.watcher = $watcher "
         "RETURN w.watcher AS watcher, i.identity_id AS identity_id, toString(w.since) AS since, "
-        "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
-        "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name "
+        + _NAME
+        + " "
         "ORDER BY watcher, identity_id",
         {"watcher": watcher},
         driver=driver,

@@ -30,3 +30,16 @@ def test_no_label_scan_in_a_person_centred_plan(db: Driver, query: SavedQuery) -
     operators = explain(query.name, params, driver=db)
     assert "NodeUniqueIndexSeek" in operators
     assert not [op for op in operators if op in SCANS], operators
+
+
+FACT_SEEKERS = ["serial_perpetrators", "rfgv_ranking", "matac_serial", "cross_force_perpetrators"]
+
+
+@pytest.mark.parametrize("name", FACT_SEEKERS)
+def test_population_queries_seek_candidates_by_a_stored_fact(db: Driver, name: str) -> None:
+    """They start from an index seek on an Identity fact (graph/facts.py), never by reading
+    every identity or incident."""
+    build(db, SCENARIO)
+    operators = explain(name, {}, driver=db)
+    assert "NodeIndexSeekByRange" in operators, operators
+    assert not [op for op in operators if op in SCANS], operators

@@ -18,17 +18,17 @@
 MATCH (i:Identity)
 WHERE i.first_event_date <= $as_of
 WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
-WITH i, as_of, low, cfg, range(0, size(i.da_dates) - 1) AS ks,
+WITH i, as_of, low, cfg,
+     [k IN range(0, size(i.da_dates) - 1) WHERE low < i.da_dates[k] <= as_of] AS window,
      [d IN i.da_dates WHERE d <= as_of][-1] AS last_incident,
      [d IN i.order_dates WHERE d <= as_of][-1] AS last_order
-WITH i, as_of, cfg, last_incident, last_order,
-     size([k IN ks WHERE i.da_dates[k] > low AND i.da_dates[k] <= as_of]) AS incidents,
-     reduce(h = 0, k IN [k IN ks WHERE i.da_dates[k] > low AND i.da_dates[k] <= as_of] |
+WITH i, as_of, cfg, last_incident, last_order, size(window) AS incidents,
+     reduce(h = 0, k IN window |
        h + coalesce(cfg.gravity.harm[i.da_offences[k]], cfg.gravity.default_days))
        AS incident_harm,
      size([k IN range(0, size(i.breach_dates) - 1)
-           WHERE i.breach_order_dates[k] <= as_of AND i.breach_dates[k] > low
-             AND i.breach_dates[k] <= as_of]) AS breaches
+           WHERE i.breach_order_dates[k] <= as_of AND low < i.breach_dates[k] <= as_of])
+       AS breaches
 WITH i, as_of, cfg, incidents, incident_harm + breaches * cfg.gravity.breach_days AS harm,
      CASE WHEN last_order IS NULL OR last_incident >= last_order THEN last_incident
           ELSE last_order END AS last_date, i.victim_count AS victims_count

@@ -7,8 +7,13 @@
 Figures: pairwise precision / recall / F1 over record pairs sharing an identity; cluster level:
 true people split over several identities and identities merging several people; wall time per
 step, the process's peak RSS (ru_maxrss, which includes DuckDB, in-process) and DuckDB's own
-memory after scoring; and, when the query library has it, `serial_perpetrators` against
-truth.serial. Its own server (port 7693) so no one's data is touched. Printed, never asserted.
+memory after scoring; and `serial_perpetrators` (on freshly refreshed identity facts) against
+truth.serial. Runs on the benchmark server of bench.common (SERIALWATCH_BENCH_HOME / _PORT /
+_HEAP / _PAGECACHE), so no one's data is touched. Printed, never asserted.
+
+    SERIALWATCH_BENCH_HOME=~/.sw-bench SERIALWATCH_BENCH_PORT=7715 \
+    SERIALWATCH_BENCH_HEAP=3g SERIALWATCH_BENCH_PAGECACHE=3g \
+        .venv/bin/python -m bench.resolution --people 1000000
 """
 
 from __future__ import annotations
@@ -21,14 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import peak_rss_mb, process_peak_rss_mb
-
-ENV = {
-    "SERIALWATCH_HOME": "/root/.sw-helper3-bench",
-    "NEO4J_BOLT_PORT": "7693",
-    "NEO4J_HEAP": "3g",
-    "NEO4J_PAGECACHE": "3g",
-}
+from bench.common import BENCH_ENV, peak_rss_mb, process_peak_rss_mb, use_bench_server
 
 
 def score(truth: dict[str, Any], ident: dict[str, str]) -> dict[str, Any]:
@@ -65,12 +63,13 @@ def score(truth: dict[str, Any], ident: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def serial_check(truth: dict[str, Any], driver: Any) -> dict[str, Any] | None:
-    """serial_perpetrators (tier serial) against truth.serial, if the query library has it."""
-    try:
-        from graph.runner import run
-    except ImportError:
-        return None
+def serial_check(truth: dict[str, Any], driver: Any) -> dict[str, Any]:
+    """serial_perpetrators (tier serial) against truth.serial, after refreshing every
+    identity's facts (the query reads them) so the check never sees stale ones."""
+    from graph.facts import refresh_all
+    from graph.runner import run
+
+    print(f"   identity facts refreshed in {refresh_all(driver):.1f} s (not timed)")
     human = {k: h for h, keys in truth["people"].items() for k in keys}
     result = run("serial_perpetrators", {"tiers": ["serial"]}, driver=driver, row_cap=1_000_000)
     found = []
@@ -92,13 +91,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/sw-helper3-bench"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(os.environ.get("SERIALWATCH_BENCH_DATA", "/tmp/serialwatch-bench-resolution")),
+    )
     parser.add_argument(
         "--skip-load", action="store_true", help="reuse the delivery bulk-loaded by a last run"
     )
     args = parser.parse_args()
-    os.environ.update(ENV)
-    os.environ.pop("NEO4J_URI", None)
+    use_bench_server()
 
     from graph.driver import get_driver
     from graph.server import LocalServer
@@ -161,15 +163,16 @@ def main() -> None:
         f"{sc['identities_merging_people']:,} ({sc['people_in_merged_identities']:,} people)"
     )
     check = serial_check(truth, driver)
-    if check:
-        print(
-            f"   serial_perpetrators: recall {check['recall']:.4f} precision "
-            f"{check['precision']:.4f} ({check['returned']} returned, "
-            f"{check['truth_serial']} in truth; missed {check['missed']})"
-        )
     print(
-        "\nmethod: fresh server (port 7693) bulk-loaded with the delivery; resolve(retrain=True) "
-        "timed in-process (pull, train, predict, cluster, write, review queue); pairwise scores "
+        f"   serial_perpetrators: recall {check['recall']:.4f} precision "
+        f"{check['precision']:.4f} ({check['returned']} returned, "
+        f"{check['truth_serial']} in truth; missed {check['missed']})"
+    )
+    print(
+        f"\nmethod: fresh server (port {BENCH_ENV['NEO4J_BOLT_PORT']}, heap "
+        f"{BENCH_ENV['NEO4J_HEAP']}, page cache {BENCH_ENV['NEO4J_PAGECACHE']}) bulk-loaded "
+        "with the delivery; resolve(retrain=True) timed in-process (pull, train, two passes of "
+        "predict and cluster, write, review queue); pairwise scores "
         "over all record pairs sharing an identity vs the truth's humans; peak memory = "
         "ru_maxrss (this process, DuckDB included), duckdb_memory() after predict, VmHWM (neo4j)"
     )

@@ -53,6 +53,10 @@ def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None
     con = duckdb.connect()
     try:
         features.build_table(con, raw)
+        for key, ids in features.pull_associates(driver, [key_l, key_r]).items():
+            con.execute(
+                f"UPDATE {features.TABLE} SET associates = ? WHERE unique_id = ?", [ids, key]
+            )
         con.execute(
             f"CREATE TABLE rec_l AS SELECT * FROM {features.TABLE} WHERE unique_id = ?", [key_l]
         )
@@ -60,6 +64,9 @@ def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None
             f"CREATE TABLE rec_r AS SELECT * FROM {features.TABLE} WHERE unique_id = ?", [key_r]
         )
         linker = model.linker(con, features.TABLE, m)
+        names = con.sql(f"SELECT full_name FROM {features.TABLE}").fetchall()
+        tf = features.name_frequencies(driver, [n for (n,) in names if n])
+        linker.table_management.register_term_frequency_lookup(tf, "full_name")
         scored = linker.inference.compare_two_records("rec_l", "rec_r")
         record: dict[str, Any] = scored.as_record_dict()[0]
         data = records_to_waterfall_data([record], linker._settings_obj, hide_details=False)
@@ -67,7 +74,7 @@ def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None
         con.close()
     steps = [
         Step(
-            comparison=str(r["column_name"]),
+            comparison=str(r["column_name"]),  # "tf_name": the term-frequency adjustment
             level=str(r["label_for_charts"]),
             value_l=str(r.get("value_l") or ""),
             value_r=str(r.get("value_r") or ""),
@@ -76,7 +83,6 @@ def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None
             u=r.get("u_probability"),
         )
         for r in data
-        if not r.get("term_frequency_adjustment")
     ]
     return Explanation(
         key_l,

@@ -18,7 +18,13 @@ import pandas as pd
 from neo4j import Driver
 
 from graph.driver import read
-from ingest.resolve.names import NICKNAMES, canonical_full_name, clean, soundex
+from ingest.resolve.names import (
+    NICKNAMES,
+    canonical_forename,
+    canonical_full_name,
+    clean,
+    soundex,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +35,13 @@ _RETURN = """
 OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
 RETURN [p.person_key, p.forename, p.surname, p.date_of_birth, p.gender, p.aliases, p.pnc_id,
         p.agency_code, i.identity_id, rt.method, rt.model_version,
-        COLLECT { MATCH (p)-[:SUPPLIED_BY]->(ag:Agency) RETURN ag.region }[0],
-        [(p)-[:RESIDED_AT]->(a:Address) | a.address_key],
-        [(p)-[:RESIDED_AT]->(a:Address) | a.postcode]] AS r
+        [(p)-[:RESIDED_AT]->(a:Address) | [a.address_key, a.postcode]],
+        [(p)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident) | x.incident_key]
+        + [(p)-[:SUBJECT_OF|PROTECTS]-(o:Order) | o.order_key]
+        + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person) | elementId(r)]] AS r
 """
-# One list per record, not a map: the driver decodes lists about twice as fast.
+# One list per record, not a map: the driver decodes lists about twice as fast. Per-record
+# pattern comprehensions read faster here than whole-relationship-type scans (measured).
 _PULL = (
     """
 MATCH (p:Person) WHERE p.person_key > $after
@@ -48,55 +56,149 @@ MATCH (p:Person {person_key: key})
 """
     + _RETURN
 )
-_FIELDS = ("k", "f", "s", "d", "g", "al", "pnc", "ag", "iid", "m", "mv", "reg", "ak", "pc")
+_REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
 _SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
 
 def pull_records(driver: Driver, batch: int = BATCH) -> pd.DataFrame:
-    """Every Person record as raw columns (lists joined), read batch by batch in key order,
-    one read transaction per batch."""
-    rows: list[dict[str, Any]] = []
+    """Every Person record as raw columns (lists joined; `events`: the incidents, orders and
+    recorded relationships it takes part in), read batch by batch in key order, one read
+    transaction per batch."""
+    rows: list[list[Any]] = []
     after = ""
     while True:
         got = read(_PULL, {"after": after, "n": batch}, driver=driver, timeout_s=600)
-        rows.extend(dict(zip(_FIELDS, r["r"], strict=True)) for r in got)
+        rows.extend(r["r"] for r in got)
         log.info("pulled %d person records", len(rows))
         if len(got) < batch:
             break
-        after = rows[-1]["k"]
-    return _frame(rows)
+        after = rows[-1][0]
+    return _frame(driver, rows)
 
 
 def pull_keys(driver: Driver, keys: Iterable[str]) -> pd.DataFrame:
     """The named records only (for explanations), same columns as `pull_records`."""
-    got = read(_PULL_KEYS, {"keys": list(keys)}, driver=driver)
-    return _frame([dict(zip(_FIELDS, r["r"], strict=True)) for r in got])
+    got = read(_PULL_KEYS, {"keys": sorted(set(keys))}, driver=driver)
+    return _frame(driver, [r["r"] for r in got])
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    def joined(values: list[str] | None) -> str | None:
-        vals = [v for v in (values or []) if v]
+def events_of(raw: pd.DataFrame) -> pd.DataFrame:
+    """(unique_id, event): one row per event a record takes part in."""
+    out = raw[["unique_id", "events"]].explode("events").dropna()
+    return out.rename(columns={"events": "event"}).reset_index(drop=True)
+
+
+def _frame(driver: Driver, rows: list[list[Any]]) -> pd.DataFrame:
+    region = {r["code"]: r["region"] for r in read(_REGIONS, driver=driver)}
+
+    def joined(values: Iterable[str | None]) -> str | None:
+        vals = [v for v in values if v]
         return _SEP.join(sorted(set(vals))) if vals else None
 
     return pd.DataFrame(
         {
-            "unique_id": [r["k"] for r in rows],
-            "forename_raw": [r["f"] for r in rows],
-            "surname_raw": [r["s"] for r in rows],
-            "dob": [r["d"].isoformat() if r["d"] is not None else None for r in rows],
-            "gender_raw": [r["g"] for r in rows],
-            "aliases_raw": [joined([canonical_full_name(a) for a in r["al"] or []]) for r in rows],
-            "pnc_raw": [r["pnc"] for r in rows],
-            "agency_code": [r["ag"] for r in rows],
-            "address_raw": [joined(r["ak"]) for r in rows],
-            "postcode_raw": [joined(r["pc"]) for r in rows],
-            "identity_id": [r["iid"] for r in rows],
-            "method": [r["m"] for r in rows],
-            "model_version": [r["mv"] for r in rows],
-            "region": [r["reg"] for r in rows],
+            "unique_id": [r[0] for r in rows],
+            "forename_raw": [r[1] for r in rows],
+            "surname_raw": [r[2] for r in rows],
+            "dob": [r[3].isoformat() if r[3] is not None else None for r in rows],
+            "gender_raw": [r[4] for r in rows],
+            "aliases_raw": [joined([canonical_full_name(a) for a in r[5] or []]) for r in rows],
+            "pnc_raw": [r[6] for r in rows],
+            "agency_code": [r[7] for r in rows],
+            "identity_id": [r[8] for r in rows],
+            "method": [r[9] for r in rows],
+            "model_version": [r[10] for r in rows],
+            "address_raw": [joined(a for a, _ in r[11]) for r in rows],
+            "postcode_raw": [joined(pc for _, pc in r[11]) for r in rows],
+            "region": [region.get(r[7]) for r in rows],
+            "events": [r[12] or None for r in rows],
         },
         dtype=object,
     )
+
+
+_NAMESAKES = """
+MATCH (p:Person) WHERE toLower(p.surname) IN $surnames
+RETURN p.forename AS f, p.surname AS s
+"""
+_RECORDS = "MATCH (p:Person) RETURN count(p) AS n"
+
+
+def name_frequencies(driver: Driver, full_names: Iterable[str]) -> pd.DataFrame:
+    """Term frequencies (`full_name`, `tf_full_name`) of these canonical full names among all
+    records, as `predict` computes them, without pulling every record (for explanations)."""
+    names = {n for n in full_names if n}
+    surnames = sorted({n.partition(" ")[2] for n in names})
+    rows = read(_NAMESAKES, {"surnames": surnames}, driver=driver, timeout_s=600)
+    total = int(read(_RECORDS, driver=driver)[0]["n"])
+    counts = pd.Series(
+        [f"{canonical_forename(r['f'])} {clean(r['s'])}" for r in rows], dtype=object
+    ).value_counts()
+    return pd.DataFrame(
+        {
+            "full_name": sorted(names),
+            "tf_full_name": [float(counts.get(n, 1)) / max(total, 1) for n in sorted(names)],
+        }
+    )
+
+
+_ASSOCIATES_BY_KEY = """
+UNWIND $keys AS key
+MATCH (p:Person {person_key: key})
+CALL (p) {
+  MATCH (p)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(:Incident)
+        <-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]-(q:Person)
+  RETURN q
+  UNION
+  MATCH (p)-[:SUBJECT_OF|PROTECTS]-(:Order)-[:SUBJECT_OF|PROTECTS]-(q:Person)
+  RETURN q
+  UNION
+  MATCH (p)-[:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(q:Person)
+  RETURN q
+}
+WITH key, p, q WHERE q <> p
+MATCH (q)-[:RESOLVES_TO]->(i:Identity)
+RETURN key, collect(DISTINCT i.identity_id) AS ids
+"""
+
+
+def pull_associates(driver: Driver, keys: Iterable[str]) -> dict[str, list[str]]:
+    """The associates of the named records by the graph's current identities (explanations)."""
+    rows = read(_ASSOCIATES_BY_KEY, {"keys": sorted(set(keys))}, driver=driver)
+    return {r["key"]: sorted(r["ids"]) for r in rows if r["ids"]}
+
+
+def set_associates(
+    con: duckdb.DuckDBPyConnection,
+    events: pd.DataFrame,
+    identities: pd.DataFrame,
+    name: str = TABLE,
+) -> None:
+    """(Re)compute column `associates` of table `name`: the identities (`identities`: unique_id,
+    identity_id) of the other records a record shares an incident, order or relationship with.
+    Two records of one person often share a victim or a partner; strangers who share a name
+    almost never share one, so this separates them where name and DOB cannot."""
+    con.register("record_events", events)
+    con.register("record_identities", identities[["unique_id", "identity_id"]])
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {name} AS
+        WITH pairs AS (
+          SELECT DISTINCT a.unique_id, b.unique_id AS other
+          FROM record_events a JOIN record_events b
+            ON a.event = b.event AND a.unique_id <> b.unique_id
+        ), known AS (
+          SELECT p.unique_id, list_sort(list_distinct(list(i.identity_id))) AS associates
+          FROM pairs p JOIN record_identities i ON i.unique_id = p.other
+          GROUP BY p.unique_id
+        )
+        SELECT r.* EXCLUDE (associates), known.associates
+        FROM {name} r LEFT JOIN known USING (unique_id)
+        ORDER BY r.unique_id
+        """
+    )
+    con.unregister("record_events")
+    con.unregister("record_identities")
 
 
 def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = TABLE) -> int:
@@ -114,7 +216,7 @@ def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = T
         },
         dtype=object,
     )
-    con.register("raw_records", raw)
+    con.register("raw_records", raw.drop(columns=["events"], errors="ignore"))
     con.register("name_lookup", lookups)
     con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute(
@@ -153,7 +255,8 @@ def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = T
                     THEN list_distinct(list_transform(string_split(postcode_raw, chr(31)),
                                        lambda x: regexp_extract(upper(trim(x)), '^[A-Z]+')))
                END AS pc_areas,
-               NULLIF(region, '') AS region, identity_id
+               NULLIF(region, '') AS region, identity_id,
+               CAST(NULL AS VARCHAR[]) AS associates
         FROM base
         """
     )

@@ -32,7 +32,7 @@ SEED = 42
 U_MAX_PAIRS = 5e6
 PRIOR_RECALL = 0.65  # share of true pairs agreeing exactly on canonical name and DOB (synthetic)
 MIN_TRAIN_RECORDS = 2_000
-EM_SAMPLE_ABOVE = 300_000  # above this many records, EM runs on a fixed slice of each block
+EM_SAMPLE_ABOVE = 300_000  # above this many records, EM on DOB runs on a fixed slice of DOBs
 DEFAULT_MODEL = "default_model.json"
 MIN_WEIGHT = -10.0  # bits: the strongest evidence against a link one comparison may give
 
@@ -40,8 +40,12 @@ _JW = "jaro_winkler_similarity"
 _PARTS = "list_has_any(surname_parts_l, surname_parts_r)"
 
 
-def _level(sql: str, label: str, null: bool = False) -> dict[str, Any]:
-    return {"sql_condition": sql, "label_for_charts": label, "is_null_level": null}
+def _level(sql: str, label: str, null: bool = False, tf: str | None = None) -> dict[str, Any]:
+    """One comparison level; `tf` names a column whose term frequency scales its weight."""
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "is_null_level": null}
+    if tf:
+        level |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+    return level
 
 
 def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
@@ -50,10 +54,15 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         output_column_name="name",
         comparison_description="forename and surname, nickname- and transposition-aware",
         comparison_levels=[
-            _level("forename_l = forename_r AND surname_l = surname_r", "exact name"),
+            # Term-frequency adjusted: agreeing on a common full name is weaker evidence than
+            # agreeing on a rare one, and the gap grows with the population.
+            _level(
+                "forename_l = forename_r AND surname_l = surname_r", "exact name", tf="full_name"
+            ),
+            _level("full_name_l = full_name_r", "nickname", tf="full_name"),
             _level(
                 f"forename_canon_l = forename_canon_r AND (surname_l = surname_r OR {_PARTS})",
-                "nickname or part of a double-barrelled surname",
+                "part of a double-barrelled surname",
             ),
             _level(
                 f"(forename_canon_l = surname_canon_r OR {_JW}(forename_l, surname_r) >= 0.92)"
@@ -148,7 +157,17 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
             _level("ELSE", "different region"),
         ],
     )
-    return [name, dob, address, pnc, aliases, gender, region]
+    associates = cl.CustomComparison(
+        output_column_name="associates",
+        comparison_description="associates: the identities of those the records share an "
+        "incident, order or relationship with",
+        comparison_levels=[
+            _level("associates_l IS NULL OR associates_r IS NULL", "no associates", null=True),
+            _level("list_has_any(associates_l, associates_r)", "shared associate"),
+            _level("ELSE", "no shared associate"),
+        ],
+    )
+    return [name, dob, address, pnc, aliases, gender, region, associates]
 
 
 def prediction_blocking_rules() -> list[Any]:
@@ -217,14 +236,16 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
     exact = block_on("forename_canon", "surname", "dob")
     lk.training.estimate_probability_two_random_records_match([exact], recall=PRIOR_RECALL)
     lk.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-    sliced = records > EM_SAMPLE_ABOVE
+    # Pairs sharing a DOB grow with the square of the records: keep about as many as at
+    # EM_SAMPLE_ABOVE records by taking the DOBs whose hash falls in one of `slices`.
+    slices = max(1, round((records / EM_SAMPLE_ABOVE) ** 2))
     # Each EM rule fixes the comparisons on its own columns; the other rule trains them. The
     # PNC block is almost all true pairs, so EM there cannot settle on a wrong "match" class
     # (on a name block it does: same-name strangers outnumber the matches). On big data the
-    # DOB block runs on a fixed quarter of its blocks (by a hash of the DOB).
+    # DOB block runs on the fixed slice of DOBs above.
     for rule in (
         "l.pnc_id = r.pnc_id",
-        "l.dob = r.dob AND hash(l.dob) % 4 = 0" if sliced else "l.dob = r.dob",
+        f"l.dob = r.dob AND hash(l.dob) % {slices} = 0" if slices > 1 else "l.dob = r.dob",
     ):
         lk.training.estimate_parameters_using_expectation_maximisation(rule)
     trained = settle(lk.misc.save_model_to_json())
@@ -238,7 +259,7 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
         "prior_rule": "forename_canon, surname, dob exact",
         "prior_recall": PRIOR_RECALL,
         "em_rules": ["pnc_id", "dob"],
-        "em_sampled": sliced,
+        "em_dob_slices": slices,
     }
     return Model(f"{now:%Y%m%d}-{digest}", trained, meta)
 

@@ -65,7 +65,7 @@ def resolve(
     try:
         raw = features.pull_records(driver)
         out.records = features.build_table(con, raw)
-        events = features.pull_events(driver)
+        events = features.events_of(raw)
         features.set_associates(con, events, _provisional(con))
         clock("pull")
         current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()

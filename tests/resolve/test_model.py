@@ -22,9 +22,22 @@ def _weights(trained: dict) -> dict[str, list[float]]:
 def test_packaged_default_model_covers_every_comparison() -> None:
     m = model.load_default()
     w = _weights(m.splink)
-    assert set(w) == {"name", "dob", "address", "pnc_id", "aliases", "gender", "region"}
+    assert set(w) == {
+        "name",
+        "dob",
+        "address",
+        "pnc_id",
+        "aliases",
+        "gender",
+        "region",
+        "associates",
+    }
     assert all(x >= model.MIN_WEIGHT - 1e-9 for levels in w.values() for x in levels)
     assert w["pnc_id"][0] > 5 and w["dob"][0] > 5  # agreement is evidence for a link
+    assert w["associates"][0] > 5  # a shared victim, partner or order is strong evidence
+    name = next(c for c in m.splink["comparisons"] if c["output_column_name"] == "name")
+    tf = [lv.get("tf_adjustment_column") for lv in name["comparison_levels"][:2]]
+    assert tf == ["full_name", "full_name"]  # common names weigh less than rare ones
 
 
 def test_settle_fills_levels_the_training_never_met() -> None:

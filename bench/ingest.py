@@ -34,7 +34,7 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
     from graph.settings import get_settings
     from ingest.bulk import bulk_load
     from ingest.load import Loader
-    from ingest.transactional import CypherSink
+    from ingest.transactional import WRITERS, CypherSink
 
     server = LocalServer(get_settings())
     server.stop()
@@ -48,7 +48,7 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
         summary = bulk_load(delivery, alerts=False)
     else:
         apply_pending(get_driver())
-        summary = Loader(CypherSink(get_driver())).load(delivery)
+        summary = Loader(CypherSink(get_driver()), writers=WRITERS).load(delivery)
     wall = time.monotonic() - began
     loader_cpu = time.process_time() - loader_cpu
     neo4j_cpu = (process_cpu_s(pid) - neo4j_cpu) if pid else 0.0

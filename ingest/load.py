@@ -125,10 +125,19 @@ def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
 class Loader:
     """Validates deliveries file by file and hands the good rows to a sink in batches."""
 
-    def __init__(self, sink: Sink, batch_size: int = BATCH, progress: Progress | None = None):
+    def __init__(
+        self,
+        sink: Sink,
+        batch_size: int = BATCH,
+        progress: Progress | None = None,
+        writers: int = 1,
+    ):
+        """`writers` > 1 only for a sink whose writes may run side by side (the graph's:
+        rows of one file never share a key, so its batches are independent)."""
         self.sink = sink
         self.batch_size = batch_size
         self.progress = progress
+        self.writers = writers
         self.known: dict[str, set[str]] = {kind: set() for kind in KINDS}
 
     def load(self, delivery: Path) -> LoadSummary:
@@ -145,7 +154,7 @@ class Loader:
         result = FileResult(spec.name)
         seen: dict[str, int] = {}
         batch: list[Good] = []
-        writes = _Writes(self.sink, spec)
+        writes = _Writes(self.sink, spec, self.writers)
         with writes, RejectWriter(delivery, spec.name, _header(path)) as rejects:
             for item in read_rows(path, spec):
                 if isinstance(item, Bad):
@@ -212,18 +221,18 @@ class Loader:
 
 
 class _Writes:
-    """Hands batches to the sink on one background thread, so validating the next batch
-    overlaps writing this one; at most two batches wait, and order is kept."""
+    """Hands batches to the sink on background threads, so validating the next batch overlaps
+    writing this one; at most `writers` + 1 batches wait, and results are taken in order."""
 
-    def __init__(self, sink: Sink, spec: FileSpec) -> None:
-        self.sink, self.spec = sink, spec
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+    def __init__(self, sink: Sink, spec: FileSpec, writers: int = 1) -> None:
+        self.sink, self.spec, self.writers = sink, spec, writers
+        self.pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="ingest-write")
         self.pending: deque[tuple[int, Future[list[str]]]] = deque()
         self.keys: list[str] = []
         self.handed = self.rows = self.changed = 0
 
     def submit(self, rows: list[Good]) -> None:
-        while len(self.pending) >= 2:
+        while len(self.pending) > self.writers:
             self._collect()
         self.pending.append((len(rows), self.pool.submit(self.sink.write, self.spec, rows)))
         self.handed += len(rows)

@@ -18,6 +18,7 @@ from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 
 WRITE_TIMEOUT_S = 600.0
+WRITERS = 2  # write transactions side by side: Neo4j uses a second core while Python validates
 
 # Which statement loads each file; for two files the statement depends on a column's value.
 _STATEMENTS: dict[str, LiteralString] = {
@@ -109,6 +110,6 @@ def load_delivery(
 ) -> LoadSummary:
     """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
     apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
-    summary = Loader(CypherSink(driver), batch_size, progress).load(delivery)
+    summary = Loader(CypherSink(driver), batch_size, progress, WRITERS).load(delivery)
     refresh_after_load(changes_of(summary), driver)
     return raise_alerts(summary, driver)

@@ -275,6 +275,13 @@ def test_watchlist_alerts_only_for_followed_identities(db: Driver, tmp_path: Pat
     raised = load_delivery(touching, db).alerts
     assert rules_of(raised) == ["watchlist"]
     assert al.alerts(rule="watchlist")[0]["owner"] == "caseworker.kim"
+    al.watch("ID:NTH:V2", "officer.lee")  # a second follower gets his own alert
+    assert rules_of(load_delivery(touching, db).alerts) == ["watchlist"]
+    assert sorted(a["owner"] for a in al.alerts(rule="watchlist")) == [
+        "caseworker.kim",
+        "officer.lee",
+    ]
+    al.unwatch("ID:NTH:V2", "officer.lee")
     al.unwatch("ID:NTH:V2", "caseworker.kim")
     other = write_delivery(
         tmp_path / "three",

@@ -32,7 +32,9 @@ class Alert(Open):
     name: str | None = None
     record_keys: list[str]
     evidence: list[str] = Field(description="Keys of the records that raised it")
-    other: str | None = Field(None, description="The new victim's or partner's identity")
+    other: str | None = Field(
+        None, description="The new victim's or partner's identity; a watchlist alert's follower"
+    )
     raised_at: str
     history: list[str]
     reason: str | None = None

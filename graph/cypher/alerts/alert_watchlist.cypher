@@ -12,7 +12,8 @@
 // param order_keys: list<string> = [] -- orders this delivery created or changed
 // param notification_keys: list<string> = [] -- notifications this delivery created or changed
 // param row_person_keys: list<string> = [] -- persons named by new residence or relationship rows
-// returns: one row per watch and identity: identity_id, record_keys, watcher, evidence, owner.
+// returns: one row per watch and identity: identity_id, record_keys, watcher, evidence, owner,
+//   other (the watcher again: each follower gets his own alert).
 CALL () {
   UNWIND $person_keys + $row_person_keys AS k
   MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(p:Identity)
@@ -43,5 +44,6 @@ RETURN p.identity_id AS identity_id,
          AS record_keys,
        w.watcher AS watcher,
        COLLECT { UNWIND evidence AS e RETURN e ORDER BY e } AS evidence,
-       w.watcher AS owner
+       w.watcher AS owner,
+       w.watcher AS other
 ORDER BY identity_id, watcher

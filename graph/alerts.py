@@ -136,7 +136,7 @@ MATCH (i:Identity {identity_id: a.identity_id})
 MERGE (al)-[:ABOUT]->(i)
 WITH al, a
 CALL (al, a) {
-  UNWIND a.evidence AS k
+  UNWIND [k IN a.evidence WHERE NOT k CONTAINS '|'] AS k  // row keys name no node
   OPTIONAL MATCH (inc:Incident {incident_key: k})
   OPTIONAL MATCH (o:Order {order_key: k})
   OPTIONAL MATCH (b:Breach {breach_key: k})

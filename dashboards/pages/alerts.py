@@ -10,6 +10,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dash_table, dcc, html
 
+from app.security.roles import Perm, allowed
 from app.services import alerts
 from app.services.door import Access
 from dashboards.components.session import STORE, access, guarded
@@ -194,7 +195,7 @@ def move(_a: int, _b: int, _c: int, alert_id: str | None, reason: Any, session: 
 def badge(_: int, session: Any) -> str:
     """The header's count of new alerts; nothing for a role that sees no alerts."""
     who = access(session)
-    if who is None:
+    if who is None or not allowed(who.user.role, Perm.alerts):  # no refusal audited each tick
         return ""
     try:
         return f"{alerts.new_count(who)['new']} new alerts"

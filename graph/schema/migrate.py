@@ -78,4 +78,8 @@ def apply_pending(driver: Driver | None = None) -> list[str]:
             driver=drv,
         )
         now.append(m.id)
+    if "0006_identity_facts" in now:  # derived data the population queries need: backfill it
+        from graph.facts import refresh_all
+
+        refresh_all(drv)
     return now

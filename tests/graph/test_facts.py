@@ -171,14 +171,16 @@ def test_facts_after_a_resolution_that_merges_victims_equal_a_full_recomputation
     assert_fresh(driver)
 
 
+SMALL = {
+    "agencies": [{"agency_code": "F1", "name": "Force One"}],
+    "persons": [{"person_key": k, "agency_code": "F1"} for k in ("P1", "V1", "V2")],
+    "incidents": [{"incident_key": "I1", "agency_code": "F1", "reported_date": "2024-01-01",
+                   "parties": [("P1", "suspect"), ("V1", "victim"), ("V2", "victim")]}],
+}
+
+
 def test_identity_that_stops_being_a_perpetrator_loses_its_facts(db: Driver) -> None:
-    g = {
-        "agencies": [{"agency_code": "F1", "name": "Force One"}],
-        "persons": [{"person_key": k, "agency_code": "F1"} for k in ("P1", "V1", "V2")],
-        "incidents": [{"incident_key": "I1", "agency_code": "F1", "reported_date": "2024-01-01",
-                       "parties": [("P1", "suspect"), ("V1", "victim"), ("V2", "victim")]}],
-    }
-    build(db, g)
+    build(db, SMALL)
     assert stored(db)["ID:P1"]["victim_count"] == "2"
     from graph.driver import write
     from graph.facts import refresh
@@ -186,3 +188,14 @@ def test_identity_that_stops_being_a_perpetrator_loses_its_facts(db: Driver) -> 
     write("MATCH (n:Incident {incident_key: 'I1'}) SET n.da_related = false", driver=db)
     assert refresh(db, ["ID:P1", "ID:unknown"]) == 2
     assert stored(db) == {}
+
+
+def test_the_facts_migration_backfills_a_graph_loaded_before_it(db: Driver) -> None:
+    from graph.driver import write
+    from graph.schema import apply_pending
+
+    build(db, SMALL)
+    write("MATCH (i:Identity) REMOVE i.victim_count, i.first_event_date", driver=db)
+    write("MATCH (m:SchemaMigration {id: '0006_identity_facts'}) DELETE m", driver=db)
+    assert apply_pending(db) == ["0006_identity_facts"]
+    assert stored(db)["ID:P1"]["victim_count"] == "2"

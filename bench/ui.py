@@ -1,18 +1,20 @@
 """Time from request to a rendered link chart of about 500 and 2,000 elements in headless chromium.
 
-    python -m bench.ui                     # 20,000 people, 15 loads per size
-    python -m bench.ui --runs 15 --people 20000 --port 8701
+    python -m bench.ui                     # 15 loads per size
+    python -m bench.ui --runs 15 --port 8701
 
-Method: the real explorer (API + /ui under uvicorn on 127.0.0.1:--port) over the benchmark Neo4j
-(bench/common.py: a synthetic delivery bulk-loaded once and reused). Two subjects are chosen whose
-chart, as the page asks for it (2 or 3 steps out, at most 1,000 nodes), holds the element count
-nearest 500 and 2,000. A bench caseworker logs in once in Debian's chromium (headless); each load
-then navigates the same tab to /ui/chart?person=...&hops=... and stops the clock when cytoscape
-holds every element, its layout has stopped and the next frame is painted. Time is measured in
-the page from navigation start (browser cache warm, as for an officer moving between charts), so
-it includes the page, the Dash callbacks (service layer and Neo4j) and the layout. The first load
-per size is discarded. Also printed, as medians: when the chart's data callback answered, its
-response size, and the layout's own time (layoutstart to layoutstop).
+Method: the real explorer (API + /ui under one uvicorn worker on 127.0.0.1:--port) over the
+benchmark Neo4j (bench/common.py: a synthetic delivery of --people bulk-loaded once and reused).
+Synthetic charts of real people are rarely that big, so for each size a synthetic serial
+perpetrator is loaded beside it by the normal loader (victims, incidents, their records and
+identities), whose 3-step chart holds about that many elements. A bench caseworker logs in once
+in Debian's chromium (headless, 1400x1000); each load navigates the same tab to
+/ui/chart?person=...&hops=3 and stops the clock when cytoscape holds every element, its layout
+has stopped and the next frame is painted. The clock runs in the page from navigation start
+(browser cache warm, as for an officer moving between charts), so it covers the page, the Dash
+callbacks (service layer, Neo4j) and the layout. The first load per size is discarded. Also
+printed, as medians: when the callback that delivers the chart's elements answered, the largest
+chart callback response, and the layout's own time (layoutstart to layoutstop).
 """
 
 from __future__ import annotations
@@ -46,26 +48,51 @@ window.__sw = {starts: [], stops: []};
 """
 
 
-def subjects(hops_for: dict[int, int], candidates: int = 120) -> dict[int, tuple[str, int, int]]:
-    """For each target, (identity id, hops, element count) of the chart nearest to it."""
+def planted(target: int, out: Path) -> tuple[str, int]:
+    """A synthetic serial perpetrator (extract format v1, loaded by the normal loader; loading
+    again changes nothing) whose 3-step chart holds about `target` elements: per victim an
+    incident, her record and her identity, and the three links between them."""
+    from graph.driver import get_driver
+    from ingest.transactional import load_delivery
+
+    src, victims = f"UIBENCH{target}", (target - 4) // 6
+    folder = out / f"ui-chart-{target}"
+    folder.mkdir(parents=True, exist_ok=True)
+    people = [f"{src}:P0,ASP,Benchmark,Subject,,1970-01-01,M,,"] + [
+        f"{src}:P{v},ASP,Victim{v},Bench,,1980-01-01,F,," for v in range(1, victims + 1)
+    ]
+    incidents = [
+        f"{src}:I{v},ASP,{2000 + v % 25}-03-0{1 + v % 9},,domestic_abuse,Harassment,nfa,,"
+        for v in range(1, victims + 1)
+    ]
+    parties = [
+        row
+        for v in range(1, victims + 1)
+        for row in (f"{src}:I{v},{src}:P0,suspect", f"{src}:I{v},{src}:P{v},victim")
+    ]
+    files = {
+        "persons.csv": "person_key,agency_code,surname,forename,middle_names,date_of_birth,"
+        "gender,aliases,pnc_id",
+        "incidents.csv": "incident_key,agency_code,reported_date,offence_date,category,offence,"
+        "outcome,outcome_date,address_key",
+        "incident_parties.csv": "incident_key,person_key,role",
+    }
+    for name, rows in zip(files, (people, incidents, parties), strict=True):
+        (folder / name).write_text("\n".join([files[name], *rows]) + "\n")
+    load_delivery(folder, get_driver())
+    return f"{src}:P0", 3
+
+
+def elements_of(person: str, hops: int) -> int:
+    """How many elements the chart page shows for `person` (as the page asks for it)."""
     from app.security.roles import Role
     from app.security.users import User
-    from app.services import library, network
+    from app.services import network
     from app.services.door import Access
     from dashboards.components.graph import elements
 
     a = Access(User("bench-caseworker", Role.caseworker), "UI benchmark (synthetic data)")
-    rows = library.run(a, "serial_perpetrators", {})["rows"][:candidates]
-    best: dict[int, tuple[str, int, int]] = {}
-    for target, hops in hops_for.items():
-        sizes = []
-        for r in rows:
-            chart = network.neighbourhood(a, r["identity_id"], hops=hops, limit=1000)
-            n = len(elements(chart))
-            sizes.append((abs(n - target), r["identity_id"], n))
-        _, ident, n = min(sizes)
-        best[target] = (ident, hops, n)
-    return best
+    return len(elements(network.neighbourhood(a, person, hops=hops, limit=1000)))
 
 
 def login(browser: Any, base: str) -> Any:
@@ -84,11 +111,15 @@ def login(browser: Any, base: str) -> Any:
 def one_load(page: Any, url: str, count: int) -> dict[str, float]:
     """Navigate, wait for the chart with `count` elements laid out and painted."""
     callbacks: list[Any] = []
-    page.on("requestfinished", callbacks.append)
+
+    def keep(request: Any) -> None:
+        callbacks.append(request)
+
+    page.on("requestfinished", keep)
     page.goto(url, wait_until="commit")
     page.wait_for_function(f"() => window.__sw && __sw.stops.some(s => s[1] >= {count})")
     sw = page.evaluate("() => ({...window.__sw, origin: performance.timeOrigin})")
-    page.remove_listener("requestfinished", callbacks.append)
+    page.remove_listener("requestfinished", keep)
     stop = next(s for s in sw["stops"] if s[1] >= count)
     start = next(s for s in reversed(sw["starts"]) if s[0] <= stop[0])
     data = [r for r in callbacks if "_dash-update-component" in r.url and _outputs(r, "chart-")]
@@ -135,7 +166,7 @@ def main() -> None:
     use_bench_server()
     national_graph(args.people, args.seed, args.out)
     ensure_users()
-    chosen = subjects({500: 2, 2000: 3})
+    chosen = {t: planted(t, args.out) for t in TARGETS}
     api = start_api(args.port, 1)
     base = f"http://127.0.0.1:{args.port}"
     from playwright.sync_api import sync_playwright
@@ -151,7 +182,8 @@ def main() -> None:
                 "one discarded; clock from navigation start to the chart laid out and painted"
             )
             for target in TARGETS:
-                ident, hops, n = chosen[target]
+                ident, hops = chosen[target]
+                n = elements_of(ident, hops)
                 url = f"{base}/ui/chart?person={ident}&hops={hops}"
                 loads = [one_load(page, url, n) for _ in range(args.runs + 1)][1:]
                 t = [x["total"] for x in loads]

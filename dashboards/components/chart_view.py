@@ -1,9 +1,10 @@
 """The link chart page's view callbacks: elements shown (order-type filter, sizes by a network
 measure), the ranked table, details of the selected node, shortest path, timeline, exports.
-Highlighting the selected node's links is a clientside callback (no round trip)."""
+Highlighting (and labelling) the selected node's links is a clientside callback (no round trip)."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import dash
@@ -15,45 +16,108 @@ from dashboards.components import graph as G
 from dashboards.components.session import STORE, access, failure
 from dashboards.components.timeline import figure
 
+PEOPLE = ("Person", "Identity")
 
-@dash.callback(
-    Output("chart", "elements"),
-    Output("chart", "layout"),
-    Output("chart-rank", "data"),
-    Output("chart-focus", "options"),
-    Output("chart-path-a", "options"),
-    Output("chart-path-b", "options"),
-    Input("chart-els", "data"),
-    Input("chart-orders", "value"),
-    Input("chart-size", "value"),
-    Input("chart-layout", "value"),
-)
-def render(els, orders, size_by, layout_name):
-    shown = [e for e in els if "hidden" not in e.get("classes", "")]
+
+def shown(els: list[dict[str, Any]], orders: list[str] | None) -> list[dict[str, Any]]:
+    """The elements on screen: not hidden, orders of the chosen types, no dangling edges."""
+    out = [e for e in els if "hidden" not in e.get("classes", "")]
     if orders:
         drop = {
             e["data"]["id"]
-            for e in shown
+            for e in out
             if e["data"].get("kind") == "Order" and e["data"].get("caption") not in orders
         }
-        shown = [
+        out = [
             e
-            for e in shown
+            for e in out
             if not ({e["data"]["id"], e["data"].get("source"), e["data"].get("target")} & drop)
         ]
-    ids = {e["data"]["id"] for e in shown if G.is_node(e)}
-    shown = [e for e in shown if G.is_node(e) or {e["data"]["source"], e["data"]["target"]} <= ids]
-    m = data.measures(shown)
-    top = max((v[size_by] for v in m.values()), default=0) if size_by != "none" else 0
-    out = []
-    for e in shown:
-        if G.is_node(e) and top:
-            size = G.BASE_SIZE * (0.6 + 2.4 * m.get(e["data"]["id"], {}).get(size_by, 0) / top)
-            out.append({**e, "data": {**e["data"], "size": round(size, 1)}})
-        else:
-            out.append(e)
-    nodes = [e["data"] for e in shown if G.is_node(e)]
-    rank = sorted(
+    ids = {e["data"]["id"] for e in out if G.is_node(e)}
+    return [e for e in out if G.is_node(e) or {e["data"]["source"], e["data"]["target"]} <= ids]
+
+
+# What the chart draws, and what draws it: the callbacks that change the chart's elements
+# (load, expand, hide/pin/remove in pages/chart.py) answer with the view too, so a chart is
+# drawn one round trip after its data is read; `restyle` answers the view controls.
+VIEW = [
+    Output("chart", "elements", allow_duplicate=True),
+    Output("chart", "layout", allow_duplicate=True),
+    Output("chart-focus", "options", allow_duplicate=True),
+    Output("chart-path-a", "options", allow_duplicate=True),
+    Output("chart-path-b", "options", allow_duplicate=True),
+]
+VIEW_CONTROLS = [
+    State("chart-orders", "value"),
+    State("chart-size", "value"),
+    State("chart-layout", "value"),
+]
+
+
+@dash.callback(
+    *VIEW,
+    Input("chart-orders", "value"),
+    Input("chart-size", "value"),
+    Input("chart-layout", "value"),
+    State("chart-els", "data"),
+    prevent_initial_call=True,
+)
+def restyle(orders, size_by, layout_name, els):
+    return render(els or [], orders, size_by, layout_name)
+
+
+def render(
+    els: list[dict[str, Any]], orders: list[str] | None, size_by: str, layout_name: str
+) -> tuple[Any, ...]:
+    """What the chart draws. Network measures are computed here only to size nodes by one;
+    the ranked table has its own callback, so the chart never waits for them."""
+    out = shown(els, orders)
+    if size_by != "none":
+        m = data.measures(out)
+        top = max((v[size_by] for v in m.values()), default=0)
+        if top:
+            out = [
+                {**e, "data": {**e["data"], "size": _size(m[e["data"]["id"]][size_by], top)}}
+                if G.is_node(e) and e["data"]["id"] in m
+                else e
+                for e in out
+            ]
+    nodes = [e["data"] for e in out if G.is_node(e)]
+    chain = [n.get("identity_id") for n in nodes if n.get("role") == "victim"]
+    # A layout runs when its spec changes: name the elements in it, so that a new set of
+    # elements is laid out and a resize or restyle of the same set leaves them where they are.
+    ids = "|".join(sorted(n["id"] for n in nodes))
+    spec = {**G.layout(layout_name, out, chain), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
+    return (out, spec, *_choices(nodes))
+
+
+def _choices(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, str]], ...]:
+    """Options of the node picker (every node; on a big chart, people, the rest by clicking)
+    and of the two path pickers (identities: the path query resolves records to them)."""
+
+    def opt(n: dict[str, Any]) -> dict[str, str]:
+        return {"label": f"{n.get('caption')} ({n['kind']})", "value": n["id"]}
+
+    big = len(nodes) > G.DRAFT_ABOVE_NODES
+    focus = [opt(n) for n in nodes if not big or n["kind"] in PEOPLE]
+    people = [opt(n) for n in nodes if n["kind"] == "Identity"]
+    return focus, people, people
+
+
+def _size(value: float, top: float) -> float:
+    return round(G.BASE_SIZE * (0.6 + 2.4 * value / top), 1)
+
+
+@dash.callback(
+    Output("chart-rank", "data"),
+    Input("chart-els", "data"),
+    Input("chart-orders", "value"),
+)
+def rank(els, orders):
+    """The key people of the chart on screen, most between first (networkx, as in i2)."""
+    out = shown(els, orders)
+    m = data.measures(out)
+    rows = sorted(
         (
             {
                 "person": n.get("caption"),
@@ -61,22 +125,14 @@ def render(els, orders, size_by, layout_name):
                 "role": n.get("role") or "",
                 **m.get(n["id"], {}),
             }
-            for n in nodes
-            if n.get("kind") in ("Person", "Identity")
+            for n in (e["data"] for e in out if G.is_node(e))
+            if n.get("kind") in PEOPLE
         ),
         key=lambda r: -float(r.get("betweenness", 0)),
     )
-    for r in rank:
+    for r in rows:
         r["bridge"] = "yes" if r.get("bridge") else ""
-    people_opts = [
-        {"label": f"{n.get('caption')} ({n['kind']})", "value": n["id"]}
-        for n in nodes
-        if n.get("kind") in ("Person", "Identity")
-    ]
-    all_opts = [{"label": f"{n.get('caption')} ({n['kind']})", "value": n["id"]} for n in nodes]
-    chain = [n.get("identity_id") for n in nodes if n.get("role") == "victim"]
-    spec = G.layout(layout_name, out, chain)
-    return out, spec, rank[:200], all_opts, people_opts, people_opts
+    return rows[:200]
 
 
 @dash.callback(
@@ -182,7 +238,8 @@ clientside_callback(
             {selector: 'node', style: {opacity: 0.35}},
             {selector: 'edge', style: {opacity: 0.2}},
             {selector: `node[id = ${id}]`, style: {opacity: 1}},
-            {selector: `edge[source = ${id}], edge[target = ${id}]`, style: {opacity: 1}},
+            {selector: `edge[source = ${id}], edge[target = ${id}]`,
+             style: {opacity: 1, label: 'data(label)'}},
         ]);
     }
     """,

@@ -53,6 +53,11 @@ LEGEND = [
     ("Address", "#27ae60", "⬢"),
 ]
 BASE_SIZE = 30
+# Above these sizes a chart gets what keeps 2,000 elements usable: edge labels only on demand
+# (selected, highlighted, on a path), one-line node labels, and the organic layouts' draft
+# quality (bench/ui.py: wrapping labels and the spring embedder were most of the browser's time).
+FULL_LABELS_UP_TO = 300
+DRAFT_ABOVE_NODES = 250
 
 cyto.load_extra_layouts()
 
@@ -85,14 +90,15 @@ def elements(data: dict[str, Any], subject: str | None = None) -> list[dict[str,
     for n in data.get("nodes", []):
         if n["label"] == "Person" and n.get("identity_id") and n["id"] in role:
             ident_role[n["identity_id"]] = role[n["id"]]
+    full = len(data.get("nodes", [])) + len(data.get("edges", [])) <= FULL_LABELS_UP_TO
     els: list[dict[str, Any]] = []
     for n in data.get("nodes", []):
         r = role.get(n["id"]) or ident_role.get(n["id"], "")
-        classes = [n["label"], r]
+        classes = [n["label"], r, "" if full else "compact"]
         if subject and subject in (n["id"], n.get("identity_id")):
             classes.append("subject")
         caption = str(n.get("caption") or n["id"])
-        if n.get("date"):
+        if n.get("date") and full:
             caption += f"\n{n['date']}"
         els.append(
             {
@@ -117,7 +123,7 @@ def elements(data: dict[str, Any], subject: str | None = None) -> list[dict[str,
                     "label": e["type"].replace("_", " ").lower(),
                     "type": e["type"],
                 },
-                "classes": e["type"],
+                "classes": e["type"] + (" labelled" if full else ""),
             }
         )
     return els
@@ -144,7 +150,13 @@ def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None)
     if name == "dagre":
         spec["rankDir"] = "LR"
     if name in ("fcose", "cose-bilkent"):
-        spec.update(quality="default", randomize=True, nodeRepulsion=6000, idealEdgeLength=90)
+        big = sum(1 for e in els if is_node(e)) > DRAFT_ABOVE_NODES
+        spec.update(
+            quality="draft" if big else "default",
+            randomize=True,
+            nodeRepulsion=6000,
+            idealEdgeLength=90,
+        )
     return spec
 
 

@@ -34,6 +34,7 @@ def figure(events: list[dict[str, Any]], years: list[int] | None = None) -> go.F
                 marker_color=colour,
                 name=kind,
                 text=[e["what"] for e in rows],
+                textposition="none",  # for the hover only: drawing it on hundreds of bars is slow
                 hovertemplate="%{text}<br>%{base|%d %b %Y}<extra></extra>",
             )
         )

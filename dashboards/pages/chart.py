@@ -95,7 +95,10 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
                                 cyto.Cytoscape(
                                     id="chart",
                                     elements=[],
-                                    layout={"name": "fcose"},
+                                    layout={"name": "preset"},
+                                    # the layout runs when `render` changes it, once (by
+                                    # default it would run again on every added element)
+                                    autoRefreshLayout=False,
                                     stylesheet=G.stylesheet(),
                                     style={"width": "100%", "height": "640px"},
                                     minZoom=0.1,
@@ -156,6 +159,7 @@ def _dates(years: list[int]) -> tuple[date | None, date | None]:
     Output("chart-els", "data"),
     Output("chart-message", "children"),
     Output("chart-forces", "options"),
+    *chart_view.VIEW,
     Input("chart-person", "data"),
     Input("chart-apply", "n_clicks"),
     Input("chart-years", "value"),
@@ -164,8 +168,16 @@ def _dates(years: list[int]) -> tuple[date | None, date | None]:
     State("chart-rels", "value"),
     State("chart-forces", "value"),
     State(STORE, "data"),
+    *chart_view.VIEW_CONTROLS,
+    prevent_initial_call="initial_duplicate",
 )
-def load(person, _, years, hops, labels, rels, forces, session):
+def load(person, _, years, hops, labels, rels, forces, session, *view):
+    els, note, codes = _read(person, years, hops, labels, rels, forces, session)
+    return els, note, codes, *chart_view.render(els, *view)
+
+
+def _read(person, years, hops, labels, rels, forces, session):
+    """The chart's elements around `person` as the filters ask, a note, and its agencies."""
     if not person:
         return [], html.P("Open a chart from Search or the serial perpetrators list."), []
     who = access(session)
@@ -195,14 +207,23 @@ def load(person, _, years, hops, labels, rels, forces, session):
 @dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
     Output("chart-message", "children", allow_duplicate=True),
+    *chart_view.VIEW,
     Input("chart-expand", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
     State("chart-years", "value"),
     State(STORE, "data"),
+    *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def expand(_, focus, els, years, session):
+def expand(_, focus, els, years, session, *view):
+    merged, note = _expanded(focus, els, years, session)
+    drawn = chart_view.render(merged, *view) if merged is not dash.no_update else _UNCHANGED
+    return merged, note, *drawn
+
+
+def _expanded(focus, els, years, session):
+    """The chart with the focused person's own neighbourhood added, and a note."""
     who = access(session)
     if who is None or not focus:
         return dash.no_update, "Pick a person to expand."
@@ -220,16 +241,28 @@ def expand(_, focus, els, years, session):
 
 @dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
+    *chart_view.VIEW,
     Input("chart-hide", "n_clicks"),
     Input("chart-pin", "n_clicks"),
     Input("chart-remove", "n_clicks"),
     Input("chart-unhide", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
+    *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def edit(_h, _p, _r, _u, focus, els):
-    act = dash.ctx.triggered_id
+def edit(_h, _p, _r, _u, focus, els, *view):
+    out = _edited(dash.ctx.triggered_id, focus, els)
+    if out is dash.no_update:
+        return out, *_UNCHANGED
+    return out, *chart_view.render(out, *view)
+
+
+_UNCHANGED = (dash.no_update,) * len(chart_view.VIEW)
+
+
+def _edited(act, focus, els):
+    """The chart's elements after hide, pin, remove or show hidden on the focused node."""
     if act == "chart-unhide":
         return [{**e, "classes": e.get("classes", "").replace(" hidden", "")} for e in els]
     if not focus:

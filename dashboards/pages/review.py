@@ -31,7 +31,7 @@ layout = html.Div(
 def _pair(p: dict[str, Any]) -> html.Div:
     left, right = p.get("left") or {}, p.get("right") or {}
     rows = [
-        html.Tr([html.Th(f), html.Td(str(left.get(f, ""))), html.Td(str(right.get(f, "")))])
+        html.Tr([html.Th(f), html.Td(str(left.get(f) or "—")), html.Td(str(right.get(f) or "—"))])
         for f in FIELDS
     ]
     pid = p["pair_id"]

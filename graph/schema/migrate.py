@@ -78,7 +78,9 @@ def apply_pending(driver: Driver | None = None) -> list[str]:
             driver=drv,
         )
         now.append(m.id)
-    if "0006_identity_facts" in now:  # derived data the population queries need: backfill it
+    if "0006_identity_facts" in now and now[0] != available()[0].id:
+        # An upgraded graph gets the per-identity facts its data implies (a new store gets them
+        # from whatever loads it).
         from graph.facts import refresh_all
 
         refresh_all(drv)

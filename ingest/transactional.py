@@ -18,7 +18,10 @@ from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 
 WRITE_TIMEOUT_S = 600.0
-WRITERS = 2  # write transactions side by side: Neo4j uses a second core while Python validates
+# Write transactions side by side. 2 lets Neo4j use a second core while Python validates, but
+# measured on a busy machine it made relationship files (incident_parties) several times slower
+# (lock waits on shared Person/Incident nodes), so one it is until measured on a quiet machine.
+WRITERS = 1
 
 # Which statement loads each file; for two files the statement depends on a column's value.
 _STATEMENTS: dict[str, LiteralString] = {

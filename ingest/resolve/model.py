@@ -55,11 +55,14 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         comparison_description="forename and surname, nickname- and transposition-aware",
         comparison_levels=[
             # Term-frequency adjusted: agreeing on a common full name is weaker evidence than
-            # agreeing on a rare one, and the gap grows with the population.
+            # agreeing on a rare one, and the gap grows with the population. Splink scales by
+            # the u of the level exact on the tf column, so that level must hold every pair
+            # agreeing on it: exact names and nicknames of one formal name together.
             _level(
-                "forename_l = forename_r AND surname_l = surname_r", "exact name", tf="full_name"
+                "full_name_l = full_name_r",
+                "same name (a nickname as its formal name)",
+                tf="full_name",
             ),
-            _level("full_name_l = full_name_r", "nickname", tf="full_name"),
             _level(
                 f"forename_canon_l = forename_canon_r AND (surname_l = surname_r OR {_PARTS})",
                 "part of a double-barrelled surname",

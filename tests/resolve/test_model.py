@@ -36,8 +36,9 @@ def test_packaged_default_model_covers_every_comparison() -> None:
     assert w["pnc_id"][0] > 5 and w["dob"][0] > 5  # agreement is evidence for a link
     assert w["associates"][0] > 5  # a shared victim, partner or order is strong evidence
     name = next(c for c in m.splink["comparisons"] if c["output_column_name"] == "name")
-    tf = [lv.get("tf_adjustment_column") for lv in name["comparison_levels"][:2]]
-    assert tf == ["full_name", "full_name"]  # common names weigh less than rare ones
+    first = name["comparison_levels"][0]  # common names weigh less than rare ones
+    assert first["tf_adjustment_column"] == "full_name"
+    assert first["sql_condition"] == "full_name_l = full_name_r"  # tf scales by this level's u
 
 
 def test_settle_fills_levels_the_training_never_met() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def resolved(
     root = tmp_path_factory.mktemp("resolve")
     synthesize(PEOPLE, SEED, root / "d1")
     plant_strangers(root / "d1")
+    plant_namesakes_without_dob(root / "d1")
     load_delivery(root / "d1", driver)
     summary = resolve(driver, retrain=True)
     yield driver, load_truth(root / "d1"), summary, root
@@ -149,6 +151,96 @@ def plant_strangers(delivery: Path, n: int = 3) -> None:
     (delivery / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
 
 
+def _rows(delivery: Path, name: str) -> list[dict[str, str]]:
+    with open(delivery / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _append(delivery: Path, name: str, new: list[dict[str, str]]) -> None:
+    with open(delivery / name, "a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=list(new[0]), lineterminator="\r\n").writerows(new)
+
+
+def plant_namesakes_without_dob(delivery: Path) -> None:
+    """Two more records named as a suspect with a DOB (and a name of his own), both without a
+    DOB, each suspect in a new
+    incident of another force: `PSOS:SHARED` against the same victim record (the same man seen
+    by a second force), `PSOS:NOSHARED` against a new victim (no evidence but the name)."""
+    persons = {p["person_key"]: p for p in _rows(delivery, "persons.csv")}
+    suspects = [
+        r for r in _rows(delivery, "incident_parties.csv") if r["role"] in ("suspect", "offender")
+    ]
+    victims = {
+        r["incident_key"]: r["person_key"]
+        for r in _rows(delivery, "incident_parties.csv")
+        if r["role"] == "victim"
+    }
+    names = Counter((p["forename"], p["surname"]) for p in persons.values())
+    suspect, victim = next(  # a name no one else has: the name is then fair evidence
+        (persons[r["person_key"]], victims[r["incident_key"]])
+        for r in suspects
+        if r["incident_key"] in victims
+        and persons[r["person_key"]]["date_of_birth"]
+        and persons[r["person_key"]]["agency_code"] != "PSOS"
+        and names[(persons[r["person_key"]]["forename"], persons[r["person_key"]]["surname"])] == 1
+    )
+    truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
+    owner = next(h for h, ks in truth["people"].items() if suspect["person_key"] in ks)
+    blank = {"date_of_birth": "", "pnc_id": "", "aliases": "", "middle_names": ""}
+    shared = {**suspect, **blank, "person_key": "PSOS:SHARED", "agency_code": "PSOS"}
+    lone = {**suspect, **blank, "person_key": "PSOS:NOSHARED", "agency_code": "PSOS"}
+    stranger_victim = {
+        **persons[victim],
+        **blank,
+        "person_key": "PSOS:NEWVICTIM",
+        "agency_code": "PSOS",
+        "forename": "Zelda",
+        "surname": "Quorn",
+    }
+    _append(delivery, "persons.csv", [shared, lone, stranger_victim])
+    incident = {
+        "agency_code": "PSOS",
+        "reported_date": "2024-02-01",
+        "offence_date": "2024-01-30",
+        "category": "domestic_abuse",
+        "offence": "Assault",
+        "outcome": "open",
+        "outcome_date": "",
+        "address_key": "",
+    }
+    _append(
+        delivery,
+        "incidents.csv",
+        [
+            {"incident_key": "PSOS:IPLANT1", **incident},
+            {"incident_key": "PSOS:IPLANT2", **incident},
+        ],
+    )
+    _append(
+        delivery,
+        "incident_parties.csv",
+        [
+            {"incident_key": "PSOS:IPLANT1", "person_key": "PSOS:SHARED", "role": "suspect"},
+            {"incident_key": "PSOS:IPLANT1", "person_key": victim, "role": "victim"},
+            {"incident_key": "PSOS:IPLANT2", "person_key": "PSOS:NOSHARED", "role": "suspect"},
+            {"incident_key": "PSOS:IPLANT2", "person_key": "PSOS:NEWVICTIM", "role": "victim"},
+        ],
+    )
+    truth["people"][owner].append("PSOS:SHARED")
+    truth["people"]["HPLANTNOSHARED"] = ["PSOS:NOSHARED"]
+    truth["people"]["HPLANTNEWVICTIM"] = ["PSOS:NEWVICTIM"]
+    truth["planted_suspect"] = suspect["person_key"]
+    (delivery / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+
+
+def test_a_shared_victim_links_a_record_without_dob(resolved: Any) -> None:
+    driver, _, _, root = resolved
+    suspect = json.loads((root / "d1" / "truth.json").read_text())["planted_suspect"]
+    ident = identities(driver)
+    assert ident["PSOS:SHARED"] == ident[suspect]
+    assert ident["PSOS:NOSHARED"] not in (ident[suspect], ident["PSOS:SHARED"])
+
+
 def test_same_name_same_dob_strangers_with_other_evidence_are_not_linked(resolved: Any) -> None:
     driver, truth, _, _ = resolved
     ident = identities(driver)
@@ -173,6 +265,7 @@ def test_explanation_names_every_comparison(resolved: Any) -> None:
     e = explain(driver, keys[0], keys[1])
     names = {s.comparison for s in e.steps}
     assert {"Prior", "name", "dob", "address", "pnc_id", "aliases", "gender", "region"} <= names
+    assert "associates" in names
     assert abs(sum(s.match_weight for s in e.steps[:-1]) - e.match_weight) < 1e-6
     text = as_text(e)
     for word in ("name", "dob", "address", "pnc_id", "aliases", "region", "final"):

@@ -6,11 +6,11 @@ batch was already in the graph as given. A node row is unchanged when its stored
 equals the row's hash, so reloading a delivery rewrites nothing. Relationship types come from
 the fixed maps below, never from input.
 
-Three kinds of statement per file: `STORED` reads what of a batch is already in the graph (and
-its `row_hash`), so unchanged rows are never sent to a write; `NEW` creates the nodes of keys
-the graph does not hold yet (CREATE, no MERGE: cheaper, and the uniqueness constraints still
-refuse a duplicate); the MERGE statements handle everything else (changed rows, and any batch
-whose CREATE met a key written meanwhile).
+For node files, three kinds of statement: `STORED` reads which keys of a batch the graph holds
+(and their `row_hash`), so unchanged rows are never sent to a write; `NEW` creates the nodes of
+keys the graph does not hold yet (CREATE, no MERGE, and the uniqueness constraints still refuse a
+duplicate); the MERGE statements take the changed rows, and any batch whose CREATE met a key
+written meanwhile. Relationship files go to their MERGE statements only.
 """
 
 from __future__ import annotations
@@ -200,8 +200,8 @@ RELATIONSHIPS: dict[str, LiteralString] = {
 }
 
 
-# What of a batch the graph already holds: each row's index `i` in the batch, and the stored
-# `row_hash` (null for party and protected-person links, which have no properties of their own).
+# What of a batch of node rows the graph already holds: each row's index `i` in the batch, and
+# the stored `row_hash`.
 _STORED_NODE = """
 UNWIND $rows AS row
 MATCH (n:{label} {{{key}: row.key}})
@@ -213,13 +213,6 @@ def _stored_node(label: str, key: str) -> LiteralString:
     return cast(LiteralString, _STORED_NODE.format(label=label, key=key))
 
 
-_STORED_PARTY: LiteralString = """
-UNWIND $rows AS row
-MATCH (:Person {person_key: row.person_key})-[r]->(:Incident {incident_key: row.incident_key})
-WHERE type(r) = row.type
-RETURN DISTINCT row.i AS i, null AS hash
-"""
-
 STORED: dict[str, LiteralString] = {
     "agencies.csv": _stored_node("Agency", "agency_code"),
     "addresses.csv": _stored_node("Address", "address_key"),
@@ -228,25 +221,6 @@ STORED: dict[str, LiteralString] = {
     "orders.csv": _stored_node("Order", "order_key"),
     "breaches.csv": _stored_node("Breach", "breach_key"),
     "notifications.csv": _stored_node("Notification", "notification_key"),
-    "incident_parties.csv": _STORED_PARTY,
-    "order_protected.csv": """
-UNWIND $rows AS row
-MATCH (:Order {order_key: row.order_key})-[r:PROTECTS]->(:Person {person_key: row.person_key})
-RETURN DISTINCT row.i AS i, null AS hash
-""",
-    "residences.csv": """
-UNWIND $rows AS row
-MATCH (:Person {person_key: row.person_key})-[r:RESIDED_AT]->
-      (:Address {address_key: row.address_key})
-WHERE r.row_key = row.key
-RETURN row.i AS i, r.row_hash AS hash
-""",
-    "relationships.csv": """
-UNWIND $rows AS row
-MATCH (:Person {person_key: row.person_key})-[r]->(:Person {person_key: row.other_key})
-WHERE type(r) = row.type AND r.row_key = row.key
-RETURN row.i AS i, r.row_hash AS hash
-""",
 }
 
 # New nodes: CREATE with the relationships the row owns. The references were checked before

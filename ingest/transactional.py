@@ -35,10 +35,9 @@ _STATEMENTS: dict[str, LiteralString] = {
     "residences.csv": st.RESIDENCES,
     "notifications.csv": st.NOTIFICATIONS,
 }
-# (column, statement per value, relationship type per value)
-_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString], dict[str, str]]] = {
-    "incident_parties.csv": ("role", st.PARTIES, st.PARTY_TYPES),
-    "relationships.csv": ("type", st.RELATIONSHIPS, st.RELATIONSHIP_TYPES),
+_BY_VALUE: dict[str, tuple[str, dict[str, LiteralString]]] = {
+    "incident_parties.csv": ("role", st.PARTIES),
+    "relationships.csv": ("type", st.RELATIONSHIPS),
 }
 _LOOKUPS: dict[str, LiteralString] = {
     "agency": "UNWIND $keys AS k MATCH (n:Agency {agency_code: k}) RETURN k",
@@ -60,14 +59,15 @@ class CypherSink:
         return {r["k"] for r in rows}
 
     def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
-        """Read which rows the graph holds already; send only the others: new nodes to a
-        CREATE, changed rows and new links to the MERGE statements."""
+        """Node files: read which keys the graph holds already, CREATE the new nodes, MERGE
+        only the changed ones. Relationship files go to their MERGE statements whole: reading
+        them first cost more than it saved (measured, see bench/ingest.py)."""
         params = [row_params(spec, g) for g in rows]
-        stored = self._stored(spec, rows, params)
-        new = [i for i in range(len(rows)) if i not in stored]
-        changed = [i for i, h in stored.items() if h != params[i].get("hash")]
         if spec.name not in st.NEW:
-            return self._merge(spec, rows, params, sorted(new + changed))
+            return self._merge(spec, rows, params, list(range(len(rows))))
+        stored = self._stored(spec, params)
+        new = [i for i in range(len(rows)) if i not in stored]
+        changed = [i for i, h in stored.items() if h != params[i]["hash"]]
         created: list[str] = []
         if new:
             try:
@@ -76,17 +76,9 @@ class CypherSink:
                 changed += new
         return created + self._merge(spec, rows, params, sorted(changed))
 
-    def _stored(
-        self, spec: FileSpec, rows: list[Good], params: list[dict[str, Any]]
-    ) -> dict[int, str | None]:
-        """Batch index -> stored row_hash, for the rows the graph already holds."""
-        keys = []
-        for i, (g, p) in enumerate(zip(rows, params, strict=True)):
-            key = {k: v for k, v in p.items() if k not in ("props", "hash")}
-            if spec.name in _BY_VALUE:
-                column, _, types = _BY_VALUE[spec.name]
-                key["type"] = types[getattr(g.row, column)]
-            keys.append({"i": i, **key})
+    def _stored(self, spec: FileSpec, params: list[dict[str, Any]]) -> dict[int, str | None]:
+        """Batch index -> stored row_hash, for the keys the graph already holds."""
+        keys = [{"i": i, "key": p["key"]} for i, p in enumerate(params)]
         found = read(st.STORED[spec.name], {"rows": keys}, driver=self.driver)
         return {r["i"]: r["hash"] for r in found}
 
@@ -97,7 +89,7 @@ class CypherSink:
             return []
         if spec.name not in _BY_VALUE:
             return self._run(_STATEMENTS[spec.name], [params[i] for i in which])
-        column, by_value, _ = _BY_VALUE[spec.name]
+        column, by_value = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
         for i in which:
             groups.setdefault(getattr(rows[i].row, column), []).append(params[i])

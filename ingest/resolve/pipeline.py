@@ -25,7 +25,7 @@ from ingest.resolve.graph_writer import changes, write_identities
 
 log = logging.getLogger(__name__)
 
-LINK_THRESHOLD = 0.95
+LINK_THRESHOLD = 0.9
 REVIEW_THRESHOLD = 0.5
 DUCKDB_MEMORY = "3GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
 

@@ -9,12 +9,14 @@ database records the last entry, so cutting entries off the end is detected too.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,9 +134,10 @@ def append(
 
 
 def _commit(batch: list[_Entry]) -> None:
-    """Chain and insert a batch in one transaction; then sign the new head."""
+    """Chain and insert a batch in one transaction; then sign the new head. A lock file held
+    throughout orders whole commits across processes, so the head only ever moves forward."""
     key = _key()
-    with connect() as conn:
+    with _exclusive(head_path().with_suffix(".audit-lock")), connect() as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
             last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
@@ -154,6 +157,16 @@ def _commit(batch: list[_Entry]) -> None:
             conn.execute("ROLLBACK")
             raise
         _write_head(key, seq, prev)
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _write_head(key: bytes, seq: int, digest: str) -> None:

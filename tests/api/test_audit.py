@@ -168,19 +168,19 @@ def _append(user: str) -> int:
 
 
 def test_concurrent_appends_keep_one_whole_chain(api_env: Any) -> None:
-    """Group commit: many threads and two other processes at once; every caller gets its own
+    """Group commit: many threads and three other processes at once; every caller gets its own
     sequence number back, nothing is lost, and the chain still verifies."""
     import os
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     before = audit.count()
     secret = os.environ["SERIALWATCH_SECRET_KEY"]
-    with ProcessPoolExecutor(2) as procs, ThreadPoolExecutor(16) as threads:
-        remote = [procs.submit(_append_many, str(db_path()), secret, 40) for _ in range(2)]
+    with ProcessPoolExecutor(3) as procs, ThreadPoolExecutor(16) as threads:
+        remote = [procs.submit(_append_many, str(db_path()), secret, 60) for _ in range(3)]
         local = list(threads.map(lambda i: _append(f"thread {i % 16}"), range(160)))
         seqs = local + [s for f in remote for s in f.result()]
-    assert len(seqs) == len(set(seqs)) == 240
-    assert audit.count() == before + 240
-    assert set(seqs) == set(range(before + 1, before + 241))
+    assert len(seqs) == len(set(seqs)) == 340
+    assert audit.count() == before + 340
+    assert set(seqs) == set(range(before + 1, before + 341))
     verdict = audit.verify()
     assert verdict.ok, verdict.problems

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, Query, RoutingControl
@@ -95,6 +95,21 @@ def write(
 ) -> list[dict[str, Any]]:
     """Run a write query in a write transaction (routed to the leader)."""
     return _run(cypher, params, RoutingControl.WRITE, driver, timeout_s)
+
+
+def write_chunked(
+    cypher: LiteralString,
+    name: str,
+    items: Sequence[Any],
+    *,
+    size: int,
+    driver: Driver | None = None,
+    timeout_s: float | None = None,
+) -> None:
+    """Run a write once per chunk of `items` (at most `size`), passed as `$<name>`: one
+    transaction a chunk, so a large list never becomes one huge transaction."""
+    for start in range(0, len(items), size):
+        write(cypher, {name: items[start : start + size]}, driver=driver, timeout_s=timeout_s)
 
 
 def _run(

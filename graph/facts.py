@@ -26,7 +26,7 @@ from typing import LiteralString
 from neo4j import Driver
 
 from graph.alerts import Changes
-from graph.driver import read, write, write_batched
+from graph.driver import read, write_batched, write_chunked
 
 log = logging.getLogger(__name__)
 
@@ -185,13 +185,7 @@ def refresh_all(driver: Driver) -> float:
 def refresh(driver: Driver, identity_ids: Iterable[str]) -> int:
     """Recompute the facts of these identities (unknown ids are skipped); returns how many."""
     ids = sorted(set(identity_ids))
-    for start in range(0, len(ids), BATCH):
-        write(
-            _REFRESH_IDS,
-            {"ids": ids[start : start + BATCH]},
-            driver=driver,
-            timeout_s=WRITE_TIMEOUT_S,
-        )
+    write_chunked(_REFRESH_IDS, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return len(ids)
 
 

@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 import pandas as pd
 from neo4j import Driver
 
-from graph.driver import write
+from graph.driver import write_chunked
 
 log = logging.getLogger(__name__)
 
@@ -99,19 +99,10 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
     ]
     _batched(driver, _RELINK, rows)
     gone = [i for i in old_ids if i not in sizes.index]
-    for start in range(0, len(gone), BATCH):
-        write(
-            _PRUNE, {"ids": gone[start : start + BATCH]}, driver=driver, timeout_s=WRITE_TIMEOUT_S
-        )
+    write_chunked(_PRUNE, "ids", gone, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return WriteSummary(len(rows), len(new_ids) + len(old_ids))
 
 
 def _batched(driver: Driver, statement: LiteralString, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        write(
-            statement,
-            {"rows": rows[start : start + BATCH]},
-            driver=driver,
-            timeout_s=WRITE_TIMEOUT_S,
-        )
-        log.info("%d of %d rows written", min(start + BATCH, len(rows)), len(rows))
+    write_chunked(statement, "rows", rows, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
+    log.info("%d rows written", len(rows))

@@ -1,16 +1,10 @@
 """The Cypher that loads each file: batched `UNWIND $rows ... MERGE` keyed on record keys.
 
-Every write statement returns `changed`, the keys of the rows that created or altered something
-(for party and protected-person rows, `<incident or order key>|<person key>`); the rest of a
-batch was already in the graph as given. A node row is unchanged when its stored `row_hash`
+Every statement returns `changed`, the keys of the rows that created or altered something (for
+party and protected-person rows, `<incident or order key>|<person key>`); the rest of a batch
+was already in the graph as given. A node row is unchanged when its stored `row_hash`
 equals the row's hash, so reloading a delivery rewrites nothing. Relationship types come from
 the fixed maps below, never from input.
-
-For node files, three kinds of statement: `STORED` reads which keys of a batch the graph holds
-(and their `row_hash`), so unchanged rows are never sent to a write; `NEW` creates the nodes of
-keys the graph does not hold yet (CREATE, no MERGE, and the uniqueness constraints still refuse a
-duplicate); the MERGE statements take the changed rows, and any batch whose CREATE met a key
-written meanwhile. Relationship files go to their MERGE statements only.
 """
 
 from __future__ import annotations
@@ -197,88 +191,4 @@ RELATIONSHIP_TYPES = {
 PARTIES: dict[str, LiteralString] = {role: _PARTY.format(type=t) for role, t in PARTY_TYPES.items()}
 RELATIONSHIPS: dict[str, LiteralString] = {
     kind: _RELATIONSHIP.format(type=t) for kind, t in RELATIONSHIP_TYPES.items()
-}
-
-
-# What of a batch of node rows the graph already holds: each row's index `i` in the batch, and
-# the stored `row_hash`.
-_STORED_NODE = """
-UNWIND $rows AS row
-MATCH (n:{label} {{{key}: row.key}})
-RETURN row.i AS i, n.row_hash AS hash
-"""
-
-
-def _stored_node(label: str, key: str) -> LiteralString:
-    return cast(LiteralString, _STORED_NODE.format(label=label, key=key))
-
-
-STORED: dict[str, LiteralString] = {
-    "agencies.csv": _stored_node("Agency", "agency_code"),
-    "addresses.csv": _stored_node("Address", "address_key"),
-    "persons.csv": _stored_node("Person", "person_key"),
-    "incidents.csv": _stored_node("Incident", "incident_key"),
-    "orders.csv": _stored_node("Order", "order_key"),
-    "breaches.csv": _stored_node("Breach", "breach_key"),
-    "notifications.csv": _stored_node("Notification", "notification_key"),
-}
-
-# New nodes: CREATE with the relationships the row owns. The references were checked before
-# (`Loader._check_references`), so every MATCH finds its node.
-_NEW_NODE = """
-UNWIND $rows AS row
-{match}
-CREATE (n:{label})
-SET n = row.props, n.row_hash = row.hash
-{links}
-RETURN collect(row.key) AS changed
-"""
-
-
-def _new_node(label: str, match: str = "", links: str = "") -> LiteralString:
-    return cast(LiteralString, _NEW_NODE.format(label=label, match=match, links=links))
-
-
-NEW: dict[str, LiteralString] = {
-    "agencies.csv": _new_node("Agency"),
-    "addresses.csv": _new_node("Address"),
-    "persons.csv": _new_node(
-        "Person",
-        "MATCH (ag:Agency {agency_code: row.props.agency_code})",
-        """CREATE (n)-[:SUPPLIED_BY]->(ag)
-MERGE (i:Identity {identity_id: 'ID:' + row.key})
-ON CREATE SET i.record_count = 1
-CREATE (n)-[:RESOLVES_TO {method: 'initial'}]->(i)""",
-    ),
-    "incidents.csv": _new_node(
-        "Incident",
-        """MATCH (ag:Agency {agency_code: row.props.agency_code})
-OPTIONAL MATCH (ad:Address {address_key: row.address_key})""",
-        """CREATE (n)-[:SUPPLIED_BY]->(ag)
-FOREACH (a IN CASE WHEN ad IS NULL THEN [] ELSE [ad] END |
-  CREATE (n)-[:OCCURRED_AT]->(a)
-  MERGE (a)-[:SUPPLIED_BY]->(ag))""",
-    ),
-    "orders.csv": _new_node(
-        "Order",
-        """MATCH (s:Person {person_key: row.subject_key})
-MATCH (ag:Agency {agency_code: coalesce(row.props.agency_code, s.agency_code)})""",
-        """SET n.agency_code = ag.agency_code
-CREATE (s)-[:SUBJECT_OF]->(n)-[:SUPPLIED_BY]->(ag)""",
-    ),
-    "breaches.csv": _new_node(
-        "Breach",
-        """MATCH (o:Order {order_key: row.order_key})
-MATCH (ag:Agency {agency_code: coalesce(row.props.agency_code, o.agency_code)})""",
-        """SET n.agency_code = ag.agency_code
-CREATE (n)-[:BREACH_OF]->(o)
-CREATE (n)-[:SUPPLIED_BY]->(ag)""",
-    ),
-    "notifications.csv": _new_node(
-        "Notification",
-        """MATCH (p:Person {person_key: row.person_key})
-MATCH (ag:Agency {agency_code: coalesce(row.props.agency_code, p.agency_code)})""",
-        """SET n.agency_code = ag.agency_code
-CREATE (p)-[:NOTIFIED]->(n)-[:SUPPLIED_BY]->(ag)""",
-    ),
 }

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any, LiteralString
 
 from neo4j import Driver
-from neo4j.exceptions import ConstraintError
 
 from graph.driver import read, write
 from graph.facts import refresh_after_load
@@ -59,41 +58,13 @@ class CypherSink:
         return {r["k"] for r in rows}
 
     def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
-        """Node files: read which keys the graph holds already, CREATE the new nodes, MERGE
-        only the changed ones. Relationship files go to their MERGE statements whole: reading
-        them first cost more than it saved (measured, see bench/ingest.py)."""
-        params = [row_params(spec, g) for g in rows]
-        if spec.name not in st.NEW:
-            return self._merge(spec, rows, params, list(range(len(rows))))
-        stored = self._stored(spec, params)
-        new = [i for i in range(len(rows)) if i not in stored]
-        changed = [i for i, h in stored.items() if h != params[i]["hash"]]
-        created: list[str] = []
-        if new:
-            try:
-                created = self._run(st.NEW[spec.name], [params[i] for i in new])
-            except ConstraintError:  # a key written since the read: MERGE takes care of it
-                changed += new
-        return created + self._merge(spec, rows, params, sorted(changed))
-
-    def _stored(self, spec: FileSpec, params: list[dict[str, Any]]) -> dict[int, str | None]:
-        """Batch index -> stored row_hash, for the keys the graph already holds."""
-        keys = [{"i": i, "key": p["key"]} for i, p in enumerate(params)]
-        found = read(st.STORED[spec.name], {"rows": keys}, driver=self.driver)
-        return {r["i"]: r["hash"] for r in found}
-
-    def _merge(
-        self, spec: FileSpec, rows: list[Good], params: list[dict[str, Any]], which: list[int]
-    ) -> list[str]:
-        if not which:
-            return []
         if spec.name not in _BY_VALUE:
-            return self._run(_STATEMENTS[spec.name], [params[i] for i in which])
+            return self._run(_STATEMENTS[spec.name], [row_params(spec, g) for g in rows])
         column, by_value = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
-        for i in which:
-            groups.setdefault(getattr(rows[i].row, column), []).append(params[i])
-        return [k for value, group in groups.items() for k in self._run(by_value[value], group)]
+        for g in rows:
+            groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
+        return [k for value, params in groups.items() for k in self._run(by_value[value], params)]
 
     def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> list[str]:
         out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)

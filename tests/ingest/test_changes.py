@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from ingest.files import FileSpec
 from ingest.load import Loader
+from ingest.reading import Good
 from ingest.synth import synthesize
 from ingest.transactional import CypherSink, load_delivery
 from tests.conftest import wipe
@@ -84,7 +84,9 @@ class _BlindSink(CypherSink):
     """Believes the graph holds nothing, as if every row were written by someone else
     between this sink's read and its write."""
 
-    def _stored(self, spec: FileSpec, params: list[dict[str, Any]]) -> dict[int, str | None]:
+    def _stored(
+        self, spec: FileSpec, rows: list[Good], params: list[dict[str, object]]
+    ) -> dict[int, str | None]:
         return {}
 
 

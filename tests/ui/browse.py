@@ -47,6 +47,24 @@ def pick(page: Any, dropdown: str, text: str | None = None) -> None:
     (option.filter(has_text=text) if text else option).first.click()
 
 
+def choose(page: Any, dropdown: str, typed: str, option: str, tries: int = 3) -> None:
+    """Type into a searchable dropdown and click the option. A callback that answers while
+    the menu is open (the chart's view, on a busy machine) re-renders the dropdown and drops
+    what was typed, so the search is typed again; the option must still appear in the end."""
+    for attempt in range(tries):
+        page.click(f"#{dropdown}")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(typed)
+        found = page.locator("[role=option]", has_text=option).first
+        try:
+            found.click(timeout=20_000)
+            return
+        except Exception:
+            page.keyboard.press("Escape")
+            if attempt == tries - 1:
+                raise
+
+
 def download(page: Any, button: str, folder: Path) -> Path:
     with page.expect_download(timeout=60_000) as d:
         page.click(button)

@@ -26,11 +26,13 @@ def follow_up(base: Path, out: Path, rows: int, seed: int = 1) -> Path:
     truth = json.loads((base / "truth.json").read_text())
     rng = random.Random(seed)
     perps = [truth["people"][h][0] for h in truth["serial"]]
-    agencies = {
-        r["person_key"]: r["agency_code"]
-        for r in csv.DictReader(open(base / "persons.csv"))
-        if r["person_key"] in set(perps)
-    }
+    wanted = set(perps)
+    with open(base / "persons.csv", newline="", encoding="utf-8") as fh:
+        agencies = {
+            r["person_key"]: r["agency_code"]
+            for r in csv.DictReader(fh)
+            if r["person_key"] in wanted
+        }
     files: dict[str, list[dict[str, str]]] = {
         n: []
         for n in (
@@ -98,6 +100,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
+    parser.add_argument(
+        "--skip-load", action="store_true", help="the base is already loaded (no follow-up yet)"
+    )
     args = parser.parse_args()
     use_bench_server()
     from graph.alerts import evaluate
@@ -114,11 +119,14 @@ def main() -> None:
     if not (base / "truth.json").exists():
         synthesize(args.people, 7, base)
     server = LocalServer(get_settings())
-    server.stop()
-    server.reset()
-    t = time.monotonic()
-    bulk_load(base, alerts=False)
-    print(f"base: {args.people:,} people bulk-loaded in {time.monotonic() - t:.0f} s")
+    if args.skip_load:
+        server.start()
+    else:
+        server.stop()
+        server.reset()
+        t = time.monotonic()
+        bulk_load(base, alerts=False)
+        print(f"base: {args.people:,} people bulk-loaded in {time.monotonic() - t:.0f} s")
     extra = follow_up(base, args.out / f"follow-up-{args.people}", args.rows)
     driver = get_driver()
     t = time.monotonic()

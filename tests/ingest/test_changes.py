@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from ingest.files import FileSpec
-from ingest.load import Loader
-from ingest.reading import Good
 from ingest.synth import synthesize
-from ingest.transactional import CypherSink, load_delivery
+from ingest.transactional import load_delivery
 from tests.conftest import wipe
 from tests.graphdump import dump
 
@@ -78,25 +75,3 @@ def test_changed_rows_reloaded_end_as_a_clean_load_of_them(
     assert over_old == dump(db)
     assert {f.name: f.loaded for f in reload.files if f.loaded} == expected
     assert all(f.loaded + f.unchanged == f.rows for f in reload.files)
-
-
-class _BlindSink(CypherSink):
-    """Believes the graph holds nothing, as if every row were written by someone else
-    between this sink's read and its write."""
-
-    def _stored(
-        self, spec: FileSpec, rows: list[Good], params: list[dict[str, object]]
-    ) -> dict[int, str | None]:
-        return {}
-
-
-def test_rows_written_between_read_and_write_are_merged_not_duplicated(
-    db: Driver, delivery: Path
-) -> None:
-    load_delivery(delivery, db)
-    before = dump(db)
-
-    again = Loader(_BlindSink(db)).load(delivery)
-
-    assert dump(db) == before
-    assert all(f.loaded == 0 and f.unchanged == f.rows for f in again.files)

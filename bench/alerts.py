@@ -17,7 +17,7 @@ import random
 import time
 from pathlib import Path
 
-from bench.common import use_bench_server
+from bench.common import graph_changed, national_graph, use_bench_server
 from ingest.files import BY_NAME
 
 
@@ -101,36 +101,22 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     parser.add_argument(
-        "--skip-load", action="store_true", help="the base is already loaded (no follow-up yet)"
+        "--skip-load", action="store_true", help="reuse the base loaded by a last run, if intact"
     )
     args = parser.parse_args()
     use_bench_server()
     from graph.alerts import evaluate
     from graph.driver import get_driver, write
-    from graph.server import LocalServer
-    from graph.settings import get_settings
     from ingest.alerting import changes_of
-    from ingest.bulk import bulk_load
     from ingest.load import Loader
-    from ingest.synth import synthesize
     from ingest.transactional import CypherSink
 
-    base = args.out / f"people-{args.people}-seed-7"
-    if not (base / "truth.json").exists():
-        synthesize(args.people, 7, base)
-    server = LocalServer(get_settings())
-    if args.skip_load:
-        server.start()
-    else:
-        server.stop()
-        server.reset()
-        t = time.monotonic()
-        bulk_load(base, alerts=False)
-        print(f"base: {args.people:,} people bulk-loaded in {time.monotonic() - t:.0f} s")
+    base = national_graph(args.people, 7, args.out, fresh=not args.skip_load)
     extra = follow_up(base, args.out / f"follow-up-{args.people}", args.rows)
     driver = get_driver()
     t = time.monotonic()
     summary = Loader(CypherSink(driver)).load(extra)
+    graph_changed()
     load_s = time.monotonic() - t
     rows = sum(f.rows for f in summary.files)
     timings: dict[str, float] = {}

@@ -40,10 +40,13 @@ def process_peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def national_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench")) -> Path:
+def national_graph(
+    people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench"), fresh: bool = False
+) -> Path:
     """Start the bench server holding a synthetic national delivery of `people`, generated and
-    bulk-loaded once (into a reset database), then reused while the loaded delivery is the same;
-    returns the delivery's folder. Call `use_bench_server()` first."""
+    bulk-loaded once (into a reset database), then reused while the loaded delivery is the same
+    (`fresh` reloads it, for benches that change the graph); returns the delivery's folder.
+    Call `use_bench_server()` first."""
     from graph.server import LocalServer
     from graph.settings import get_settings
     from ingest.bulk import bulk_load
@@ -58,9 +61,10 @@ def national_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatc
     marker = settings.home / "bench-delivery.json"
     wanted = {"people": people, "seed": seed}
     server = LocalServer(settings)
-    if marker.exists() and json.loads(marker.read_text()) == wanted:
+    if not fresh and marker.exists() and json.loads(marker.read_text()) == wanted:
         server.start()
         return delivery
+    marker.unlink(missing_ok=True)  # an interrupted load is never reused
     server.stop()
     server.reset()
     t = time.monotonic()
@@ -68,3 +72,11 @@ def national_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatc
     print(f"bulk-loaded {people:,} people into the bench server in {time.monotonic() - t:.0f} s")
     marker.write_text(json.dumps(wanted))
     return delivery
+
+
+def graph_changed() -> None:
+    """Say the bench graph no longer holds just its delivery (a bench wrote to it), so the
+    next `national_graph` reloads it."""
+    from graph.settings import get_settings
+
+    (get_settings().home / "bench-delivery.json").unlink(missing_ok=True)

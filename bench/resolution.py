@@ -26,7 +26,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH_ENV, peak_rss_mb, process_peak_rss_mb, use_bench_server
+from bench.common import (
+    BENCH_ENV,
+    graph_changed,
+    national_graph,
+    peak_rss_mb,
+    process_peak_rss_mb,
+    use_bench_server,
+)
 
 
 def score(truth: dict[str, Any], ident: dict[str, str]) -> dict[str, Any]:
@@ -105,30 +112,16 @@ def main() -> None:
     from graph.driver import get_driver
     from graph.server import LocalServer
     from graph.settings import get_settings
-    from ingest.bulk import bulk_load
     from ingest.resolve.pipeline import resolve
-    from ingest.synth import synthesize
 
-    delivery = args.out / f"people-{args.people}-seed-{args.seed}"
-    if not (delivery / "truth.json").exists():
-        t = time.monotonic()
-        synthesize(args.people, args.seed, delivery)
-        print(f"synthesised {args.people:,} people in {time.monotonic() - t:.1f} s -> {delivery}")
-    server = LocalServer(get_settings())
-    if args.skip_load:
-        server.start()
-    else:
-        server.stop()
-        server.reset()
-        t = time.monotonic()
-        bulk_load(delivery, alerts=False)
-        print(f"bulk-loaded in {time.monotonic() - t:.1f} s (not part of resolution)", flush=True)
+    delivery = national_graph(args.people, args.seed, args.out, fresh=not args.skip_load)
     driver = get_driver()
     began = time.monotonic()
     s = resolve(driver, retrain=True)
+    graph_changed()
     wall = time.monotonic() - began
     rss = peak_rss_mb()
-    pid = server.pid()
+    pid = LocalServer(get_settings()).pid()
     from graph.driver import read
 
     rows = read(

@@ -23,6 +23,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ingest.resolve.rules import Rule
+
 SAME, NOT_SAME = "same", "not_same"
 _UNCUTTABLE = 1e9
 
@@ -54,14 +56,15 @@ def cluster(
     keys: Sequence[str],
     links: pd.DataFrame,
     decisions: Iterable[Decision],
-    exclusive: Sequence[str | None] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> Clusters:
     """Cluster `keys` by `links` (unique_id_l, unique_id_r, match_probability, match_weight),
     all at or above the link threshold, with `decisions` winning over the model.
 
-    `exclusive` (aligned with `keys`) is an identifier one person has only one of, the PNC id:
-    records with two different values are never left in one identity, however they are linked
-    through others; they are split like a `not same` decision.
+    `rules` (each aligned with `keys`) say what one person cannot hold two of (a PNC id, a
+    gender, a date of birth beyond a keying error): records that break one are never left in
+    one identity, however they are linked through others; they are split like a `not same`
+    decision.
     """
     n = len(keys)
     index = pd.Series(np.arange(n), index=pd.Index(keys))
@@ -71,8 +74,7 @@ def cluster(
     lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
     graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
     membership = np.asarray(graph.connected_components().membership)
-    codes = _exclusive_codes(exclusive, n)
-    todo = sorted(_constrained(membership, not_same, codes))
+    todo = sorted(_constrained(membership, not_same, rules))
     conflicts: list[tuple[int, int]] = []
     cut = 0
     if todo:
@@ -89,7 +91,7 @@ def cluster(
         kept: Edges = {}
         label = n  # new labels above any component id
         for comp in todo:
-            split = _split(np.flatnonzero(membership == comp), local[comp], not_same, codes)
+            split = _split(np.flatnonzero(membership == comp), local[comp], not_same, rules)
             conflicts.extend(split.conflicts)
             cut += split.removed
             for part in split.parts[1:]:
@@ -140,24 +142,13 @@ def _link_arrays(
     return lo[pick], hi[pick], prob[pick], weight[pick]
 
 
-def _exclusive_codes(exclusive: Sequence[str | None] | None, n: int) -> np.ndarray | None:
-    """The exclusive ids as integer codes (-1: none), or None when there are none."""
-    if exclusive is None:
-        return None
-    codes, _ = pd.factorize(pd.Series(list(exclusive), dtype=object).replace("", None))
-    return np.asarray(codes) if (codes >= 0).any() else None
-
-
 def _constrained(
-    membership: np.ndarray, not_same: set[tuple[int, int]], codes: np.ndarray | None
+    membership: np.ndarray, not_same: set[tuple[int, int]], rules: Sequence[Rule]
 ) -> set[int]:
-    """Components holding a `not same` pair or two different exclusive ids."""
+    """Components holding a `not same` pair or breaking a rule."""
     out = {int(membership[a]) for a, b in not_same if membership[a] == membership[b]}
-    if codes is not None:
-        has = codes >= 0
-        frame = pd.DataFrame({"c": membership[has], "x": codes[has]})
-        distinct = frame.groupby("c")["x"].nunique()
-        out.update(int(c) for c in distinct.index[distinct.to_numpy() > 1])
+    for rule in rules:
+        out.update(rule.broken(membership))
     return out
 
 
@@ -170,10 +161,10 @@ class _Split:
 
 
 def _split(
-    nodes: np.ndarray, edges: Edges, not_same: set[tuple[int, int]], codes: np.ndarray | None
+    nodes: np.ndarray, edges: Edges, not_same: set[tuple[int, int]], rules: Sequence[Rule]
 ) -> _Split:
-    """Cut one component until no part holds a `not same` pair or two exclusive ids: one
-    minimum cut per offending part per round, then re-part."""
+    """Cut one component until no part holds a `not same` pair or breaks a rule: one minimum
+    cut per offending part per round, then re-part."""
     conflicts: set[tuple[int, int]] = set()
     removed = 0
     node_set = set(nodes.tolist())
@@ -184,7 +175,11 @@ def _split(
         g.add_edges_from(edges)
         parts = [sorted(c) for c in nx.connected_components(g)]
         part_of = {u: i for i, part in enumerate(parts) for u in part}
-        apart = (pairs | _clashes(parts, codes)) - conflicts
+        apart = set(pairs)
+        for rule in rules:
+            for part in parts:
+                apart |= rule.clashes(part)
+        apart -= conflicts
         joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]]]
         if not joined:
             break
@@ -201,21 +196,6 @@ def _split(
                 del edges[e]
             removed += len(cut)
     return _Split(edges, [np.array(p, dtype=np.int64) for p in parts], sorted(conflicts), removed)
-
-
-def _clashes(parts: list[list[int]], codes: np.ndarray | None) -> set[tuple[int, int]]:
-    """Pairs (one record per value, chained) of records with different exclusive ids in a part."""
-    if codes is None:
-        return set()
-    out: set[tuple[int, int]] = set()
-    for part in parts:
-        first: dict[int, int] = {}
-        for u in part:
-            if codes[u] >= 0:
-                first.setdefault(int(codes[u]), u)
-        reps = list(first.values())
-        out.update(_pair(a, b) for a, b in zip(reps, reps[1:], strict=False))
-    return out
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

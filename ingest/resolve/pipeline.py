@@ -22,6 +22,7 @@ from ingest.alerting import raise_relink_alerts
 from ingest.resolve import features, model, review
 from ingest.resolve.cluster import cluster
 from ingest.resolve.graph_writer import changes, write_identities
+from ingest.resolve.rules import person_rules
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def resolve(
         clock("pull")
         current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()
         keys = list(raw["unique_id"])
-        pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
+        rules = person_rules(raw)
         del raw
         m = None if retrain else model.load_current()
         if m is None and out.records >= model.MIN_TRAIN_RECORDS:
@@ -85,7 +86,7 @@ def resolve(
         # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
         # identities reveal (records of one person sharing a victim, partner or order).
         pairs = _score(con, m, review_threshold)
-        first = cluster(keys, pairs[pairs["match_probability"] >= link_threshold], decided, pnc)
+        first = cluster(keys, pairs[pairs["match_probability"] >= link_threshold], decided, rules)
         features.set_associates(con, events, first.assignments)
         del first, events
         clock("predict, cluster (pass 1)")
@@ -97,7 +98,7 @@ def resolve(
         clock("predict")
         links = pairs[pairs["match_probability"] >= link_threshold]
         out.links = len(links)
-        result = cluster(keys, links, decided, pnc)
+        result = cluster(keys, links, decided, rules)
         out.decisions_applied, out.conflicts = len(decided), len(result.conflicts)
         for c in result.conflicts:
             log.warning("conflicting decisions keep %s and %s together", c.key_l, c.key_r)

@@ -4,12 +4,16 @@ decisions follow: `not same` splits along the weakest links, `same` can never be
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
+import duckdb
 import networkx as nx
 import pandas as pd
 import pytest
 
 from ingest.resolve.cluster import NOT_SAME, SAME, Decision, cluster
+from ingest.resolve.model import comparisons
+from ingest.resolve.rules import OneDateOfBirth, OneValue, keying_error
 
 
 def _links(edges: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -52,7 +56,7 @@ def test_not_same_cuts_the_weakest_link_and_same_is_never_cut() -> None:
 def test_records_with_different_pnc_ids_are_split() -> None:
     keys = ["a", "b", "c"]
     links = _links([("a", "b", 12.0), ("b", "c", 4.0)])
-    ids = cluster(keys, links, [], ["11/1A", None, "22/2B"]).assignments["identity_id"]
+    ids = cluster(keys, links, [], [OneValue(["11/1A", None, "22/2B"])]).assignments["identity_id"]
     assert list(ids) == ["I:a", "I:a", "ID:c"]
 
 
@@ -66,7 +70,7 @@ def test_splits_on_random_graphs_keep_every_rule(seed: int) -> None:
     apart = [Decision(rng.choice(keys), rng.choice(keys), NOT_SAME) for _ in range(20)]
     apart = [d for d in apart if d.key_l != d.key_r]
     pnc = [f"PNC{rng.randrange(30)}" if rng.random() < 0.2 else None for _ in keys]
-    result = cluster(keys, _links(edges), apart, pnc)
+    result = cluster(keys, _links(edges), apart, [OneValue(pnc)])
     got = result.assignments.set_index("unique_id")["identity_id"]
     assert not result.conflicts
     g = nx.Graph()
@@ -82,3 +86,82 @@ def test_splits_on_random_graphs_keep_every_rule(seed: int) -> None:
         assert ident == (f"I:{keys[min(idx)]}" if len(idx) > 1 else f"ID:{keys[idx[0]]}")
     for d in apart:
         assert got[d.key_l] != got[d.key_r]
+
+
+def _dob_weight_ok(a: date, b: date) -> bool:
+    """The model's own DOB levels (exact, swapped, one digit or unit off), run in DuckDB: the
+    independent reference for `keying_error`."""
+    dob = next(
+        c.get_comparison("duckdb").as_dict()  # type: ignore[union-attr]
+        for c in comparisons()
+        if c.get_comparison("duckdb").as_dict()["output_column_name"] == "dob"  # type: ignore[union-attr]
+    )
+    levels = [lv["sql_condition"] for lv in dob["comparison_levels"]]
+    forgiven = " OR ".join(f"({sql})" for sql in levels[1:4])  # exact, swapped, one off
+    sql = (
+        "SELECT " + forgiven + " FROM (SELECT $a::DATE AS dob_l, $b::DATE AS dob_r) t, "
+        "LATERAL (SELECT year(dob_l) AS birth_year_l, year(dob_r) AS birth_year_r, "
+        "strftime(dob_l, '%m-%d') AS birth_mmdd_l, strftime(dob_r, '%m-%d') AS birth_mmdd_r, "
+        "CASE WHEN day(dob_l) <= 12 THEN TRY_CAST(make_date(year(dob_l), day(dob_l), "
+        "month(dob_l)) AS DATE) END AS dob_swapped_l) s"
+    )
+    return bool(duckdb.execute(sql, {"a": a, "b": b}).fetchone()[0])  # type: ignore[index]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_keying_error_forgives_what_the_dob_comparison_forgives(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(300):
+        a = date(1950, 1, 1) + timedelta(days=rng.randrange(20_000))
+        b = rng.choice(
+            [
+                a + timedelta(days=rng.choice([-1, 1, 2, 40, 365])),
+                a.replace(year=a.year + rng.choice([-1, 1, 2])),
+                date(a.year, a.day, a.month) if a.day <= 12 else a,
+                date(1950, 1, 1) + timedelta(days=rng.randrange(20_000)),
+            ]
+        )
+        assert keying_error(a.toordinal(), b.toordinal()) == _dob_weight_ok(a, b), (a, b)
+
+
+def test_a_chain_joining_two_dates_of_birth_is_cut_at_its_weakest_link() -> None:
+    keys = ["a", "b", "c", "d", "e"]
+    # a, b: one man (b a day off); d, e: another; c has no DOB and joins them weakly.
+    links = _links([("a", "b", 12.0), ("b", "c", 9.0), ("c", "d", 3.0), ("d", "e", 12.0)])
+    dobs = ["1980-05-03", "1980-05-04", None, "1971-11-30", "1971-11-30"]
+    ids = cluster(keys, links, [], [OneDateOfBirth(dobs)]).assignments["identity_id"]
+    assert list(ids) == ["I:a", "I:a", "I:a", "I:d", "I:d"]
+
+
+def test_two_keying_errors_of_one_date_of_birth_stay_together() -> None:
+    keys = ["a", "b", "c"]
+    links = _links([("a", "b", 12.0), ("a", "c", 12.0), ("b", "c", 2.0)])
+    dobs = ["1980-05-03", "1981-05-03", "1980-05-04"]  # b and c are each one error from a
+    ids = cluster(keys, links, [], [OneDateOfBirth(dobs)]).assignments["identity_id"]
+    assert set(ids) == {"I:a"}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_identities_keep_one_date_of_birth_on_random_graphs(seed: int) -> None:
+    """Every identity's dates are within a keying error of one of them (checked by brute
+    force), and identities refine the link components."""
+    rng = random.Random(seed)
+    keys = [f"K{i:03d}" for i in range(300)]
+    edges = [(rng.choice(keys), rng.choice(keys), rng.uniform(0.1, 20)) for _ in range(330)]
+    edges = [(a, b, w) for a, b, w in edges if a != b]
+    base = [date(1960, 1, 1) + timedelta(days=rng.randrange(400)) for _ in range(12)]
+    dobs = [
+        None if rng.random() < 0.2 else rng.choice(base) + timedelta(days=rng.choice([0, 0, 1]))
+        for _ in keys
+    ]
+    got = cluster(keys, _links(edges), [], [OneDateOfBirth(dobs)]).assignments
+    members = got.groupby("identity_id")["unique_id"].apply(list)
+    g = nx.Graph()
+    g.add_edges_from((a, b) for a, b, _ in edges)
+    index = {k: i for i, k in enumerate(keys)}
+    for ks in members:
+        ds = {dobs[index[k]].toordinal() for k in ks if dobs[index[k]]}  # type: ignore[union-attr]
+        assert not ds or any(all(keying_error(c, d) for d in ds) for c in ds)
+    component = {k: i for i, comp in enumerate(nx.connected_components(g)) for k in comp}
+    for ks in members:
+        assert len({component.get(k, k) for k in ks}) == 1

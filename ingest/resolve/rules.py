@@ -1,0 +1,159 @@
+"""What one person cannot hold two of: the rules clustering keeps in every identity.
+
+Connected components chain links: A-B and B-C put A and C in one identity even when nothing
+links A and C, so a weak link between two people's records merges all of both. A rule finds the
+identities that cannot be one person (two PNC ids; two dates of birth further apart than a
+keying error) and names pairs of records to keep apart; clustering then cuts the weakest links
+between them, as it does for an analyst's `not same` decision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+Pair = tuple[int, int]
+
+
+class Rule(Protocol):
+    def broken(self, membership: np.ndarray) -> set[int]:
+        """The components (labels of `membership`) that break the rule."""
+        ...
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        """Pairs of records (indexes) of one part that must be kept apart; empty if it holds."""
+        ...
+
+
+def _pair(a: int, b: int) -> Pair:
+    return (int(a), int(b)) if a < b else (int(b), int(a))
+
+
+def _codes(values: Sequence[object]) -> np.ndarray:
+    """Values as integer codes, -1 for a missing or empty one."""
+    series = pd.Series(list(values), dtype=object)
+    series = series.where(series.notna() & (series != ""), None)
+    codes, _ = pd.factorize(series)
+    return np.asarray(codes)
+
+
+def _several(membership: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
+    """(component, code) rows of the components holding two or more different codes."""
+    has = codes >= 0
+    frame = pd.DataFrame({"c": membership[has], "x": codes[has]})
+    distinct = frame.groupby("c")["x"].nunique()
+    return frame[frame["c"].isin(distinct.index[distinct.to_numpy() > 1])]
+
+
+class OneValue:
+    """An identifier a person has one of (the PNC id): two different values never share an
+    identity."""
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        self.codes = _codes(values)
+
+    def broken(self, membership: np.ndarray) -> set[int]:
+        return {int(c) for c in _several(membership, self.codes)["c"].unique()}
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        first: dict[int, int] = {}
+        for u in part:
+            if self.codes[u] >= 0:
+                first.setdefault(int(self.codes[u]), u)
+        reps = list(first.values())
+        return {_pair(a, b) for a, b in zip(reps, reps[1:], strict=False)}
+
+
+class OneDateOfBirth:
+    """A person has one date of birth, and each record may carry one keying error of it (the
+    errors the model's `dob` comparison forgives: day and month swapped, one day, month or
+    year off, one digit changed or two swapped). An identity breaks the rule when one of its
+    dates is more than that from its central date, the one most of its dated records agree
+    with; such a record is kept apart from a record holding the central date."""
+
+    def __init__(self, dobs: Sequence[date | str | None]) -> None:
+        self.days = np.array([_ordinal(d) for d in dobs], dtype=np.int64)
+
+    def broken(self, membership: np.ndarray) -> set[int]:
+        frame = _several(membership, self.days)
+        counts = frame.groupby(["c", "x"]).size()
+        out: set[int] = set()
+        for comp, per in counts.groupby(level="c"):
+            values = dict(zip(per.index.get_level_values("x").tolist(), per.tolist(), strict=True))
+            if _outliers(values):
+                out.add(int(comp))
+        return out
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        first: dict[int, int] = {}
+        counts: Counter[int] = Counter()
+        for u in part:
+            d = int(self.days[u])
+            if d >= 0:
+                first.setdefault(d, u)
+                counts[d] += 1
+        if len(counts) < 2:
+            return set()
+        centre = _centre(counts)
+        return {_pair(first[centre], first[d]) for d in _outliers(counts, centre)}
+
+
+def _ordinal(d: date | str | None) -> int:
+    if d is None or d is pd.NaT or (isinstance(d, float) and np.isnan(d)):
+        return -1
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return date(d.year, d.month, d.day).toordinal()
+
+
+def _centre(counts: dict[int, int]) -> int:
+    """The date most records agree with (within a keying error), then the commonest, then the
+    earliest: deterministic."""
+    return max(
+        counts,
+        key=lambda v: (sum(c for w, c in counts.items() if keying_error(v, w)), counts[v], -v),
+    )
+
+
+def _outliers(counts: dict[int, int], centre: int | None = None) -> list[int]:
+    """Dates further than a keying error from the centre."""
+    if centre is None:
+        if len(counts) < 2:
+            return []
+        centre = _centre(counts)
+    return sorted(d for d in counts if not keying_error(centre, d))
+
+
+@lru_cache(maxsize=100_000)
+def keying_error(a: int, b: int) -> bool:
+    """Whether two dates (ordinals) are equal or one keying error apart."""
+    if abs(a - b) <= 1:
+        return True
+    x, y = date.fromordinal(a), date.fromordinal(b)
+    if (x.month, x.day) == (y.month, y.day) and abs(x.year - y.year) == 1:
+        return True
+    if x.year == y.year and x.day == y.day and abs(x.month - y.month) == 1:
+        return True
+    if x.year == y.year and (x.month, x.day) == (y.day, y.month):
+        return True
+    sx, sy = x.isoformat(), y.isoformat()
+    diff = [i for i in range(len(sx)) if sx[i] != sy[i]]
+    return len(diff) == 1 or (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and sx[diff[0]] == sy[diff[1]]
+        and sx[diff[1]] == sy[diff[0]]
+    )
+
+
+def person_rules(raw: pd.DataFrame) -> list[Rule]:
+    """The rules for records as `features.pull_records` returns them (columns `pnc_raw`,
+    `dob`): one PNC id, one date of birth."""
+    pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
+    return [OneValue(pnc), OneDateOfBirth(list(raw["dob"]))]

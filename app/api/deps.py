@@ -3,9 +3,11 @@ the purpose the caller states in the `X-Purpose` header."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from neo4j import Driver
 
@@ -43,5 +45,22 @@ def access(
     return Access(user, x_purpose)
 
 
+@dataclass
+class ChartFilters:
+    """What narrows a link chart; the chart and its export take the same query parameters."""
+
+    hops: Annotated[int, Query(ge=1, le=3)] = 1
+    date_from: date | None = None
+    date_to: date | None = None
+    labels: Annotated[list[str] | None, Query(max_length=20)] = None
+    rel_types: Annotated[list[str] | None, Query(max_length=20)] = None
+    forces: Annotated[list[str] | None, Query(max_length=60)] = None
+    limit: Annotated[int, Query(ge=1, le=5000)] = 300
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 DriverDep = Annotated[Driver, Depends(driver)]
 AccessDep = Annotated[Access, Depends(access)]
+ChartFiltersDep = Annotated[ChartFilters, Depends()]

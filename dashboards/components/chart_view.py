@@ -220,13 +220,7 @@ def timeline(person, years, session):
     prevent_initial_call=True,
 )
 def export(_png, _svg):
-    kind = "svg" if dash.ctx.triggered_id == "chart-svg" else "png"
-    return {
-        "type": kind,
-        "action": "download",
-        "filename": "link-chart",
-        "options": {"full": True, "bg": "#ffffff"},
-    }
+    return G.image_download("svg" if dash.ctx.triggered_id == "chart-svg" else "png", "link-chart")
 
 
 clientside_callback(

@@ -180,6 +180,17 @@ def chain_positions(els: list[dict[str, Any]], chain: list[str]) -> dict[str, di
     return pos
 
 
+def image_download(kind: str, filename: str) -> dict[str, Any]:
+    """What a cytoscape chart's `generateImage` takes to download the whole chart as `kind`
+    (png or svg) on white."""
+    return {
+        "type": kind,
+        "action": "download",
+        "filename": filename,
+        "options": {"full": True, "bg": "#ffffff"},
+    }
+
+
 def legend() -> html.Div:
     return html.Div(
         [html.Strong("Legend: ")]

@@ -195,12 +195,7 @@ clientside_callback(
 )
 def image(_p: int, _s: int) -> dict[str, Any]:
     kind = "svg" if dash.ctx.triggered_id == "meet-svg" else "png"
-    return {
-        "type": kind,
-        "action": "download",
-        "filename": "meeting-chart",
-        "options": {"full": True, "bg": "#ffffff"},
-    }
+    return G.image_download(kind, "meeting-chart")
 
 
 @dash.callback(

@@ -101,13 +101,19 @@ def params(values: list[Any], ids: list[dict[str, str]]) -> dict[str, Any]:
     return out
 
 
-@dash.callback(
-    Output("q-results", "children"),
-    Input("q-run", "n_clicks"),
+# What running or exporting reads: the query chosen, its parameters, and the session.
+_CHOSEN_QUERY = (
     State("q-name", "value"),
     State({"type": "q-param", "name": ALL, "ptype": ALL}, "value"),
     State({"type": "q-param", "name": ALL, "ptype": ALL}, "id"),
     State(STORE, "data"),
+)
+
+
+@dash.callback(
+    Output("q-results", "children"),
+    Input("q-run", "n_clicks"),
+    *_CHOSEN_QUERY,
     prevent_initial_call=True,
 )
 def run(_: int, name: str | None, values: list[Any], ids: list[Any], session: Any) -> Any:
@@ -155,10 +161,7 @@ def _cell(v: Any) -> Any:
 @dash.callback(
     Output("q-download", "data"),
     Input("q-csv", "n_clicks"),
-    State("q-name", "value"),
-    State({"type": "q-param", "name": ALL, "ptype": ALL}, "value"),
-    State({"type": "q-param", "name": ALL, "ptype": ALL}, "id"),
-    State(STORE, "data"),
+    *_CHOSEN_QUERY,
     prevent_initial_call=True,
 )
 def csv(_: int, name: str | None, values: list[Any], ids: list[Any], session: Any) -> Any:

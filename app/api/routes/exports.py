@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.api.deps import AccessDep, DriverDep
+from app.api.deps import AccessDep, ChartFiltersDep, DriverDep
 from app.api.models import RunRequest
 from app.api.routes import ERRORS
 from app.services import library, network
@@ -38,24 +37,9 @@ def chart(
     fmt: Literal["json", "graphml"],
     access: AccessDep,
     driver: DriverDep,
-    hops: Annotated[int, Query(ge=1, le=3)] = 1,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    labels: Annotated[list[str] | None, Query(max_length=20)] = None,
-    rel_types: Annotated[list[str] | None, Query(max_length=20)] = None,
-    forces: Annotated[list[str] | None, Query(max_length=60)] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 300,
+    filters: ChartFiltersDep,
 ) -> Response:
-    filters: dict[str, Any] = {
-        "hops": hops,
-        "date_from": date_from,
-        "date_to": date_to,
-        "labels": labels,
-        "rel_types": rel_types,
-        "forces": forces,
-        "limit": limit,
-    }
-    text = network.export_chart(access, person, fmt, driver=driver, **filters)
+    text = network.export_chart(access, person, fmt, driver=driver, **filters.as_kwargs())
     media = "application/xml" if fmt == "graphml" else "application/json"
     return Response(
         text,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import AccessDep, DriverDep
+from app.api.deps import AccessDep, ChartFiltersDep, DriverDep
 from app.api.models import Chart, PathAnswer, PersonHit, Profile
 from app.api.routes import ERRORS
 from app.services import network, people
@@ -49,26 +49,9 @@ def neighbourhood(
     person: str,
     access: AccessDep,
     driver: DriverDep,
-    hops: Annotated[int, Query(ge=1, le=3)] = 1,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    labels: Annotated[list[str] | None, Query(max_length=20)] = None,
-    rel_types: Annotated[list[str] | None, Query(max_length=20)] = None,
-    forces: Annotated[list[str] | None, Query(max_length=60)] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 300,
+    filters: ChartFiltersDep,
 ) -> dict[str, Any]:
-    return network.neighbourhood(
-        access,
-        person,
-        hops=hops,
-        date_from=date_from,
-        date_to=date_to,
-        labels=labels,
-        rel_types=rel_types,
-        forces=forces,
-        limit=limit,
-        driver=driver,
-    )
+    return network.neighbourhood(access, person, driver=driver, **filters.as_kwargs())
 
 
 @router.get("/paths", response_model=PathAnswer)

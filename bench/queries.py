@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,10 @@ def main() -> int:
     perps = sorted(truth["serial"] + truth["at_risk"]) or sorted(truth["victim_chains"])
     people = sorted(truth["people"])
     as_of = truth["as_of"]
-    pick = lambda: rng.choice(perps)  # noqa: E731
+
+    def pick() -> str:
+        return rng.choice(perps)
+
     cases: dict[str, Callable[[], Any]] = {
         "victim_chain": lambda: run("victim_chain", {"person": pick()}),
         "disclosure_check": lambda: run("disclosure_check", {"person": pick(), "as_of": as_of}),
@@ -155,12 +159,7 @@ def main() -> int:
             if name in ("matac_serial", "rfgv_ranking", "obligation_compliance")
             else {}
         )
-        report(
-            name,
-            timed(
-                lambda n=name, p=params: run(n, p, row_cap=1_000_000), args.population_runs, warm=1
-            ),
-        )
+        report(name, timed(partial(run, name, params, row_cap=1_000_000), args.population_runs, 1))
     return 0
 
 

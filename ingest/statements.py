@@ -11,24 +11,34 @@ from __future__ import annotations
 
 from typing import LiteralString, cast
 
-# A node row: MERGE on its key, and only when its hash differs replace its properties and
-# run `body` (which re-creates the relationships the row owns).
+# A node row: MERGE on its key; only a row that is new (no stored hash) or changed (another
+# hash) goes on. A changed row first loses the relationships it owns (`drop`), so `body` can
+# CREATE them afresh for either; the common case, a new row, pays for no look-up of old ones.
+# Bodies read values from `row` rather than from `n` just SET, which spares the planner an
+# Eager (a full materialisation of the batch) per read-after-write.
 _NODE = """
 UNWIND $rows AS row
 MERGE (n:{label} {{{key}: row.key}})
-WITH n, row, coalesce(n.row_hash, '') = row.hash AS same
-CALL (n, row, same) {{
-  WITH n, row WHERE NOT same
-  SET n = row.props, n.row_hash = row.hash
-  {body}
+WITH n, row, n.row_hash AS stored
+WHERE stored IS NULL OR stored <> row.hash
+CALL (n, row, stored) {{{drop}
+  SET n = row.props, n.row_hash = row.hash{body}
 }}
-RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
+RETURN collect(row.key) AS changed
 """
+# `{old}` is a pattern binding the relationships a node owns as `old`.
+_DROP = """
+  CALL (n, stored) {{
+    WITH n WHERE stored IS NOT NULL
+    MATCH {old}
+    DELETE old
+  }}"""
 
 
-def _node(label: str, key: str, body: str = "") -> LiteralString:
-    # Labels, keys and bodies are the constants of this module, never input.
-    return cast(LiteralString, _NODE.format(label=label, key=key, body=body))
+def _node(label: str, key: str, owns: tuple[str, ...] = (), body: str = "") -> LiteralString:
+    # Labels, keys, patterns and bodies are the constants of this module, never input.
+    drop = "".join(_DROP.format(old=old) for old in owns)
+    return cast(LiteralString, _NODE.format(label=label, key=key, drop=drop, body=body.rstrip()))
 
 
 AGENCIES = _node("Agency", "agency_code")
@@ -38,93 +48,70 @@ ADDRESSES = _node("Address", "address_key")
 PERSONS = _node(
     "Person",
     "person_key",
+    ("(n)-[old:SUPPLIED_BY]->(:Agency)",),
     """
-  WITH n
-  OPTIONAL MATCH (n)-[old:SUPPLIED_BY]->(:Agency)
-  DELETE old
-  WITH DISTINCT n
-  MATCH (ag:Agency {agency_code: n.agency_code})
-  MERGE (n)-[:SUPPLIED_BY]->(ag)
-  WITH n WHERE NOT EXISTS { (n)-[:RESOLVES_TO]->(:Identity) }
-  MERGE (i:Identity {identity_id: 'ID:' + n.person_key})
+  WITH n, row, stored
+  MATCH (ag:Agency {agency_code: row.props.agency_code})
+  CREATE (n)-[:SUPPLIED_BY]->(ag)
+  WITH n, row WHERE stored IS NULL OR NOT EXISTS { (n)-[:RESOLVES_TO]->(:Identity) }
+  MERGE (i:Identity {identity_id: 'ID:' + row.key})
   ON CREATE SET i.record_count = 1
-  MERGE (n)-[:RESOLVES_TO {method: 'initial'}]->(i)
+  CREATE (n)-[:RESOLVES_TO {method: 'initial'}]->(i)
 """,
 )
 
 INCIDENTS = _node(
     "Incident",
     "incident_key",
+    ("(n)-[old:SUPPLIED_BY|OCCURRED_AT]->()",),
     """
   WITH n, row
-  OPTIONAL MATCH (n)-[old:SUPPLIED_BY|OCCURRED_AT]->()
-  DELETE old
-  WITH DISTINCT n, row
-  MATCH (ag:Agency {agency_code: n.agency_code})
-  MERGE (n)-[:SUPPLIED_BY]->(ag)
+  MATCH (ag:Agency {agency_code: row.props.agency_code})
+  CREATE (n)-[:SUPPLIED_BY]->(ag)
   WITH n, row, ag WHERE row.address_key IS NOT NULL
   MATCH (ad:Address {address_key: row.address_key})
-  MERGE (n)-[:OCCURRED_AT]->(ad)
+  CREATE (n)-[:OCCURRED_AT]->(ad)
   MERGE (ad)-[:SUPPLIED_BY]->(ag)
 """,
 )
 
-# An order without an agency_code is taken to come from its subject's agency.
+# An order without an agency_code is taken to come from its subject's agency; a breach from
+# its order's, a notification from its person's.
+_OWNER_AND_AGENCY = """
+  WITH n, row
+  MATCH ({owner} {{{owner_key}: row.{ref}}})
+  CREATE {link}
+  WITH n, coalesce(row.props.agency_code, o.agency_code) AS code
+  SET n.agency_code = code
+  WITH n, code
+  MATCH (ag:Agency {{agency_code: code}})
+  CREATE (n)-[:SUPPLIED_BY]->(ag)
+"""
+
+
+def _owned_by(owner: str, owner_key: str, ref: str, link: str) -> str:
+    return _OWNER_AND_AGENCY.format(owner=owner, owner_key=owner_key, ref=ref, link=link)
+
+
 ORDERS = _node(
     "Order",
     "order_key",
-    """
-  WITH n, row
-  OPTIONAL MATCH (n)-[old:SUPPLIED_BY]->(:Agency)
-  DELETE old
-  WITH DISTINCT n, row
-  OPTIONAL MATCH (:Person)-[old:SUBJECT_OF]->(n)
-  DELETE old
-  WITH DISTINCT n, row
-  MATCH (s:Person {person_key: row.subject_key})
-  MERGE (s)-[:SUBJECT_OF]->(n)
-  SET n.agency_code = coalesce(n.agency_code, s.agency_code)
-  WITH n
-  MATCH (ag:Agency {agency_code: n.agency_code})
-  MERGE (n)-[:SUPPLIED_BY]->(ag)
-""",
+    ("(n)-[old:SUPPLIED_BY]->(:Agency)", "(:Person)-[old:SUBJECT_OF]->(n)"),
+    _owned_by("o:Person", "person_key", "subject_key", "(o)-[:SUBJECT_OF]->(n)"),
 )
 
 BREACHES = _node(
     "Breach",
     "breach_key",
-    """
-  WITH n, row
-  OPTIONAL MATCH (n)-[old:SUPPLIED_BY|BREACH_OF]->()
-  DELETE old
-  WITH DISTINCT n, row
-  MATCH (o:Order {order_key: row.order_key})
-  MERGE (n)-[:BREACH_OF]->(o)
-  SET n.agency_code = coalesce(n.agency_code, o.agency_code)
-  WITH n
-  MATCH (ag:Agency {agency_code: n.agency_code})
-  MERGE (n)-[:SUPPLIED_BY]->(ag)
-""",
+    ("(n)-[old:SUPPLIED_BY|BREACH_OF]->()",),
+    _owned_by("o:Order", "order_key", "order_key", "(n)-[:BREACH_OF]->(o)"),
 )
 
 NOTIFICATIONS = _node(
     "Notification",
     "notification_key",
-    """
-  WITH n, row
-  OPTIONAL MATCH (n)-[old:SUPPLIED_BY]->(:Agency)
-  DELETE old
-  WITH DISTINCT n, row
-  OPTIONAL MATCH (:Person)-[old:NOTIFIED]->(n)
-  DELETE old
-  WITH DISTINCT n, row
-  MATCH (p:Person {person_key: row.person_key})
-  MERGE (p)-[:NOTIFIED]->(n)
-  SET n.agency_code = coalesce(n.agency_code, p.agency_code)
-  WITH n
-  MATCH (ag:Agency {agency_code: n.agency_code})
-  MERGE (n)-[:SUPPLIED_BY]->(ag)
-""",
+    ("(n)-[old:SUPPLIED_BY]->(:Agency)", "(:Person)-[old:NOTIFIED]->(n)"),
+    _owned_by("o:Person", "person_key", "person_key", "(o)-[:NOTIFIED]->(n)"),
 )
 
 ORDER_PROTECTED: LiteralString = """
@@ -140,16 +127,16 @@ RESIDENCES: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {person_key: row.person_key}), (a:Address {address_key: row.address_key})
 MERGE (p)-[r:RESIDED_AT {row_key: row.key}]->(a)
-WITH p, a, r, row, coalesce(r.row_hash, '') = row.hash AS same
-CALL (p, a, r, row, same) {
-  WITH p, a, r, row WHERE NOT same
-  SET r = row.props, r.row_key = row.key, r.row_hash = row.hash,
-      r.agency_code = coalesce(row.props.agency_code, p.agency_code)
-  WITH a, r
-  MATCH (ag:Agency {agency_code: r.agency_code})
+WITH p, a, r, row, r.row_hash AS stored
+WHERE stored IS NULL OR stored <> row.hash
+CALL (p, a, r, row) {
+  WITH a, r, row, coalesce(row.props.agency_code, p.agency_code) AS code
+  SET r = row.props, r.row_key = row.key, r.row_hash = row.hash, r.agency_code = code
+  WITH a, code
+  MATCH (ag:Agency {agency_code: code})
   MERGE (a)-[:SUPPLIED_BY]->(ag)
 }
-RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
+RETURN collect(row.key) AS changed
 """
 
 _PARTY = """
@@ -165,13 +152,11 @@ _RELATIONSHIP = """
 UNWIND $rows AS row
 MATCH (p:Person {{person_key: row.person_key}}), (o:Person {{person_key: row.other_key}})
 MERGE (p)-[r:{type} {{row_key: row.key}}]->(o)
-WITH p, r, row, coalesce(r.row_hash, '') = row.hash AS same
-CALL (p, r, row, same) {{
-  WITH p, r, row WHERE NOT same
-  SET r = row.props, r.row_key = row.key, r.row_hash = row.hash,
-      r.agency_code = coalesce(row.props.agency_code, p.agency_code)
-}}
-RETURN collect(CASE WHEN NOT same THEN row.key END) AS changed
+WITH p, r, row, r.row_hash AS stored
+WHERE stored IS NULL OR stored <> row.hash
+SET r = row.props, r.row_key = row.key, r.row_hash = row.hash,
+    r.agency_code = coalesce(row.props.agency_code, p.agency_code)
+RETURN collect(row.key) AS changed
 """
 
 PARTY_TYPES = {

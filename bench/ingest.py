@@ -3,6 +3,8 @@
     python -m bench.ingest                 # 100,000 people
     python -m bench.ingest --people 1000000
     python -m bench.ingest --only transactional
+    python -m bench.ingest --only transactional --out /tmp/sw-hE-bench   # reuse a delivery
+    python -m bench.ingest --only transactional --lanes 1 --batch-size 10000
 
 Each path runs in its own process into a freshly reset benchmark server (port 7690 unless
 SERIALWATCH_BENCH_PORT says otherwise), so the loader's peak memory and the server's are its
@@ -22,19 +24,20 @@ import time
 from pathlib import Path
 
 from bench.common import peak_rss_mb, process_peak_rss_mb, use_bench_server
+from ingest.load import BATCH
+from ingest.transactional import LANES
 
 PATHS = ("transactional", "bulk")
 
 
-def run_one(path: str, delivery: Path) -> dict[str, object]:
+def run_one(path: str, delivery: Path, batch_size: int, lanes: int) -> dict[str, object]:
     """Load `delivery` by one path into the reset server; return the figures."""
     from graph.driver import get_driver
     from graph.schema import apply_pending
     from graph.server import LocalServer
     from graph.settings import get_settings
     from ingest.bulk import bulk_load
-    from ingest.load import Loader
-    from ingest.transactional import WRITERS, CypherSink
+    from ingest.transactional import graph_loader
 
     server = LocalServer(get_settings())
     server.stop()
@@ -48,7 +51,7 @@ def run_one(path: str, delivery: Path) -> dict[str, object]:
         summary = bulk_load(delivery, alerts=False)
     else:
         apply_pending(get_driver())
-        summary = Loader(CypherSink(get_driver()), writers=WRITERS).load(delivery)
+        summary = graph_loader(get_driver(), batch_size, lanes=lanes).load(delivery)
     wall = time.monotonic() - began
     loader_cpu = time.process_time() - loader_cpu
     neo4j_cpu = (process_cpu_s(pid) - neo4j_cpu) if pid else 0.0
@@ -90,12 +93,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     parser.add_argument("--only", choices=PATHS, help="run one path only")
+    parser.add_argument("--batch-size", type=int, default=BATCH, help="transactional batch rows")
+    parser.add_argument("--lanes", type=int, default=LANES, help="transactional files side by side")
     parser.add_argument("--one", choices=PATHS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     use_bench_server()
     delivery = args.out / f"people-{args.people}-seed-{args.seed}"
     if args.one:
-        print(json.dumps(run_one(args.one, delivery)))
+        print(json.dumps(run_one(args.one, delivery, args.batch_size, args.lanes)))
         return
     if not (delivery / "truth.json").exists():
         t = time.monotonic()
@@ -131,6 +136,10 @@ def main() -> None:
                 str(args.seed),
                 "--out",
                 str(args.out),
+                "--batch-size",
+                str(args.batch_size),
+                "--lanes",
+                str(args.lanes),
             ],
             check=True,
             capture_output=True,
@@ -151,8 +160,10 @@ def main() -> None:
         for name, rows, rate in r["files"]:
             print(f"   {name:<22} {rows:>10,} rows {rate:>10,} rows/s")
     print(
-        "\nmethod: each path in its own process into a reset server (bench/common.py); "
-        "rows/s = file rows / time from first to last batch; peak memory = ru_maxrss "
+        f"\nmethod: each path in its own process into a reset server (bench/common.py); "
+        f"transactional: batches of {args.batch_size:,} rows, {args.lanes} file(s) side by side; "
+        "rows/s = file rows / time from first to last batch (files side by side overlap); "
+        "peak memory = ru_maxrss "
         "(loader) and VmHWM (neo4j); CPU = user+system seconds during the load "
         "(loader: process_time, all threads; neo4j: /proc/<pid>/stat)"
     )

@@ -21,6 +21,9 @@ WRITE_TIMEOUT_S = 600.0
 # measured on a busy machine it made relationship files (incident_parties) several times slower
 # (lock waits on shared Person/Incident nodes), so one it is until measured on a quiet machine.
 WRITERS = 1
+# Files loaded side by side where ingest.schedule allows (addresses beside persons, incidents
+# beside the files that link persons): Neo4j gets a second core for files that share no lock.
+LANES = 2
 
 # Which statement loads each file; for two files the statement depends on a column's value.
 _STATEMENTS: dict[str, LiteralString] = {
@@ -71,11 +74,18 @@ class CypherSink:
         return list(out[0]["changed"]) if out else []
 
 
+def graph_loader(
+    driver: Driver, batch_size: int = BATCH, progress: Progress | None = None, lanes: int = LANES
+) -> Loader:
+    """The loader that writes straight into the graph (without the alert rules)."""
+    return Loader(CypherSink(driver), batch_size, progress, WRITERS, lanes)
+
+
 def load_delivery(
     delivery: Path, driver: Driver, batch_size: int = BATCH, progress: Progress | None = None
 ) -> LoadSummary:
     """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
     apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
-    summary = Loader(CypherSink(driver), batch_size, progress, WRITERS).load(delivery)
+    summary = graph_loader(driver, batch_size, progress).load(delivery)
     refresh_after_load(changes_of(summary), driver)
     return raise_alerts(summary, driver)

@@ -22,8 +22,11 @@ WRITE_TIMEOUT_S = 600.0
 # (lock waits on shared Person/Incident nodes), so one it is until measured on a quiet machine.
 WRITERS = 1
 # Files loaded side by side where ingest.schedule allows (addresses beside persons, incidents
-# beside the files that link persons): Neo4j gets a second core for files that share no lock.
-LANES = 2
+# beside the files that link persons). Measured at 100,000 people on a busy 2-core machine,
+# 2 lanes gained nothing (80 s against 78 s) and cost more CPU (Neo4j +3 s, loader +3 s: the
+# two lanes' validation shares one interpreter), so 1 until measured on a quiet machine
+# (`python -m bench.ingest --only transactional --lanes 2`).
+LANES = 1
 
 # Which statement loads each file; for two files the statement depends on a column's value.
 _STATEMENTS: dict[str, LiteralString] = {

@@ -5,6 +5,7 @@
     python -m bench.ingest --only transactional
     python -m bench.ingest --only transactional --out /tmp/sw-hE-bench   # reuse a delivery
     python -m bench.ingest --only transactional --lanes 1 --batch-size 10000
+    python -m bench.ingest --only transactional --warm   # server warmed up first (untimed)
 
 Each path runs in its own process into a freshly reset benchmark server (port 7690 unless
 SERIALWATCH_BENCH_PORT says otherwise), so the loader's peak memory and the server's are its
@@ -28,9 +29,12 @@ from ingest.load import BATCH
 from ingest.transactional import LANES
 
 PATHS = ("transactional", "bulk")
+WARM_UP_PEOPLE = 5_000
 
 
-def run_one(path: str, delivery: Path, batch_size: int, lanes: int) -> dict[str, object]:
+def run_one(
+    path: str, delivery: Path, batch_size: int, lanes: int, warm: bool
+) -> dict[str, object]:
     """Load `delivery` by one path into the reset server; return the figures."""
     from graph.driver import get_driver
     from graph.schema import apply_pending
@@ -43,6 +47,8 @@ def run_one(path: str, delivery: Path, batch_size: int, lanes: int) -> dict[str,
     server.stop()
     server.reset()
     server.start()
+    if warm and path == "transactional":
+        warm_up(server.home / "warm-up-delivery", batch_size, lanes)
     pid = server.pid()
     neo4j_cpu = process_cpu_s(pid) if pid else 0.0
     loader_cpu = time.process_time()
@@ -72,6 +78,27 @@ def run_one(path: str, delivery: Path, batch_size: int, lanes: int) -> dict[str,
     }
 
 
+def warm_up(folder: Path, batch_size: int, lanes: int) -> None:
+    """Load a small delivery of other people and delete it again, so the server's JIT has
+    compiled the write paths before the timed load: a long-running server's state. A server
+    started just before the load spends a good part of its CPU compiling (at 20,000 people
+    addresses.csv took about four times the Neo4j CPU on a fresh server than on a warm one)."""
+    from graph.driver import get_driver, write_batched
+    from graph.schema import apply_pending
+    from ingest.synth import synthesize
+    from ingest.transactional import graph_loader
+
+    if not (folder / "truth.json").exists():
+        synthesize(people=WARM_UP_PEOPLE, seed=1, out=folder)
+    apply_pending(get_driver())
+    graph_loader(get_driver(), batch_size, lanes=lanes).load(folder)
+    write_batched(
+        "MATCH (n) WHERE NOT n:SchemaMigration "
+        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+        driver=get_driver(),
+    )
+
+
 def process_cpu_s(pid: int) -> float:
     """CPU seconds (user + system) a process has used so far, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -95,12 +122,17 @@ def main() -> None:
     parser.add_argument("--only", choices=PATHS, help="run one path only")
     parser.add_argument("--batch-size", type=int, default=BATCH, help="transactional batch rows")
     parser.add_argument("--lanes", type=int, default=LANES, help="transactional files side by side")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="transactional: warm the fresh server on a small other delivery first (untimed)",
+    )
     parser.add_argument("--one", choices=PATHS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     use_bench_server()
     delivery = args.out / f"people-{args.people}-seed-{args.seed}"
     if args.one:
-        print(json.dumps(run_one(args.one, delivery, args.batch_size, args.lanes)))
+        print(json.dumps(run_one(args.one, delivery, args.batch_size, args.lanes, args.warm)))
         return
     if not (delivery / "truth.json").exists():
         t = time.monotonic()
@@ -140,6 +172,7 @@ def main() -> None:
                 str(args.batch_size),
                 "--lanes",
                 str(args.lanes),
+                *(["--warm"] if args.warm else []),
             ],
             check=True,
             capture_output=True,
@@ -159,9 +192,11 @@ def main() -> None:
         print(f"   CPU: loader {r['loader_cpu_s']} s, neo4j {r['neo4j_cpu_s']} s")
         for name, rows, rate in r["files"]:
             print(f"   {name:<22} {rows:>10,} rows {rate:>10,} rows/s")
+    server = f"warmed on {WARM_UP_PEOPLE:,} other people (untimed)" if args.warm else "cold"
     print(
         f"\nmethod: each path in its own process into a reset server (bench/common.py); "
-        f"transactional: batches of {args.batch_size:,} rows, {args.lanes} file(s) side by side; "
+        f"transactional: batches of {args.batch_size:,} rows, {args.lanes} file(s) side by side, "
+        f"server {server}; "
         "rows/s = file rows / time from first to last batch (files side by side overlap); "
         "peak memory = ru_maxrss "
         "(loader) and VmHWM (neo4j); CPU = user+system seconds during the load "

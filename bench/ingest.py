@@ -4,7 +4,7 @@
     python -m bench.ingest --people 1000000
     python -m bench.ingest --only transactional
     python -m bench.ingest --only transactional --out /tmp/sw-hE-bench   # reuse a delivery
-    python -m bench.ingest --only transactional --lanes 1 --batch-size 10000
+    python -m bench.ingest --only transactional --batch-size 10000
     python -m bench.ingest --only transactional --warm   # server warmed up first (untimed)
 
 Each path runs in its own process into a freshly reset benchmark server (port 7690 unless
@@ -26,14 +26,13 @@ from pathlib import Path
 
 from bench.common import peak_rss_mb, process_peak_rss_mb, use_bench_server
 from ingest.load import BATCH
-from ingest.transactional import LANES
 
 PATHS = ("transactional", "bulk")
 WARM_UP_PEOPLE = 5_000
 
 
 def run_one(
-    path: str, delivery: Path, batch_size: int, lanes: int, warm: bool
+    path: str, delivery: Path, batch_size: int, warm: bool
 ) -> dict[str, object]:
     """Load `delivery` by one path into the reset server; return the figures."""
     from graph.driver import get_driver
@@ -48,7 +47,7 @@ def run_one(
     server.reset()
     server.start()
     if warm and path == "transactional":
-        warm_up(server.home / "warm-up-delivery", batch_size, lanes)
+        warm_up(server.home / "warm-up-delivery", batch_size)
     pid = server.pid()
     neo4j_cpu = process_cpu_s(pid) if pid else 0.0
     loader_cpu = time.process_time()
@@ -57,7 +56,7 @@ def run_one(
         summary = bulk_load(delivery, alerts=False)
     else:
         apply_pending(get_driver())
-        summary = graph_loader(get_driver(), batch_size, lanes=lanes).load(delivery)
+        summary = graph_loader(get_driver(), batch_size).load(delivery)
     wall = time.monotonic() - began
     loader_cpu = time.process_time() - loader_cpu
     neo4j_cpu = (process_cpu_s(pid) - neo4j_cpu) if pid else 0.0
@@ -78,7 +77,7 @@ def run_one(
     }
 
 
-def warm_up(folder: Path, batch_size: int, lanes: int) -> None:
+def warm_up(folder: Path, batch_size: int) -> None:
     """Load a small delivery of other people and delete it again, so the server's JIT has
     compiled the write paths before the timed load: a long-running server's state. A server
     started just before the load spends a good part of its CPU compiling (at 20,000 people
@@ -91,7 +90,7 @@ def warm_up(folder: Path, batch_size: int, lanes: int) -> None:
     if not (folder / "truth.json").exists():
         synthesize(people=WARM_UP_PEOPLE, seed=1, out=folder)
     apply_pending(get_driver())
-    graph_loader(get_driver(), batch_size, lanes=lanes).load(folder)
+    graph_loader(get_driver(), batch_size).load(folder)
     write_batched(
         "MATCH (n) WHERE NOT n:SchemaMigration "
         "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
@@ -121,7 +120,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     parser.add_argument("--only", choices=PATHS, help="run one path only")
     parser.add_argument("--batch-size", type=int, default=BATCH, help="transactional batch rows")
-    parser.add_argument("--lanes", type=int, default=LANES, help="transactional files side by side")
     parser.add_argument(
         "--warm",
         action="store_true",
@@ -132,7 +130,7 @@ def main() -> None:
     use_bench_server()
     delivery = args.out / f"people-{args.people}-seed-{args.seed}"
     if args.one:
-        print(json.dumps(run_one(args.one, delivery, args.batch_size, args.lanes, args.warm)))
+        print(json.dumps(run_one(args.one, delivery, args.batch_size, args.warm)))
         return
     if not (delivery / "truth.json").exists():
         t = time.monotonic()
@@ -170,8 +168,6 @@ def main() -> None:
                 str(args.out),
                 "--batch-size",
                 str(args.batch_size),
-                "--lanes",
-                str(args.lanes),
                 *(["--warm"] if args.warm else []),
             ],
             check=True,
@@ -195,9 +191,9 @@ def main() -> None:
     server = f"warmed on {WARM_UP_PEOPLE:,} other people (untimed)" if args.warm else "cold"
     print(
         f"\nmethod: each path in its own process into a reset server (bench/common.py); "
-        f"transactional: batches of {args.batch_size:,} rows, {args.lanes} file(s) side by side, "
+        f"transactional: batches of {args.batch_size:,} rows, "
         f"server {server}; "
-        "rows/s = file rows / time from first to last batch (files side by side overlap); "
+        "rows/s = file rows / time from first to last batch; "
         "peak memory = ru_maxrss "
         "(loader) and VmHWM (neo4j); CPU = user+system seconds during the load "
         "(loader: process_time, all threads; neo4j: /proc/<pid>/stat)"

@@ -22,7 +22,6 @@ from graph.errors import SerialwatchError
 from ingest.files import FILES, FileSpec
 from ingest.reading import Bad, Good, read_rows
 from ingest.rejects import RejectWriter
-from ingest.schedule import side_by_side
 
 BATCH = 5000
 
@@ -132,25 +131,21 @@ class Loader:
         batch_size: int = BATCH,
         progress: Progress | None = None,
         writers: int = 1,
-        lanes: int = 1,
     ):
         """`writers` > 1 only for a sink whose writes may run side by side (the graph's:
-        rows of one file never share a key, so its batches are independent); `lanes` > 1
-        loads files side by side as `ingest.schedule` allows, for a sink safe across files."""
+        rows of one file never share a key, so its batches are independent)."""
         self.sink = sink
         self.batch_size = batch_size
         self.progress = progress
         self.writers = writers
-        self.lanes = lanes
         self.known: dict[str, set[str]] = {kind: set() for kind in KINDS}
 
     def load(self, delivery: Path) -> LoadSummary:
         present, ignored = delivery_files(delivery)
-        if self.lanes > 1:
-            files = side_by_side(present, lambda spec: self.load_file(delivery, spec), self.lanes)
-        else:
-            files = [self.load_file(delivery, spec) for spec in present]
-        return LoadSummary(files=files, ignored=ignored)
+        summary = LoadSummary(ignored=ignored)
+        for spec in present:
+            summary.files.append(self.load_file(delivery, spec))
+        return summary
 
     def load_file(self, delivery: Path, spec: FileSpec) -> FileResult:
         began = time.monotonic()

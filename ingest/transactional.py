@@ -21,12 +21,10 @@ WRITE_TIMEOUT_S = 600.0
 # measured on a busy machine it made relationship files (incident_parties) several times slower
 # (lock waits on shared Person/Incident nodes), so one it is until measured on a quiet machine.
 WRITERS = 1
-# Files loaded side by side where ingest.schedule allows (addresses beside persons, incidents
-# beside the files that link persons). Measured at 100,000 people on a busy 2-core machine,
-# 2 lanes gained nothing (80 s against 78 s) and cost more CPU (Neo4j +3 s, loader +3 s: the
-# two lanes' validation shares one interpreter), so 1 until measured on a quiet machine
-# (`python -m bench.ingest --only transactional --lanes 2`).
-LANES = 1
+# Files load one after another. Side by side (addresses beside persons, incidents beside the
+# files linking persons; never two files linking the same kind of node) was measured at
+# 100,000 people on a busy 2-core machine: no faster (80 s against 78 s cold, 85 s against
+# 78 s warm) and more CPU (Neo4j +3 to +8 s, loader +3 s), so it was left out (commit 0ceb089).
 
 # Which statement loads each file; for two files the statement depends on a column's value.
 _STATEMENTS: dict[str, LiteralString] = {
@@ -78,10 +76,10 @@ class CypherSink:
 
 
 def graph_loader(
-    driver: Driver, batch_size: int = BATCH, progress: Progress | None = None, lanes: int = LANES
+    driver: Driver, batch_size: int = BATCH, progress: Progress | None = None
 ) -> Loader:
     """The loader that writes straight into the graph (without the alert rules)."""
-    return Loader(CypherSink(driver), batch_size, progress, WRITERS, lanes)
+    return Loader(CypherSink(driver), batch_size, progress, WRITERS)
 
 
 def load_delivery(

@@ -31,9 +31,7 @@ PATHS = ("transactional", "bulk")
 WARM_UP_PEOPLE = 5_000
 
 
-def run_one(
-    path: str, delivery: Path, batch_size: int, warm: bool
-) -> dict[str, object]:
+def run_one(path: str, delivery: Path, batch_size: int, warm: bool) -> dict[str, object]:
     """Load `delivery` by one path into the reset server; return the figures."""
     from graph.driver import get_driver
     from graph.schema import apply_pending

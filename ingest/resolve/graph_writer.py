@@ -9,36 +9,47 @@ record are deleted. Re-running on unchanged data writes nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any
 
 import pandas as pd
 from neo4j import Driver
 
-from graph.driver import write_chunked
+from graph.driver import write, write_chunked
 
 log = logging.getLogger(__name__)
 
-BATCH = 20_000
+BATCH = 20_000  # records per write transaction
 WRITE_TIMEOUT_S = 600.0
 
-# New identities first (with their final record counts), so relinking is a MATCH, not a MERGE.
-_IDENTITIES = """
-UNWIND $rows AS row
-MERGE (i:Identity {identity_id: row.id})
-SET i.record_count = row.n
-"""
-
+# One statement per batch of identities: set each identity's record count (creating it if
+# new), move its changed records onto it, and delete the identities those records left if
+# nothing resolves to them any more (on a first resolve, each record's own initial identity),
+# so there is no separate pruning pass over a million left identities.
 _RELINK = """
-UNWIND $rows AS row
-MATCH (p:Person {person_key: row.key}), (i:Identity {identity_id: row.id})
-OPTIONAL MATCH (p)-[old:RESOLVES_TO]->(:Identity)
-DELETE old
-WITH DISTINCT p, i, row
+UNWIND $groups AS g
+MERGE (i:Identity {identity_id: g.id})
+SET i.record_count = g.n
+WITH i, g
+UNWIND g.rows AS row
+MATCH (p:Person {person_key: row.key})
+CALL (p) {
+  OPTIONAL MATCH (p)-[old:RESOLVES_TO]->(was:Identity)
+  DELETE old
+  RETURN collect(was) AS left
+}
 CREATE (p)-[:RESOLVES_TO {method: row.method, probability: row.prob,
                           model_version: row.version}]->(i)
+WITH left
+UNWIND left AS was
+WITH DISTINCT was
+WHERE NOT EXISTS { (was)<-[:RESOLVES_TO]-(:Person) }
+DETACH DELETE was
 """
 
+# Identities left empty that the batches could not see empty (none when batches run one
+# after the other; kept as a guard).
 _PRUNE = """
 UNWIND $ids AS id
 MATCH (i:Identity {identity_id: id})
@@ -73,36 +84,42 @@ def changes(assigned: pd.DataFrame, current: pd.DataFrame, model_version: str) -
 
 
 def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) -> WriteSummary:
-    """Relink the changed records in batches; set the record counts (`sizes`: identity_id ->
-    records, from the clustering) of the identities they join; delete identities left empty."""
-    new_ids = sorted(set(changed["identity_id"]))
-    old_ids = sorted({i for i in changed["old_identity_id"] if isinstance(i, str)} - set(new_ids))
-    counted = [{"id": i, "n": int(sizes[i])} for i in new_ids]
-    kept = [{"id": i, "n": int(sizes[i])} for i in old_ids if i in sizes.index]
-    _batched(driver, _IDENTITIES, counted + kept)
-    rows: list[dict[str, Any]] = [
+    """Relink the changed records, grouped by the identity they join, in batches; set the
+    record counts (`sizes`: identity_id -> records, from the clustering) of the identities they
+    join or leave; delete identities left empty."""
+    rows = pd.DataFrame(
         {
-            "key": k,
-            "id": i,
-            "method": m,
-            "prob": None if p is None or pd.isna(p) else float(p),
-            "version": v,
+            "key": changed["unique_id"].to_numpy(),
+            "id": changed["identity_id"].to_numpy(),
+            "method": changed["method"].to_numpy(),
+            "prob": [None if p is None or pd.isna(p) else float(p) for p in changed["probability"]],
+            "version": changed["model_version"].to_numpy(),
         }
-        for k, i, m, p, v in zip(
-            changed["unique_id"],
-            changed["identity_id"],
-            changed["method"],
-            changed["probability"],
-            changed["model_version"],
-            strict=True,
-        )
+    ).sort_values(["id", "key"], kind="stable")
+    new_ids = rows["id"].unique()
+    old_ids = sorted({i for i in changed["old_identity_id"] if isinstance(i, str)} - set(new_ids))
+    groups: list[dict[str, Any]] = [
+        {"id": i, "n": int(sizes[i]), "rows": g.drop(columns="id").to_dict("records")}
+        for i, g in rows.groupby("id", sort=True)
     ]
-    _batched(driver, _RELINK, rows)
+    groups += [{"id": i, "n": int(sizes[i]), "rows": []} for i in old_ids if i in sizes.index]
+    for batch in _batches(groups):
+        write(_RELINK, {"groups": batch}, driver=driver, timeout_s=WRITE_TIMEOUT_S)
+    log.info("%d records relinked into %d identities", len(rows), len(new_ids))
     gone = [i for i in old_ids if i not in sizes.index]
     write_chunked(_PRUNE, "ids", gone, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return WriteSummary(len(rows), len(new_ids) + len(old_ids))
 
 
-def _batched(driver: Driver, statement: LiteralString, rows: list[dict[str, Any]]) -> None:
-    write_chunked(statement, "rows", rows, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
-    log.info("%d rows written", len(rows))
+def _batches(groups: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Whole groups, about BATCH records (or empty groups) a batch."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for g in groups:
+        batch.append(g)
+        size += max(len(g["rows"]), 1)
+        if size >= BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -26,7 +26,7 @@ from ingest.resolve.rules import person_rules
 
 log = logging.getLogger(__name__)
 
-LINK_THRESHOLD = 0.9
+LINK_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
 DUCKDB_MEMORY = "3GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
 
@@ -81,6 +81,7 @@ def resolve(
         elif m is None:
             m = model.load_default()
         out.model_version = m.version
+        m = model.for_population(m, out.records)
         clock("train" if out.trained else "load model")
         decided = review.decisions(driver)
         # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
@@ -111,7 +112,9 @@ def resolve(
         # What follows a relink (refreshing per-identity facts, raising alerts) starts here,
         # from `out.relinked_records`.
         raise_relink_alerts(changed, driver)
+        clock("relink alerts")
         refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
+        clock("facts refresh")
         ident = result.assignments.set_index("unique_id")["identity_id"]
         band = pairs[pairs["match_probability"] < link_threshold]
         band = band[

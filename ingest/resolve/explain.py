@@ -50,6 +50,7 @@ def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None
     if missing:
         raise UnknownRecord(f"no person record {', '.join(sorted(missing))} in the graph")
     m = m or model.load_current() or model.load_default()
+    m = model.for_population(m, features.record_count(driver))  # as `resolve` applies it
     con = duckdb.connect()
     try:
         features.build_table(con, raw)

@@ -43,3 +43,37 @@ def test_associates_equal_a_python_computation(seed: int) -> None:
         others = {o for ks in by_event.values() if k in ks for o in ks if o != k}
         want = sorted({ident[o] for o in others}) or None
         assert got[k] == want, k
+
+
+def _raw(**columns: list[object]) -> pd.DataFrame:
+    """Raw records as `pull_records` returns them, with the named columns set."""
+    n = len(next(iter(columns.values())))
+    base: dict[str, list[object]] = {
+        c: [None] * n
+        for c in (
+            "unique_id forename_raw surname_raw middle_raw dob gender_raw aliases_raw pnc_raw "
+            "agency_code identity_id method model_version address_raw postcode_raw region"
+        ).split()
+    }
+    base["unique_id"] = [f"K{i}" for i in range(n)]
+    return pd.DataFrame(base | columns, dtype=object)
+
+
+def test_build_table_derives_middle_names_and_keeps_only_aliases_that_say_something() -> None:
+    sep = "\x1f"
+    raw = _raw(
+        forename_raw=["Bill", "Ann"],
+        surname_raw=["Brown", "Lee"],
+        middle_raw=["  Derek ", None],
+        # Bill's own name as an alias (a nickname of it) says nothing; another name does.
+        aliases_raw=[f"william brown{sep}william smith", "ann lee"],
+    )
+    con = duckdb.connect()
+    assert features.build_table(con, raw) == 2
+    rows = con.execute(
+        f"SELECT full_name, middle, aliases, forename_sx FROM {features.TABLE} ORDER BY unique_id"
+    ).fetchall()
+    assert rows == [
+        ("william brown", "derek", ["william smith"], "B400"),
+        ("ann lee", None, None, "A500"),
+    ]

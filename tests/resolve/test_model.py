@@ -24,6 +24,7 @@ def test_packaged_default_model_covers_every_comparison() -> None:
     w = _weights(m.splink)
     assert set(w) == {
         "name",
+        "middle_name",
         "dob",
         "address",
         "pnc_id",
@@ -65,3 +66,16 @@ def test_settle_fills_levels_the_training_never_met() -> None:
     assert w["pnc_id"][0] > 15
     assert w["pnc_id"][1] == model.MIN_WEIGHT or w["pnc_id"][1] > model.MIN_WEIGHT
     assert abs(w["dob"][1] - model.MIN_WEIGHT) < 1e-9
+
+
+def test_the_prior_falls_as_one_over_the_records() -> None:
+    """Trained on one delivery and applied to one ten times bigger, a random pair is ten times
+    less likely to match; applied to the same records, nothing changes."""
+    m = model.load_default()
+    trained = int(m.trained["records"])
+    prior = m.splink["probability_two_random_records_match"]
+    assert model.for_population(m, trained) is m
+    bigger = model.for_population(m, trained * 10)
+    assert math.isclose(bigger.splink["probability_two_random_records_match"], prior / 10)
+    assert m.splink["probability_two_random_records_match"] == prior  # the original is kept
+    assert bigger.version == m.version

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import time
 from pathlib import Path
 
@@ -80,3 +81,30 @@ def graph_changed() -> None:
     from graph.settings import get_settings
 
     (get_settings().home / "bench-delivery.json").unlink(missing_ok=True)
+
+
+def pristine_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench")) -> Path:
+    """Start the bench server holding exactly the bulk-loaded delivery, for benches that write
+    to it and run more than once: the first call bulk-loads it (or reuses an untouched load)
+    and keeps a copy of the stopped store; later calls restore that copy (a file copy, not a
+    reload). Returns the delivery's folder."""
+    from graph.server import LocalServer
+    from graph.settings import get_settings
+
+    settings = get_settings()
+    server = LocalServer(settings)
+    copy = settings.home / f"bench-store-{people}-seed-{seed}"
+    data = server.home / "data"
+    if not copy.exists():
+        delivery = national_graph(people, seed, out)
+        server.stop()
+        shutil.copytree(data, copy.with_suffix(".partial"))
+        copy.with_suffix(".partial").rename(copy)
+    else:
+        delivery = out / f"people-{people}-seed-{seed}"
+        server.stop()
+        shutil.rmtree(data)
+        shutil.copytree(copy, data)
+    server.start()
+    graph_changed()  # the store is about to be written to
+    return delivery

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import time
 from collections import Counter, defaultdict
@@ -28,9 +29,8 @@ from typing import Any
 
 from bench.common import (
     BENCH_ENV,
-    graph_changed,
-    national_graph,
     peak_rss_mb,
+    pristine_graph,
     process_peak_rss_mb,
     use_bench_server,
 )
@@ -104,35 +104,59 @@ def main() -> None:
         default=Path(os.environ.get("SERIALWATCH_BENCH_DATA", "/tmp/serialwatch-bench-resolution")),
     )
     parser.add_argument(
-        "--skip-load", action="store_true", help="reuse the delivery bulk-loaded by a last run"
+        "--runs",
+        default="model,baseline,retrain",
+        help="comma-separated runs, each on the freshly loaded graph: model (the saved/packaged "
+        "model, relink alerts raised), baseline (the same with --baseline), retrain (training "
+        "included)",
     )
+    parser.add_argument("--no-serial", action="store_true", help="skip the serial check")
     args = parser.parse_args()
     use_bench_server()
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    truth = None
+    for name in args.runs.split(","):
+        delivery = pristine_graph(args.people, args.seed, args.out)
+        if truth is None:
+            truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
+        run(name, args.people, truth, serial=not args.no_serial)
+    print(
+        f"\nmethod: each run starts from the same bulk-loaded store (restored from a copy; "
+        f"port {BENCH_ENV['NEO4J_BOLT_PORT']}, heap {BENCH_ENV['NEO4J_HEAP']}, page cache "
+        f"{BENCH_ENV['NEO4J_PAGECACHE']}), so every record still holds its initial identity "
+        "(a first national resolve); resolve() timed in-process per step; pairwise scores "
+        "over all record pairs sharing an identity vs the truth's humans; peak memory = "
+        "ru_maxrss of this process (DuckDB included; a fresh process per run is cleaner: pass "
+        "one run with --runs), duckdb_memory() after predict, VmHWM of neo4j (since the "
+        "server started for this run)"
+    )
 
-    from graph.driver import get_driver
+
+def run(name: str, people: int, truth: dict[str, Any], serial: bool) -> None:
+    """One resolve on the freshly restored graph, its figures printed."""
+    from graph.driver import get_driver, read
     from graph.server import LocalServer
     from graph.settings import get_settings
+    from ingest.resolve import model
     from ingest.resolve.pipeline import resolve
 
-    delivery = national_graph(args.people, args.seed, args.out, fresh=not args.skip_load)
+    if name not in ("model", "baseline", "retrain"):
+        raise SystemExit(f"unknown run {name!r}")
+    (model.models_dir() / "resolution-current.json").unlink(missing_ok=True)  # bench home
     driver = get_driver()
     began = time.monotonic()
-    s = resolve(driver, retrain=True)
-    graph_changed()
+    s = resolve(driver, retrain=name == "retrain", baseline=name == "baseline")
     wall = time.monotonic() - began
     rss = peak_rss_mb()
     pid = LocalServer(get_settings()).pid()
-    from graph.driver import read
-
     rows = read(
         "MATCH (p:Person)-[:RESOLVES_TO]->(i:Identity) RETURN p.person_key AS k, "
         "i.identity_id AS i",
         driver=driver,
         timeout_s=600,
     )
-    truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
     sc = score(truth, {r["k"]: r["i"] for r in rows})
-    print(f"\n== resolution of {args.people:,} people: {s.records:,} person records")
+    print(f"\n== run '{name}': resolution of {people:,} people: {s.records:,} person records")
     print(f"   wall {wall:.1f} s  ({', '.join(f'{k} {v} s' for k, v in s.seconds.items())})")
     print(
         f"   peak RSS of this process {rss:,.0f} MB (includes DuckDB); DuckDB after scoring "
@@ -140,11 +164,12 @@ def main() -> None:
     )
     print(
         f"   pairs scored {s.pairs_scored:,}; >= review threshold {s.pairs_above_review:,}; "
-        f"links {s.links:,}; review queue {s.review_queue:,}"
+        f"links {s.links:,}; review queue {s.review_queue:,}; records relinked {s.relinked:,}"
     )
+    print(f"   relink alerts raised {s.alerts_raised:,}; withheld (baseline) {s.alerts_withheld:,}")
     print(
         f"   identities {s.identities:,} ({s.multi_record_identities:,} with 2+ records); "
-        f"model {s.model_version}"
+        f"model {s.model_version}{' (trained in this run)' if s.trained else ''}"
     )
     print(
         f"   pairwise precision {sc['precision']:.4f}  recall {sc['recall']:.4f}  "
@@ -155,20 +180,13 @@ def main() -> None:
         f"{sc['people_split']:,}; identities merging people "
         f"{sc['identities_merging_people']:,} ({sc['people_in_merged_identities']:,} people)"
     )
-    check = serial_check(truth, driver)
-    print(
-        f"   serial_perpetrators: recall {check['recall']:.4f} precision "
-        f"{check['precision']:.4f} ({check['returned']} returned, "
-        f"{check['truth_serial']} in truth; missed {check['missed']})"
-    )
-    print(
-        f"\nmethod: fresh server (port {BENCH_ENV['NEO4J_BOLT_PORT']}, heap "
-        f"{BENCH_ENV['NEO4J_HEAP']}, page cache {BENCH_ENV['NEO4J_PAGECACHE']}) bulk-loaded "
-        "with the delivery; resolve(retrain=True) timed in-process (pull, train, two passes of "
-        "predict and cluster, write, review queue); pairwise scores "
-        "over all record pairs sharing an identity vs the truth's humans; peak memory = "
-        "ru_maxrss (this process, DuckDB included), duckdb_memory() after predict, VmHWM (neo4j)"
-    )
+    if serial:
+        check = serial_check(truth, driver)
+        print(
+            f"   serial_perpetrators: recall {check['recall']:.4f} precision "
+            f"{check['precision']:.4f} ({check['returned']} returned, "
+            f"{check['truth_serial']} in truth; missed {check['missed']})"
+        )
 
 
 if __name__ == "__main__":

@@ -42,14 +42,26 @@ def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> 
     identity changed count: a new model version re-links records without moving them. A record
     joining a followed identity touches it (watchlist); joining from a police force the
     identity had no record from raises the same-person-in-a-new-force alert."""
-    previous = {
+    previous = _moved(changed)
+    followed = followed_records(driver)
+    rehome_watches(driver)
+    joined = sorted(k for k in previous if k not in followed)  # new to a followed identity
+    return evaluate(Changes(persons=joined, relinked=previous), driver=driver)
+
+
+def withhold_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> int:
+    """A baseline resolve (the first national one): watches still follow their records, but no
+    relink alert is raised; returns how many moved records were not put through the rules."""
+    rehome_watches(driver)
+    return len(_moved(changed))
+
+
+def _moved(changed: pd.DataFrame) -> dict[str, str]:
+    """Record key -> its identity before the run, for records whose identity changed."""
+    return {
         str(key): old if isinstance(old, str) else f"ID:{key}"
         for key, new, old in zip(
             changed["unique_id"], changed["identity_id"], changed["old_identity_id"], strict=True
         )
         if new != old
     }
-    followed = followed_records(driver)
-    rehome_watches(driver)
-    joined = sorted(k for k in previous if k not in followed)  # new to a followed identity
-    return evaluate(Changes(persons=joined, relinked=previous), driver=driver)

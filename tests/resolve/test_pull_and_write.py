@@ -33,6 +33,7 @@ _PER_RECORD = """
 MATCH (p:Person)
 OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
 RETURN p.person_key AS key, p.forename AS forename, p.surname AS surname,
+       p.middle_names AS middle,
        p.date_of_birth AS dob, p.gender AS gender, p.aliases AS aliases, p.pnc_id AS pnc,
        p.agency_code AS agency, i.identity_id AS identity, rt.method AS method,
        rt.model_version AS version,
@@ -79,6 +80,7 @@ def test_pull_gives_each_record_what_a_per_record_read_gives(loaded: Driver) -> 
             "unique_id": r["key"],
             "forename_raw": r["forename"],
             "surname_raw": r["surname"],
+            "middle_raw": r["middle"],
             "dob": r["dob"].isoformat() if r["dob"] is not None else None,
             "gender_raw": r["gender"],
             "aliases_raw": _joined([canonical_full_name(a) for a in r["aliases"] or []]),

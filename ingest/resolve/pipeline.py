@@ -18,7 +18,7 @@ import pandas as pd
 from neo4j import Driver
 
 from graph.facts import refresh_after_relink
-from ingest.alerting import raise_relink_alerts
+from ingest.alerting import raise_relink_alerts, withhold_relink_alerts
 from ingest.resolve import features, model, review
 from ingest.resolve.cluster import cluster
 from ingest.resolve.graph_writer import changes, write_identities
@@ -46,6 +46,8 @@ class ResolveSummary:
     model_version: str = ""
     relinked_records: list[str] = field(default_factory=list)  # person keys whose identity changed
     trained: bool = False
+    alerts_raised: int = 0  # relink alerts stored by this run
+    alerts_withheld: int = 0  # baseline run: records that moved identity, alerts not evaluated
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # process peak after each step
     duckdb_peak_mb: float = 0.0
@@ -58,8 +60,11 @@ def resolve(
     link_threshold: float = LINK_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     count_pairs: bool = True,
+    baseline: bool = False,
 ) -> ResolveSummary:
-    """Resolve every person record in the graph into identities; see the module docstring."""
+    """Resolve every person record in the graph into identities; see the module docstring.
+    `baseline` (a first national resolve): write links and refresh facts but raise no relink
+    alerts; the summary says for how many moved records they were withheld."""
     out = ResolveSummary()
     clock = _Clock(out)
     con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
@@ -73,7 +78,9 @@ def resolve(
         keys = list(raw["unique_id"])
         rules = person_rules(raw)
         del raw
-        m = None if retrain else model.load_current()
+        # Training is its own step (`--retrain`); a run uses the model the last training
+        # saved, else the packaged one, so resolving never waits on EM unasked.
+        m = None if retrain else (model.load_current() or model.load_default())
         if m is None and out.records >= model.MIN_TRAIN_RECORDS:
             m = model.train(con, features.TABLE, out.records)
             model.save(m)
@@ -111,7 +118,10 @@ def resolve(
         clock("write identities")
         # What follows a relink (refreshing per-identity facts, raising alerts) starts here,
         # from `out.relinked_records`.
-        raise_relink_alerts(changed, driver)
+        if baseline:
+            out.alerts_withheld = withhold_relink_alerts(changed, driver)
+        else:
+            out.alerts_raised = len(raise_relink_alerts(changed, driver))
         clock("relink alerts")
         refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
         clock("facts refresh")

@@ -272,7 +272,7 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
         f"l.dob = r.dob AND hash(l.dob) % {slices} = 0" if slices > 1 else "l.dob = r.dob",
     ):
         lk.training.estimate_parameters_using_expectation_maximisation(rule)
-    trained = settle(lk.misc.save_model_to_json())
+    trained = canonical(settle(lk.misc.save_model_to_json()))
     digest = hashlib.sha256(json.dumps(trained, sort_keys=True).encode()).hexdigest()[:8]
     now = datetime.now(UTC)
     meta = {
@@ -286,6 +286,24 @@ def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:
         "em_dob_slices": slices,
     }
     return Model(f"{now:%Y%m%d}-{digest}", trained, meta)
+
+
+def canonical(trained: dict[str, Any]) -> dict[str, Any]:
+    """Trained settings as the same data and seed always give them: without Splink's random
+    `linker_uid`, and every number to 10 significant digits (DuckDB's parallel sums differ in
+    the 14th), so the version hash names the parameters."""
+
+    def tidy(v: Any) -> Any:
+        if isinstance(v, float):
+            return float(f"{v:.10g}")
+        if isinstance(v, dict):
+            return {k: tidy(x) for k, x in v.items() if k != "linker_uid"}
+        if isinstance(v, list):
+            return [tidy(x) for x in v]
+        return v
+
+    out: dict[str, Any] = tidy(trained)
+    return out
 
 
 def for_population(m: Model, records: int) -> Model:

@@ -3,6 +3,8 @@ safe parameters instead of Splink's defaults."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 
 from ingest.resolve import model
@@ -79,3 +81,15 @@ def test_the_prior_falls_as_one_over_the_records() -> None:
     assert math.isclose(bigger.splink["probability_two_random_records_match"], prior / 10)
     assert m.splink["probability_two_random_records_match"] == prior  # the original is kept
     assert bigger.version == m.version
+
+
+def test_the_default_model_version_names_its_parameters() -> None:
+    """The version's hash is of the canonical parameters, so a retrain on the same data and
+    seed that gives the same version has reproduced the model."""
+    m = model.load_default()
+    assert m.splink == model.canonical(m.splink)
+    digest = hashlib.sha256(json.dumps(m.splink, sort_keys=True).encode()).hexdigest()[:8]
+    assert m.version.endswith(f"-{digest}")
+    noisy = m.splink | {"linker_uid": "abc123", "probability_two_random_records_match": 1e-5}
+    noisy["probability_two_random_records_match"] += 1e-19  # below 10 significant digits
+    assert model.canonical(noisy) == m.splink | {"probability_two_random_records_match": 1e-5}

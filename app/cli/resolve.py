@@ -1,7 +1,7 @@
 """`serialwatch resolve`: link person records into identities, review the unsure pairs, and
 explain any score.
 
-    serialwatch resolve [--retrain]                  train if needed, score, cluster, write
+    serialwatch resolve [--retrain] [--baseline]     score, cluster, write (train if asked)
     serialwatch resolve review                       list pending pairs, decide interactively
     serialwatch resolve review --decide RP-... same --by NAME
     serialwatch resolve explain KEY1 KEY2            the score's waterfall, as text
@@ -39,15 +39,27 @@ def run(
     review_threshold: Annotated[
         float, typer.Option(help="Match probability from which a pair goes to review.")
     ] = REVIEW_THRESHOLD,
+    baseline: Annotated[
+        bool,
+        typer.Option(
+            help="First national resolve: write links and facts but raise no relink alerts "
+            "(the summary counts the records whose alerts were withheld)."
+        ),
+    ] = False,
 ) -> None:
-    """Resolve every person record in the graph (train if no model or --retrain)."""
+    """Resolve every person record in the graph (with the saved model, else the packaged one;
+    --retrain trains and saves a new one first)."""
     if ctx.invoked_subcommand is not None:
         return
     logging.getLogger("splink").setLevel(logging.ERROR)  # training chatter, not user news
     driver = get_driver()
     wait_until_ready(driver)
     s = resolve(
-        driver, retrain=retrain, link_threshold=link_threshold, review_threshold=review_threshold
+        driver,
+        retrain=retrain,
+        link_threshold=link_threshold,
+        review_threshold=review_threshold,
+        baseline=baseline,
     )
     table = Table(box=None, show_header=False)
     for label, value in (
@@ -62,6 +74,12 @@ def run(
         ),
         ("identities", f"{s.identities:,} ({s.multi_record_identities:,} with 2+ records)"),
         ("records relinked", f"{s.relinked:,}"),
+        (
+            "relink alerts",
+            f"withheld for {s.alerts_withheld:,} moved records (baseline)"
+            if baseline
+            else f"{s.alerts_raised:,} raised",
+        ),
         ("model version", s.model_version + (" (trained now)" if s.trained else "")),
         ("seconds", ", ".join(f"{k} {v}" for k, v in s.seconds.items())),
     ):

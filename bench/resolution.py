@@ -113,6 +113,8 @@ def main() -> None:
     parser.add_argument("--no-serial", action="store_true", help="skip the serial check")
     args = parser.parse_args()
     use_bench_server()
+    logging.basicConfig(format="%(asctime)s %(name)s %(message)s", level=logging.WARNING)
+    logging.getLogger("ingest.resolve").setLevel(logging.INFO)  # each step as it ends
     logging.getLogger("splink").setLevel(logging.ERROR)
     truth = None
     for name in args.runs.split(","):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from graph.driver import write, write_chunked
 log = logging.getLogger(__name__)
 
 BATCH = 20_000  # records per write transaction
+WRITERS = 2  # write transactions side by side (a lock wait is retried by the driver)
 WRITE_TIMEOUT_S = 600.0
 
 # One statement per batch of identities: set each identity's record count (creating it if
@@ -48,8 +50,8 @@ WHERE NOT EXISTS { (was)<-[:RESOLVES_TO]-(:Person) }
 DETACH DELETE was
 """
 
-# Identities left empty that the batches could not see empty (none when batches run one
-# after the other; kept as a guard).
+# Shared identities left empty that no batch saw empty (two batches side by side each still
+# saw the other's record on it).
 _PRUNE = """
 UNWIND $ids AS id
 MATCH (i:Identity {identity_id: id})
@@ -103,12 +105,18 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
         for i, g in rows.groupby("id", sort=True)
     ]
     groups += [{"id": i, "n": int(sizes[i]), "rows": []} for i in old_ids if i in sizes.index]
-    for batch in _batches(groups):
-        write(_RELINK, {"groups": batch}, driver=driver, timeout_s=WRITE_TIMEOUT_S)
+    with ThreadPoolExecutor(WRITERS) as pool:  # batches join disjoint identities
+        list(pool.map(lambda b: _relink(driver, b), _batches(groups)))
     log.info("%d records relinked into %d identities", len(rows), len(new_ids))
-    gone = [i for i in old_ids if i not in sizes.index]
+    # A record's own initial identity `ID:<key>` holds only that record, so the batch that
+    # moved it deleted it; a shared one two batches emptied side by side may be left.
+    gone = [i for i in old_ids if i not in sizes.index and not i.startswith("ID:")]
     write_chunked(_PRUNE, "ids", gone, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return WriteSummary(len(rows), len(new_ids) + len(old_ids))
+
+
+def _relink(driver: Driver, groups: list[dict[str, Any]]) -> None:
+    write(_RELINK, {"groups": groups}, driver=driver, timeout_s=WRITE_TIMEOUT_S)
 
 
 def _batches(groups: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

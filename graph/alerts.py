@@ -28,6 +28,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "dismissed": ("new", "acknowledged"),
 }
 EVALUATE_TIMEOUT_S = 1800.0  # a first national load puts every record through the rules
+STORE_BATCH = 5_000  # alerts stored per write transaction
 
 
 class AlertError(SerialwatchError):
@@ -181,8 +182,15 @@ def evaluate(
                     "other": row.get("other"),
                 }
             )
-    stored = write(_RAISE, {"alerts": found}, driver=driver) if found else []
-    raised = [r["alert_id"] for r in stored]
+    raised = []
+    for start in range(0, len(found), STORE_BATCH):  # a first national run finds 100,000s
+        stored = write(
+            _RAISE,
+            {"alerts": found[start : start + STORE_BATCH]},
+            driver=driver,
+            timeout_s=EVALUATE_TIMEOUT_S,
+        )
+        raised += [r["alert_id"] for r in stored]
     if timings is not None:
         timings["store"] = time.monotonic() - clock
     return raised

@@ -17,9 +17,10 @@ from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 
 WRITE_TIMEOUT_S = 600.0
-# Write transactions side by side. 2 lets Neo4j use a second core while Python validates, but
-# measured on a busy machine it made relationship files (incident_parties) several times slower
-# (lock waits on shared Person/Incident nodes), so one it is until measured on a quiet machine.
+# Write transactions side by side within a file. Measured at 100,000 people, two made
+# relationship files (incident_parties) several times slower (lock waits on shared Person and
+# Incident nodes), and two files side by side were no faster for more CPU, so writes run one at
+# a time while the next batch is validated.
 WRITERS = 1
 # Files load one after another. Side by side (addresses beside persons, incidents beside the
 # files linking persons; never two files linking the same kind of node) was measured at

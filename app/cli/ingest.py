@@ -17,7 +17,7 @@ from rich.table import Table
 
 from app.cli.common import console, user_errors
 from graph.driver import get_driver, wait_until_ready
-from ingest.load import LoadSummary
+from ingest.load import BATCH, LoadSummary
 from ingest.transactional import load_delivery
 
 
@@ -38,7 +38,7 @@ def synth(
 def ingest(
     delivery: Path = typer.Argument(..., help="The delivery folder (one CSV per record type)."),
     bulk: bool = typer.Option(False, "--bulk", help="First national load into an empty database."),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000),
+    batch_size: int = typer.Option(BATCH, "--batch-size", min=1, max=100_000),
 ) -> None:
     """Validate and load a delivery; rejected rows go to DIR/rejects/ with their reasons.
 

@@ -47,7 +47,7 @@ def main() -> None:
 
         seen: set[str] = set()
 
-        def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> list[str]:
+        def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:
             if statement in self.seen or len(rows) < 1000:
                 return super()._run(statement, rows)
             self.seen.add(statement)
@@ -62,7 +62,7 @@ def main() -> None:
             print(f"    {sum(h for _, _, h in lines):,} db hits, {ms:,} ms")
             for text, n, hits in lines:
                 print(f"    {text:<110} rows {n:>7,} hits {hits:>8,}")
-            return list(record["changed"]) if record else []
+            return int(record["changed"]) if record else 0
 
     server = LocalServer(get_settings())
     server.stop()

@@ -28,6 +28,15 @@ class FileSpec:
         """Whether rows are keyed by `row_key()` (relationship rows with properties)."""
         return callable(getattr(self.model, "row_key", None))
 
+    def record_key(self, row: f.Row) -> str:
+        """A row's key as alert rules and sinks name it: the record key, a relationship row's
+        `row_key()`, or `<incident or order key>|<person key>` for party and protected rows."""
+        if self.key is not None:
+            return str(getattr(row, self.key))
+        if self.has_row_key:
+            return str(row.row_key())  # type: ignore[attr-defined]
+        return "|".join(str(getattr(row, col)) for col, _ in self.refs)
+
     @property
     def columns(self) -> list[str]:
         return list(self.model.model_fields)

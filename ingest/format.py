@@ -48,7 +48,8 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def props(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None and v != []}
+        # The validated fields as they are (all flat values), without a model_dump per row.
+        return {k: v for k, v in self.__dict__.items() if v is not None and v != []}
 
 
 class AgencyRow(Row):

@@ -82,9 +82,9 @@ class Sink(Protocol):
         """The keys of `kind` already stored (a delivery may refer to earlier ones)."""
         ...
 
-    def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
-        """Store a batch of good rows; return the keys of those that created or changed
-        something (what alert rules look at)."""
+    def write(self, spec: FileSpec, rows: list[Good]) -> int:
+        """Store a batch of good rows; return how many of them created or changed something
+        (the rest were stored already as given)."""
         ...
 
 
@@ -109,10 +109,10 @@ def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
     row = good.row
     refs = {col: getattr(row, col) for col, _ in spec.refs if col != "agency_code"}
     if spec.key is not None:
-        params = {"key": getattr(row, spec.key), "props": good.props(), **refs}
+        params = {"key": good.key, "props": good.props(), **refs}
     elif spec.has_row_key:
         props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
-        params = {"key": row.row_key(), "props": props, **refs}  # type: ignore[attr-defined]
+        params = {"key": good.key, "props": props, **refs}
     else:
         return {col: getattr(row, col) for col, _ in spec.refs}
     # The row as supplied decides everything stored, so its text is what we fingerprint.
@@ -227,7 +227,7 @@ class _Writes:
     def __init__(self, sink: Sink, spec: FileSpec, writers: int = 1) -> None:
         self.sink, self.spec, self.writers = sink, spec, writers
         self.pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="ingest-write")
-        self.pending: deque[tuple[int, Future[list[str]]]] = deque()
+        self.pending: deque[tuple[int, Future[int]]] = deque()
         self.keys: list[str] = []
         self.handed = self.rows = self.changed = 0
 
@@ -236,11 +236,11 @@ class _Writes:
             self._collect()
         self.pending.append((len(rows), self.pool.submit(self.sink.write, self.spec, rows)))
         self.handed += len(rows)
-        self.keys.extend(record_key(self.spec, g) for g in rows)
+        self.keys.extend(g.key for g in rows)
 
     def _collect(self) -> None:
         count, future = self.pending.popleft()
-        self.changed += len(future.result())
+        self.changed += future.result()
         self.rows += count
 
     def finish(self) -> tuple[int, int]:
@@ -256,22 +256,11 @@ class _Writes:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def record_key(spec: FileSpec, good: Good) -> str:
-    """A row's key as alert rules and sinks name it: the record key, a relationship row's
-    `row_key`, or `<incident or order key>|<person key>` for party and protected rows."""
-    row = good.row
-    if spec.key is not None:
-        return str(getattr(row, spec.key))
-    if spec.has_row_key:
-        return str(row.row_key())  # type: ignore[attr-defined]
-    return "|".join(str(getattr(row, col)) for col, _ in spec.refs)
-
-
 def _row_identity(spec: FileSpec, good: Good) -> str:
     """What makes two rows the same record: its key, else every value (a person may be both
     suspect and witness in one incident, but not suspect twice)."""
     if spec.key is not None or spec.has_row_key:
-        return record_key(spec, good)
+        return good.key
     return "|".join(str(v) for v in good.row.__dict__.values())
 
 

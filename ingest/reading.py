@@ -22,18 +22,19 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _EXTRA_NAME = re.compile(r"[^a-z0-9_]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Good:
     line: int
     raw: list[str]
     row: Row
     extra: dict[str, str]
+    key: str  # the row's record key (`FileSpec.record_key`), computed once
 
     def props(self) -> dict[str, Any]:
         return {**self.row.props(), **self.extra}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bad:
     line: int
     raw: list[str]
@@ -97,9 +98,10 @@ def _validate(
     values: dict[str, Any] = {name: raw[i].strip() or None for i, name in fields}
     extra = {name: v for i, name in extras if (v := raw[i].strip())}
     try:
-        return Good(line, raw, spec.model.model_validate(values), extra)
+        row = spec.model.model_validate(values)
     except ValidationError as e:
         return Bad(line, raw, readable(e))
+    return Good(line, raw, row, extra, spec.record_key(row))
 
 
 def readable(error: ValidationError) -> str:

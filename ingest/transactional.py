@@ -17,11 +17,12 @@ from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 
 WRITE_TIMEOUT_S = 600.0
-# Write transactions side by side within a file. Measured at 100,000 people, two made
-# relationship files (incident_parties) several times slower (lock waits on shared Person and
-# Incident nodes), and two files side by side were no faster for more CPU, so writes run one at
-# a time while the next batch is validated.
-WRITERS = 1
+# Write transactions side by side within a file: Neo4j runs one transaction on one thread, so
+# one writer leaves a core idle while the loader waits on it. Measured at 100,000 people on 2
+# quiet cores (bench/ingest.py --warm): one writer 59.8 s, two on node files only 51.7 s, two
+# on every file 46.8 s. Batches of one file never share a key; where two relationship batches
+# touch one node, one waits for the other's locks (a deadlock is retried by the driver).
+WRITERS = 2
 # Files load one after another. Side by side (addresses beside persons, incidents beside the
 # files linking persons; never two files linking the same kind of node) was measured at
 # 100,000 people on a busy 2-core machine: no faster (80 s against 78 s cold, 85 s against
@@ -62,18 +63,18 @@ class CypherSink:
         rows = read(_LOOKUPS[kind], {"keys": sorted(keys)}, driver=self.driver)
         return {r["k"] for r in rows}
 
-    def write(self, spec: FileSpec, rows: list[Good]) -> list[str]:
+    def write(self, spec: FileSpec, rows: list[Good]) -> int:
         if spec.name not in _BY_VALUE:
             return self._run(_STATEMENTS[spec.name], [row_params(spec, g) for g in rows])
         column, by_value = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
         for g in rows:
             groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
-        return [k for value, params in groups.items() for k in self._run(by_value[value], params)]
+        return sum(self._run(by_value[value], params) for value, params in groups.items())
 
-    def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> list[str]:
+    def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:
         out = write(statement, {"rows": rows}, driver=self.driver, timeout_s=WRITE_TIMEOUT_S)
-        return list(out[0]["changed"]) if out else []
+        return int(out[0]["changed"]) if out else 0
 
 
 def graph_loader(

@@ -5,7 +5,7 @@
     python -m bench.ingest --only transactional
     python -m bench.ingest --only transactional --out /tmp/sw-hE-bench   # reuse a delivery
     python -m bench.ingest --only transactional --batch-size 10000
-    python -m bench.ingest --only transactional --warm   # server warmed up first (untimed)
+    python -m bench.ingest --only transactional --warm   # one untimed load first (JIT warm)
 
 Each path runs in its own process into a freshly reset benchmark server (port 7690 unless
 SERIALWATCH_BENCH_PORT says otherwise), so the loader's peak memory and the server's are its
@@ -28,7 +28,6 @@ from bench.common import peak_rss_mb, process_peak_rss_mb, use_bench_server
 from ingest.load import BATCH
 
 PATHS = ("transactional", "bulk")
-WARM_UP_PEOPLE = 5_000
 
 
 def run_one(path: str, delivery: Path, batch_size: int, warm: bool) -> dict[str, object]:
@@ -45,7 +44,7 @@ def run_one(path: str, delivery: Path, batch_size: int, warm: bool) -> dict[str,
     server.reset()
     server.start()
     if warm and path == "transactional":
-        warm_up(server.home / "warm-up-delivery", batch_size)
+        warm_up(delivery, batch_size)
     pid = server.pid()
     neo4j_cpu = process_cpu_s(pid) if pid else 0.0
     loader_cpu = time.process_time()
@@ -75,20 +74,18 @@ def run_one(path: str, delivery: Path, batch_size: int, warm: bool) -> dict[str,
     }
 
 
-def warm_up(folder: Path, batch_size: int) -> None:
-    """Load a small delivery of other people and delete it again, so the server's JIT has
-    compiled the write paths before the timed load: a long-running server's state. A server
-    started just before the load spends a good part of its CPU compiling (at 20,000 people
-    addresses.csv took about four times the Neo4j CPU on a fresh server than on a warm one)."""
+def warm_up(delivery: Path, batch_size: int) -> None:
+    """Load the delivery once and delete it again, so the server's JIT has compiled the write
+    paths before the timed load: a long-running server's state. A server started just before
+    the load spends a good part of its CPU compiling: at 100,000 people the first load spends
+    about 35 s of CPU in the JVM's compiler threads, the next one 2 to 6 s (a warm-up on 5,000
+    other people, as this once did, left most of that inside the timed load)."""
     from graph.driver import get_driver, write_batched
     from graph.schema import apply_pending
-    from ingest.synth import synthesize
     from ingest.transactional import graph_loader
 
-    if not (folder / "truth.json").exists():
-        synthesize(people=WARM_UP_PEOPLE, seed=1, out=folder)
     apply_pending(get_driver())
-    graph_loader(get_driver(), batch_size).load(folder)
+    graph_loader(get_driver(), batch_size).load(delivery)
     write_batched(
         "MATCH (n) WHERE NOT n:SchemaMigration "
         "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
@@ -121,7 +118,7 @@ def main() -> None:
     parser.add_argument(
         "--warm",
         action="store_true",
-        help="transactional: warm the fresh server on a small other delivery first (untimed)",
+        help="transactional: load the delivery once and empty the database first (untimed)",
     )
     parser.add_argument("--one", choices=PATHS, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,7 +183,7 @@ def main() -> None:
         print(f"   CPU: loader {r['loader_cpu_s']} s, neo4j {r['neo4j_cpu_s']} s")
         for name, rows, rate in r["files"]:
             print(f"   {name:<22} {rows:>10,} rows {rate:>10,} rows/s")
-    server = f"warmed on {WARM_UP_PEOPLE:,} other people (untimed)" if args.warm else "cold"
+    server = "warmed by one untimed load of the same delivery" if args.warm else "cold"
     print(
         f"\nmethod: each path in its own process into a reset server (bench/common.py); "
         f"transactional: batches of {args.batch_size:,} rows, "

@@ -19,9 +19,10 @@ from ingest.reading import Good
 WRITE_TIMEOUT_S = 600.0
 # Write transactions side by side within a file: Neo4j runs one transaction on one thread, so
 # one writer leaves a core idle while the loader waits on it. Measured at 100,000 people on 2
-# quiet cores (bench/ingest.py --warm): one writer 59.8 s, two on node files only 51.7 s, two
-# on every file 46.8 s. Batches of one file never share a key; where two relationship batches
-# touch one node, one waits for the other's locks (a deadlock is retried by the driver).
+# quiet cores (bench/ingest.py --warm, then warmed on 5,000 other people): one writer 59.8 s,
+# two on node files only 51.7 s, two on every file 46.8 s. Batches of one file never share a
+# key; where two relationship batches touch one node, one waits for the other's locks (a
+# deadlock is retried by the driver).
 WRITERS = 2
 # Files load one after another. Side by side (addresses beside persons, incidents beside the
 # files linking persons; never two files linking the same kind of node) was measured at

@@ -4,8 +4,7 @@ Every statement returns `changed`, how many of its rows created or altered somet
 of a batch was already in the graph as given (a count, not the keys: the loader knows every
 row's key, and sending a first load's keys back cost the loader CPU for nothing). A node row is
 unchanged when its stored `row_hash` equals the row's hash, so reloading a delivery rewrites
-nothing. Relationship types come from
-the fixed maps below, never from input.
+nothing. Relationship types come from the fixed maps below, never from input.
 """
 
 from __future__ import annotations

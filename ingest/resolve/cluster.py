@@ -47,11 +47,6 @@ class Clusters:
     cut_edges: int = 0
 
 
-def identity_id(members: Sequence[str]) -> str:
-    """Stable across runs: a singleton keeps its ingest id, a cluster is named by its least key."""
-    return f"ID:{members[0]}" if len(members) == 1 else f"I:{min(members)}"
-
-
 def cluster(
     keys: Sequence[str],
     links: pd.DataFrame,
@@ -221,7 +216,11 @@ def _assign(
     prob: np.ndarray,
     weight: np.ndarray,
 ) -> pd.DataFrame:
-    """Identity id, method and probability (strongest link holding it) per record."""
+    """Identity id, method and probability (strongest link holding it) per record.
+
+    Ids are stable across runs: an identity is the ingest identity `ID:<key>` of its least
+    record, so a singleton keeps its own and a cluster takes over its least record's (that
+    record and its identity node stay put when the others join it)."""
     n = len(keys)
     best = np.zeros(n)
     np.maximum.at(best, lo, prob)
@@ -232,9 +231,8 @@ def _assign(
     frame = pd.DataFrame({"unique_id": list(keys), "c": membership})
     group = frame.groupby("c")["unique_id"]
     size = group.transform("size").to_numpy()
-    least = group.transform("min")
     single = size == 1
-    ids = np.where(single, "ID:" + frame["unique_id"], "I:" + least)
+    ids = "ID:" + group.transform("min")
     method = np.where(single, "initial", np.where(reviewed, "review", "model"))
     probability = pd.Series(np.round(best, 6), dtype=object)
     probability[single] = None

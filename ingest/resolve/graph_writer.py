@@ -26,13 +26,21 @@ WRITERS = 2  # write transactions side by side (a lock wait is retried by the dr
 WRITE_TIMEOUT_S = 600.0
 
 # One statement per batch of identities: set each identity's record count (creating it if
-# new), move its changed records onto it, and delete the identities those records left if
-# nothing resolves to them any more (on a first resolve, each record's own initial identity),
-# so there is no separate pruning pass over a million left identities.
+# new), restamp the changed records already on it (a cluster keeps its least record's
+# identity, so that record only changes method and probability), move the others onto it,
+# and delete the identities those records left if nothing resolves to them any more (on a
+# first resolve, each joining record's own initial identity), so there is no separate pruning
+# pass over a million left identities.
 _RELINK = """
 UNWIND $groups AS g
 MERGE (i:Identity {identity_id: g.id})
 SET i.record_count = g.n
+WITH i, g
+CALL (i, g) {
+  UNWIND g.stay AS row
+  MATCH (:Person {person_key: row.key})-[r:RESOLVES_TO]->(i)
+  SET r.method = row.method, r.probability = row.prob, r.model_version = row.version
+}
 WITH i, g
 UNWIND g.rows AS row
 MATCH (p:Person {person_key: row.key})
@@ -94,25 +102,39 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
             "key": changed["unique_id"].to_numpy(),
             "id": changed["identity_id"].to_numpy(),
             "method": changed["method"].to_numpy(),
-            "prob": [None if p is None or pd.isna(p) else float(p) for p in changed["probability"]],
+            "prob": changed["probability"].astype(float).to_numpy(),
             "version": changed["model_version"].to_numpy(),
+            "stays": (changed["identity_id"] == changed["old_identity_id"]).to_numpy(),
         }
     ).sort_values(["id", "key"], kind="stable")
+    rows[_ROW] = rows[_ROW].astype(object).where(rows[_ROW].notna(), None)  # NaN is no value
     new_ids = rows["id"].unique()
-    old_ids = sorted({i for i in changed["old_identity_id"] if isinstance(i, str)} - set(new_ids))
+    left = changed["old_identity_id"].dropna().value_counts()
+    old_ids = sorted(set(left.index) - set(new_ids))
     groups: list[dict[str, Any]] = [
-        {"id": i, "n": int(sizes[i]), "rows": g.drop(columns="id").to_dict("records")}
+        {
+            "id": i,
+            "n": int(sizes[i]),
+            "stay": g.loc[g["stays"], _ROW].to_dict("records"),
+            "rows": g.loc[~g["stays"], _ROW].to_dict("records"),
+        }
         for i, g in rows.groupby("id", sort=True)
     ]
-    groups += [{"id": i, "n": int(sizes[i]), "rows": []} for i in old_ids if i in sizes.index]
+    groups += [
+        {"id": i, "n": int(sizes[i]), "stay": [], "rows": []} for i in old_ids if i in sizes.index
+    ]
     with ThreadPoolExecutor(WRITERS) as pool:  # batches join disjoint identities
         list(pool.map(lambda b: _relink(driver, b), _batches(groups)))
-    log.info("%d records relinked into %d identities", len(rows), len(new_ids))
-    # A record's own initial identity `ID:<key>` holds only that record, so the batch that
-    # moved it deleted it; a shared one two batches emptied side by side may be left.
-    gone = [i for i in old_ids if i not in sizes.index and not i.startswith("ID:")]
+    moved = int((~rows["stays"]).sum())
+    log.info("%d records relinked into %d identities (%d moved)", len(rows), len(new_ids), moved)
+    # An identity that held one record was deleted by the batch that moved it; one that held
+    # several, emptied by two batches side by side, may be left.
+    gone = [i for i in old_ids if i not in sizes.index and left[i] > 1]
     write_chunked(_PRUNE, "ids", gone, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return WriteSummary(len(rows), len(new_ids) + len(old_ids))
+
+
+_ROW = ["key", "method", "prob", "version"]
 
 
 def _relink(driver: Driver, groups: list[dict[str, Any]]) -> None:
@@ -125,7 +147,7 @@ def _batches(groups: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     size = 0
     for g in groups:
         batch.append(g)
-        size += max(len(g["rows"]), 1)
+        size += max(len(g["rows"]) + len(g["stay"]), 1)
         if size >= BATCH:
             yield batch
             batch, size = [], 0

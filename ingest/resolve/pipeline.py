@@ -145,7 +145,8 @@ def _provisional(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.sql(
         f"""
         SELECT unique_id, CASE
-          WHEN identity_id LIKE 'I:%' THEN identity_id
+          WHEN identity_id IS NOT NULL AND count(*) OVER (PARTITION BY identity_id) > 1
+            THEN identity_id
           WHEN dob IS NOT NULL AND forename_canon IS NOT NULL AND surname IS NOT NULL
             THEN concat_ws('|', 'X', forename_canon, surname, dob)
           ELSE 'ID:' || unique_id END AS identity_id

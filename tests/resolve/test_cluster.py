@@ -39,14 +39,14 @@ def test_components_equal_networkx_on_random_graphs(seed: int) -> None:
     g.add_edges_from((a, b) for a, b, _ in edges)
     for comp in nx.connected_components(g):
         ids = {got[k] for k in comp}
-        assert ids == {f"I:{min(comp)}" if len(comp) > 1 else f"ID:{min(comp)}"}
+        assert ids == {f"ID:{min(comp)}"}
 
 
 def test_not_same_cuts_the_weakest_link_and_same_is_never_cut() -> None:
     keys = ["a", "b", "c", "d"]
     links = _links([("a", "b", 12.0), ("b", "c", 2.0), ("c", "d", 12.0)])
     ids = cluster(keys, links, [Decision("a", "d", NOT_SAME)]).assignments["identity_id"]
-    assert list(ids) == ["I:a", "I:a", "I:c", "I:c"]
+    assert list(ids) == ["ID:a", "ID:a", "ID:c", "ID:c"]
     both = [Decision("a", "d", NOT_SAME), Decision("b", "c", SAME)]
     result = cluster(keys, links, both)
     assert len(set(result.assignments["identity_id"])) == 2
@@ -57,7 +57,7 @@ def test_records_with_different_pnc_ids_are_split() -> None:
     keys = ["a", "b", "c"]
     links = _links([("a", "b", 12.0), ("b", "c", 4.0)])
     ids = cluster(keys, links, [], [OneValue(["11/1A", None, "22/2B"])]).assignments["identity_id"]
-    assert list(ids) == ["I:a", "I:a", "ID:c"]
+    assert list(ids) == ["ID:a", "ID:a", "ID:c"]
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -83,7 +83,7 @@ def test_splits_on_random_graphs_keep_every_rule(seed: int) -> None:
     for ident, idx in members.items():
         assert len({component[keys[i]] for i in idx}) == 1
         assert len({pnc[i] for i in idx if pnc[i]}) <= 1
-        assert ident == (f"I:{keys[min(idx)]}" if len(idx) > 1 else f"ID:{keys[idx[0]]}")
+        assert ident == f"ID:{keys[min(idx)]}"
     for d in apart:
         assert got[d.key_l] != got[d.key_r]
 
@@ -131,7 +131,7 @@ def test_a_chain_joining_two_dates_of_birth_is_cut_at_its_weakest_link() -> None
     links = _links([("a", "b", 12.0), ("b", "c", 9.0), ("c", "d", 3.0), ("d", "e", 12.0)])
     dobs = ["1980-05-03", "1980-05-04", None, "1971-11-30", "1971-11-30"]
     ids = cluster(keys, links, [], [OneDateOfBirth(dobs)]).assignments["identity_id"]
-    assert list(ids) == ["I:a", "I:a", "I:a", "I:d", "I:d"]
+    assert list(ids) == ["ID:a", "ID:a", "ID:a", "ID:d", "ID:d"]
 
 
 def test_two_keying_errors_of_one_date_of_birth_stay_together() -> None:
@@ -139,7 +139,7 @@ def test_two_keying_errors_of_one_date_of_birth_stay_together() -> None:
     links = _links([("a", "b", 12.0), ("a", "c", 12.0), ("b", "c", 2.0)])
     dobs = ["1980-05-03", "1981-05-03", "1980-05-04"]  # b and c are each one error from a
     ids = cluster(keys, links, [], [OneDateOfBirth(dobs)]).assignments["identity_id"]
-    assert set(ids) == {"I:a"}
+    assert set(ids) == {"ID:a"}
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -130,12 +130,14 @@ def _graph_identities(driver: Driver) -> dict[str, list[str]]:
 
 
 def _assign(keys: list[str], clusters: list[list[str]]) -> pd.DataFrame:
-    """Assignments as the clustering gives them: singletons keep `ID:key`, method initial."""
+    """Assignments as the clustering gives them: the least record's `ID:key`, method initial
+    for a singleton."""
     rows = []
     for members in clusters:
-        ident = f"ID:{members[0]}" if len(members) == 1 else f"I:{min(members)}"
+        ident = f"ID:{min(members)}"
         for k in members:
-            rows.append((k, ident, "initial" if len(members) == 1 else "model", 0.97))
+            single = len(members) == 1
+            rows.append((k, ident, "initial" if single else "model", None if single else 0.97))
     frame = pd.DataFrame(rows, columns=["unique_id", "identity_id", "method", "probability"])
     assert sorted(frame["unique_id"]) == sorted(keys)
     return frame
@@ -172,6 +174,18 @@ def test_writer_leaves_exactly_the_assigned_identities(loaded: Driver, seed: int
         )
         assert {r["i"]: r["n"] for r in counts} == dict(Counter(want.values()))
         assert all(r["n"] == r["linked"] for r in counts)
+        links = read(
+            "MATCH (p:Person)-[r:RESOLVES_TO]->() "
+            "RETURN p.person_key AS k, r.method AS m, r.probability AS p, r.model_version AS v",
+            driver=loaded,
+        )
+        stamped = {r["k"]: (r["m"], r["p"], r["v"]) for r in links}
+        assert stamped == {  # moved and staying records alike carry their new link's stamp
+            k: (m, None if pd.isna(p) else p, None if m == "initial" else "test-v1")
+            for k, m, p in zip(
+                assigned["unique_id"], assigned["method"], assigned["probability"], strict=True
+            )
+        }
         again = changes(
             assigned,
             features.pull_records(loaded)[["unique_id", "identity_id", "method", "model_version"]],

@@ -329,7 +329,7 @@ def test_review_decisions_win_and_survive_a_new_delivery(resolved: Any) -> None:
     assert second.model_version == first.model_version and not second.trained
     ident = identities(driver)
     assert ident[a] != ident[b]
-    assert ident[x] == ident[y] == f"I:{min(x, y)}"
+    assert ident[x] == ident[y] == f"ID:{min(x, y)}"
     method = read(
         "MATCH (p:Person {person_key: $k})-[r:RESOLVES_TO]->() RETURN r.method AS m",
         {"k": x},

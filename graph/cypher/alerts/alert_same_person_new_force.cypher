@@ -35,7 +35,7 @@ WHERE size(groups) > 1
 CALL (p, groups) {
   UNWIND groups AS g
   RETURN g AS host
-  ORDER BY CASE WHEN g.before = p.identity_id THEN 0 ELSE 1 END, size(g.records) DESC, g.before
+  ORDER BY size(g.records) DESC, CASE WHEN g.before = p.identity_id THEN 0 ELSE 1 END, g.before
   LIMIT 1
 }
 WITH p, groups, host, [x IN host.records WHERE x.force IS NOT NULL | x.force] AS known

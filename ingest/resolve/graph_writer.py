@@ -97,7 +97,7 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
     """Relink the changed records, grouped by the identity they join, in batches; set the
     record counts (`sizes`: identity_id -> records, from the clustering) of the identities they
     join or leave; delete identities left empty."""
-    rows = pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "key": changed["unique_id"].to_numpy(),
             "id": changed["identity_id"].to_numpy(),
@@ -107,34 +107,29 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
             "stays": (changed["identity_id"] == changed["old_identity_id"]).to_numpy(),
         }
     ).sort_values(["id", "key"], kind="stable")
-    rows[_ROW] = rows[_ROW].astype(object).where(rows[_ROW].notna(), None)  # NaN is no value
-    new_ids = rows["id"].unique()
-    left = changed["old_identity_id"].dropna().value_counts()
-    old_ids = sorted(set(left.index) - set(new_ids))
-    groups: list[dict[str, Any]] = [
-        {
-            "id": i,
-            "n": int(sizes[i]),
-            "stay": g.loc[g["stays"], _ROW].to_dict("records"),
-            "rows": g.loc[~g["stays"], _ROW].to_dict("records"),
-        }
-        for i, g in rows.groupby("id", sort=True)
-    ]
-    groups += [
-        {"id": i, "n": int(sizes[i]), "stay": [], "rows": []} for i in old_ids if i in sizes.index
-    ]
+    frame = frame.astype(object).where(frame.notna(), None)  # NaN is no value
+    size = sizes.to_dict()
+    joined: dict[str, dict[str, Any]] = {}  # identity id -> its group, in id order
+    for key, i, method, prob, version, stays in frame.itertuples(index=False, name=None):
+        g = joined.get(i)
+        if g is None:
+            g = joined[i] = {"id": i, "n": int(size[i]), "stay": [], "rows": []}
+        g["stay" if stays else "rows"].append(
+            {"key": key, "method": method, "prob": prob, "version": version}
+        )
+    left = changed["old_identity_id"].dropna().value_counts().to_dict()
+    old_ids = sorted(set(left) - set(joined))
+    groups = list(joined.values())
+    groups += [{"id": i, "n": int(size[i]), "stay": [], "rows": []} for i in old_ids if i in size]
     with ThreadPoolExecutor(WRITERS) as pool:  # batches join disjoint identities
         list(pool.map(lambda b: _relink(driver, b), _batches(groups)))
-    moved = int((~rows["stays"]).sum())
-    log.info("%d records relinked into %d identities (%d moved)", len(rows), len(new_ids), moved)
+    moved = sum(len(g["rows"]) for g in groups)
+    log.info("%d records relinked into %d identities (%d moved)", len(frame), len(joined), moved)
     # An identity that held one record was deleted by the batch that moved it; one that held
     # several, emptied by two batches side by side, may be left.
-    gone = [i for i in old_ids if i not in sizes.index and left[i] > 1]
+    gone = [i for i in old_ids if i not in size and left[i] > 1]
     write_chunked(_PRUNE, "ids", gone, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
-    return WriteSummary(len(rows), len(new_ids) + len(old_ids))
-
-
-_ROW = ["key", "method", "prob", "version"]
+    return WriteSummary(len(frame), len(joined) + len(old_ids))
 
 
 def _relink(driver: Driver, groups: list[dict[str, Any]]) -> None:

@@ -1,9 +1,11 @@
 """Pull every person record (with its residences' address keys and postcodes) out of the graph
 and shape it into the DuckDB table the Splink model reads.
 
-Records are read with one streamed scan per kind of fact (persons, residences, incidents,
-orders, relationships), each in one read transaction, and assembled per record in DuckDB; the
-driver returns tuples of plain values, so no per-record map or subquery is built. Derived
+Records are read a page of persons at a time (keyset pages in person_key order, one read
+transaction each): a page is one result row holding its persons, their residences and their
+events as lists, so the driver decodes a few large lists instead of a record per row (about
+ten times faster: at 1,000,000 people the driver spent 25 to 33 us a row on records), and the
+server holds one page. The rows are assembled per record in DuckDB. Derived
 columns (canonical forename, Soundex, birth-year, day-month swap) are computed once here so
 blocking rules can be plain equi-joins.
 """
@@ -12,14 +14,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any, LiteralString
+from typing import Any
 
 import duckdb
 import pandas as pd
-from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
+from neo4j import Driver
 
-from graph.driver import read
-from graph.settings import get_settings
+from graph.driver import read, read_columns
 from ingest.resolve.names import (
     NICKNAMES,
     canonical_forename,
@@ -31,38 +32,60 @@ from ingest.resolve.names import (
 log = logging.getLogger(__name__)
 
 TABLE = "records"
-FETCH = 20_000  # records per network fetch of a streamed read
+PAGE = 50_000  # person records a page of the pull
 PULL_TIMEOUT_S = 600.0
 
-# One streamed read per kind of fact, each a plain scan returning plain values (no maps, no
-# per-record subqueries); the rows are assembled into one row per record in DuckDB. At 1M
-# people this reads in a fraction of the time per-record pattern comprehensions took.
-_PULL_PERSONS = """
-MATCH (p:Person)
-OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
-RETURN p.person_key, p.forename, p.surname, p.middle_names, toString(p.date_of_birth), p.gender,
-       p.aliases, p.pnc_id, p.agency_code, i.identity_id, rt.method, rt.model_version
-"""
-_PULL_ADDRESSES = """
-MATCH (p:Person)-[:RESIDED_AT]->(a:Address)
-RETURN p.person_key, a.address_key, a.postcode
-"""
+# One page: persons after `$after` in key order (the person_key index gives the order, so
+# there is no sort), then their residences and events, every column one flat list (a list of
+# lists decodes ten times slower). collect() drops nulls, so a missing value travels as ''.
 # Events: incidents, orders and recorded relationships a record takes part in (a relationship
 # by its element id, which both of its people see).
-_PULL_EVENTS: tuple[LiteralString, ...] = (
-    """
-MATCH (p:Person)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident)
-RETURN p.person_key, x.incident_key
-""",
-    """
-MATCH (p:Person)-[:SUBJECT_OF|PROTECTS]-(o:Order)
-RETURN p.person_key, o.order_key
-""",
-    """
-MATCH (p:Person)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person)
-RETURN p.person_key, elementId(r)
-""",
-)
+_PULL_PAGE = """
+MATCH (p:Person) WHERE p.person_key > $after
+WITH p ORDER BY p.person_key LIMIT $page
+OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
+WITH collect(p) AS ps,
+     collect(p.person_key) AS unique_id,
+     collect(coalesce(p.forename, '')) AS forename_raw,
+     collect(coalesce(p.surname, '')) AS surname_raw,
+     collect(coalesce(p.middle_names, '')) AS middle_raw,
+     collect(coalesce(toString(p.date_of_birth), '')) AS dob,
+     collect(coalesce(p.gender, '')) AS gender_raw,
+     collect(coalesce(p.aliases, [])) AS aliases,
+     collect(coalesce(p.pnc_id, '')) AS pnc_raw,
+     collect(coalesce(p.agency_code, '')) AS agency_code,
+     collect(coalesce(i.identity_id, '')) AS identity_id,
+     collect(coalesce(rt.method, '')) AS method,
+     collect(coalesce(rt.model_version, '')) AS model_version
+CALL (ps) {
+  UNWIND ps AS q
+  MATCH (q)-[:RESIDED_AT]->(a:Address)
+  RETURN collect(q.person_key) AS residence_of, collect(a.address_key) AS address,
+         collect(coalesce(a.postcode, '')) AS postcode
+}
+CALL (ps) {
+  CALL (ps) {
+    UNWIND ps AS q
+    MATCH (q)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident)
+    RETURN q.person_key AS k, x.incident_key AS e
+    UNION ALL
+    UNWIND ps AS q
+    MATCH (q)-[:SUBJECT_OF|PROTECTS]-(o:Order)
+    RETURN q.person_key AS k, o.order_key AS e
+    UNION ALL
+    UNWIND ps AS q
+    MATCH (q)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person)
+    RETURN q.person_key AS k, elementId(r) AS e
+  }
+  RETURN collect(k) AS event_of, collect(e) AS event
+}
+RETURN unique_id, forename_raw, surname_raw, middle_raw, dob, gender_raw, aliases, pnc_raw,
+       agency_code, identity_id, method, model_version, residence_of, address, postcode,
+       event_of, event
+"""
+_REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
+_SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
+
 _PERSON_COLUMNS = [
     "unique_id",
     "forename_raw",
@@ -97,15 +120,35 @@ _SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
 def pull_records(driver: Driver) -> pd.DataFrame:
     """Every Person record as raw columns (lists joined; `events`: the incidents, orders and
-    recorded relationships it takes part in), in key order: one streamed read transaction per
-    kind of fact, assembled in DuckDB."""
-    persons = _stream(driver, _PULL_PERSONS, _PERSON_COLUMNS)
-    log.info("pulled %d person records", len(persons))
-    addresses = _stream(driver, _PULL_ADDRESSES, ["unique_id", "address", "postcode"])
-    events = pd.concat(
-        [_stream(driver, q, ["unique_id", "event"]) for q in _PULL_EVENTS], ignore_index=True
+    recorded relationships it takes part in), in key order, a page at a time."""
+    columns: dict[str, list[Any]] = {}
+    after = ""
+    while True:
+        page = read_columns(
+            _PULL_PAGE, {"after": after, "page": PAGE}, driver=driver, timeout_s=PULL_TIMEOUT_S
+        )
+        if not page["unique_id"]:
+            break
+        for name, values in page.items():
+            columns.setdefault(name, []).extend(values)
+        after = page["unique_id"][-1]
+
+    def frame(*names: str) -> pd.DataFrame:  # '' back to None; each column freed once used
+        return pd.DataFrame(
+            {n: [v or None for v in columns.pop(n, [])] for n in names}, dtype=object
+        )
+
+    persons = frame(*_PERSON_COLUMNS)
+    addresses = frame("residence_of", "address", "postcode").rename(
+        columns={"residence_of": "unique_id"}
     )
-    log.info("pulled %d residences and %d events", len(addresses), len(events))
+    events = frame("event_of", "event").rename(columns={"event_of": "unique_id"})
+    log.info(
+        "pulled %d person records, %d residences, %d events",
+        len(persons),
+        len(addresses),
+        len(events),
+    )
     return _frame(driver, persons, addresses, events)
 
 
@@ -129,22 +172,6 @@ def events_of(raw: pd.DataFrame) -> pd.DataFrame:
     """(unique_id, event): one row per event a record takes part in."""
     out = raw[["unique_id", "events"]].explode("events").dropna()
     return out.rename(columns={"events": "event"}).reset_index(drop=True)
-
-
-def _stream(driver: Driver, cypher: LiteralString, columns: list[str]) -> pd.DataFrame:
-    """All rows of a read as a frame, fetched in large batches inside one read transaction
-    (with a timeout); records are tuples, so no per-row dict is built."""
-    settings = get_settings()
-
-    @unit_of_work(timeout=PULL_TIMEOUT_S)
-    def rows(tx: ManagedTransaction) -> list[Any]:
-        return list(tx.run(cypher))
-
-    with driver.session(
-        database=settings.database, default_access_mode=READ_ACCESS, fetch_size=FETCH
-    ) as session:
-        got = session.execute_read(rows)
-    return pd.DataFrame.from_records(got, columns=columns, coerce_float=False).astype(object)
 
 
 _ASSEMBLE = """

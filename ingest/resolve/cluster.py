@@ -228,17 +228,23 @@ def _assign(
     reviewed = np.zeros(n, dtype=bool)
     sure = weight >= _UNCUTTABLE
     reviewed[lo[sure]] = reviewed[hi[sure]] = True
-    frame = pd.DataFrame({"unique_id": list(keys), "c": membership})
-    group = frame.groupby("c")["unique_id"]
-    size = group.transform("size").to_numpy()
-    single = size == 1
-    ids = "ID:" + group.transform("min")
+    key = np.asarray(keys, dtype=object)
+    # Key ranks: the least key of a component is the key of its least rank (numpy; a pandas
+    # string groupby takes a pure-Python path per component, 40 s at 1,000,000 people).
+    order = np.arange(n) if n < 2 or bool(np.all(key[:-1] <= key[1:])) else np.argsort(key)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    _, comp = np.unique(membership, return_inverse=True)
+    least = np.full(comp.max(initial=-1) + 1, n, dtype=np.int64)
+    np.minimum.at(least, comp, rank)
+    single = np.bincount(comp)[comp] == 1
+    ids = "ID:" + key[order[least[comp]]]
     method = np.where(single, "initial", np.where(reviewed, "review", "model"))
     probability = pd.Series(np.round(best, 6), dtype=object)
     probability[single] = None
     return pd.DataFrame(
         {
-            "unique_id": frame["unique_id"],
+            "unique_id": key,
             "identity_id": ids,
             "method": method,
             "probability": probability,

@@ -132,8 +132,10 @@ _REFRESH_IDS: LiteralString = "UNWIND $ids AS id MATCH (i:Identity {identity_id:
     _REFRESH_ONE
 )
 
+# Two batches side by side (each writes only its own identities' facts, so they never wait on
+# each other): at 1,000,000 people 29 s one after another, 22 s two at a time on 2 cores.
 _REFRESH_ALL: LiteralString = (
-    "MATCH (i:Identity) CALL (i) {" + _REFRESH_ONE + "} IN TRANSACTIONS OF 5000 ROWS"
+    "MATCH (i:Identity) CALL (i) {" + _REFRESH_ONE + "} IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS"
 )
 
 # The identities whose facts a change to these records can alter: the records' own

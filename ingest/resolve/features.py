@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import duckdb
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 TABLE = "records"
 PAGE = 50_000  # person records a page of the pull
+PULLERS = 2  # key ranges paged side by side: the server runs a page on one core
 PULL_TIMEOUT_S = 600.0
 
 # One page: persons after `$after` in key order (the person_key index gives the order, so
@@ -41,7 +43,7 @@ PULL_TIMEOUT_S = 600.0
 # Events: incidents, orders and recorded relationships a record takes part in (a relationship
 # by its element id, which both of its people see).
 _PULL_PAGE = """
-MATCH (p:Person) WHERE p.person_key > $after
+MATCH (p:Person) WHERE p.person_key > $after AND ($until IS NULL OR p.person_key <= $until)
 WITH p ORDER BY p.person_key LIMIT $page
 OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
 WITH collect(p) AS ps,
@@ -83,6 +85,12 @@ RETURN unique_id, forename_raw, surname_raw, middle_raw, dob, gender_raw, aliase
        agency_code, identity_id, method, model_version, residence_of, address, postcode,
        event_of, event
 """
+# The key at a position of the records in key order (the index gives the order).
+_KEY_AT = """
+MATCH (p:Person) WHERE p.person_key IS NOT NULL
+WITH p.person_key AS key ORDER BY key SKIP $skip LIMIT 1
+RETURN key
+"""
 _REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
 _SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
@@ -114,24 +122,35 @@ RETURN [p.person_key, p.forename, p.surname, p.middle_names, toString(p.date_of_
         + [(p)-[:SUBJECT_OF|PROTECTS]-(o:Order) | o.order_key]
         + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person) | elementId(r)]] AS r
 """
+# The keys splitting the records into `$parts` ranges of about equal size (index order).
+_SPLITS = """
+MATCH (p:Person) WITH count(p) AS n
+UNWIND range(1, $parts - 1) AS part
+CALL (n, part) {
+  MATCH (p:Person) WHERE p.person_key > ''
+  WITH p.person_key AS key ORDER BY key SKIP part * n / $parts LIMIT 1
+  RETURN key
+}
+RETURN key ORDER BY key
+"""
 _REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
 _SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
 
 def pull_records(driver: Driver) -> pd.DataFrame:
     """Every Person record as raw columns (lists joined; `events`: the incidents, orders and
-    recorded relationships it takes part in), in key order, a page at a time."""
-    columns: dict[str, list[Any]] = {}
-    after = ""
-    while True:
-        page = read_columns(
-            _PULL_PAGE, {"after": after, "page": PAGE}, driver=driver, timeout_s=PULL_TIMEOUT_S
-        )
-        if not page["unique_id"]:
-            break
-        for name, values in page.items():
-            columns.setdefault(name, []).extend(values)
-        after = page["unique_id"][-1]
+    recorded relationships it takes part in), in key order, a page at a time (`PULLERS` key
+    ranges side by side)."""
+    n = record_count(driver)
+    splits = [
+        read(_KEY_AT, {"skip": n * k // PULLERS}, driver=driver)[0]["key"]
+        for k in range(1, PULLERS if n else 1)
+    ]
+    ranges = list(zip(["", *splits], [*splits, None], strict=True))
+    with ThreadPoolExecutor(PULLERS) as pool:
+        parts = list(pool.map(lambda r: _pull_range(driver, *r), ranges))
+    columns = {n: [v for part in parts for v in part.get(n, [])] for n in parts[0]}
+    del parts
 
     def frame(*names: str) -> pd.DataFrame:  # '' back to None; each column freed once used
         return pd.DataFrame(
@@ -150,6 +169,23 @@ def pull_records(driver: Driver) -> pd.DataFrame:
         len(events),
     )
     return _frame(driver, persons, addresses, events)
+
+
+def _pull_range(driver: Driver, after: str, until: str | None) -> dict[str, list[Any]]:
+    """The pulled columns of the records with keys in (after, until], page by page."""
+    columns: dict[str, list[Any]] = {}
+    while True:
+        page = read_columns(
+            _PULL_PAGE,
+            {"after": after, "until": until, "page": PAGE},
+            driver=driver,
+            timeout_s=PULL_TIMEOUT_S,
+        )
+        if not page["unique_id"]:
+            return columns
+        for name, values in page.items():
+            columns.setdefault(name, []).extend(values)
+        after = page["unique_id"][-1]
 
 
 def pull_keys(driver: Driver, keys: Iterable[str]) -> pd.DataFrame:

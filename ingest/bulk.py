@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -84,8 +85,11 @@ class ImportSink:
         self.folder = folder
         self.nodes: dict[str, _Csv] = {}
         self.rels: dict[str, tuple[_Csv, str | None]] = {}
+        # A national delivery's millions of records name a hundred agencies: each code and
+        # each address's set of agencies is held once (sys.intern, _shared).
         self.agency_of: dict[str, dict[str, str]] = {"person": {}, "incident": {}, "order": {}}
-        self.address_agencies: set[tuple[str, str]] = set()
+        self.address_agencies: dict[str, frozenset[str]] = {}
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
 
     def lookup(self, kind: str, keys: set[str]) -> set[str]:
         return set()  # the database is empty: only this delivery's keys exist
@@ -113,6 +117,14 @@ class ImportSink:
     def _supplied_by(self, label: str, key: str, agency: str) -> None:
         self._rel(f"SUPPLIED_BY_{label}", label, "Agency", [], "SUPPLIED_BY").add([key, agency], {})
 
+    def _address_used(self, address: str, agency: str) -> None:
+        """An agency's incident or residence at an address: the address is supplied by it."""
+        held = self.address_agencies.get(address, frozenset())
+        if agency not in held:
+            both = held | {agency}
+            self.address_agencies[address] = self._sets.setdefault(both, both)
+            self._supplied_by("Address", address, agency)
+
     # -- rows -------------------------------------------------------------------------------
     def _row(self, spec: FileSpec, good: Good, p: dict[str, Any]) -> None:
         name = spec.name
@@ -123,7 +135,7 @@ class ImportSink:
             key = p["key"]
             if name == "orders.csv":
                 props.setdefault("agency_code", self.agency_of["person"][p["subject_key"]])
-                self.agency_of["order"][key] = props["agency_code"]
+                self.agency_of["order"][key] = sys.intern(props["agency_code"])
                 self._rel("SUBJECT_OF", "Person", "Order", [], "SUBJECT_OF").add(
                     [p["subject_key"], key], {}
                 )
@@ -138,7 +150,7 @@ class ImportSink:
                     [p["person_key"], key], {}
                 )
             elif name == "persons.csv":
-                self.agency_of["person"][key] = props["agency_code"]
+                self.agency_of["person"][key] = sys.intern(props["agency_code"])
                 identity = "ID:" + key
                 self._node_file("Identity", "identity_id", ["record_count"]).add(
                     [identity], {"record_count": 1}
@@ -147,12 +159,12 @@ class ImportSink:
                     [key, identity], {"method": "initial"}
                 )
             elif name == "incidents.csv":
-                self.agency_of["incident"][key] = props["agency_code"]
+                self.agency_of["incident"][key] = sys.intern(props["agency_code"])
                 if p.get("address_key"):
                     self._rel("OCCURRED_AT", "Incident", "Address", [], "OCCURRED_AT").add(
                         [key, p["address_key"]], {}
                     )
-                    self.address_agencies.add((p["address_key"], props["agency_code"]))
+                    self._address_used(p["address_key"], props["agency_code"])
             self._node_file(label, spec.key, _columns(spec, good)).add([key], props)
             if label not in ("Agency", "Address"):
                 self._supplied_by(label, key, props["agency_code"])
@@ -173,7 +185,7 @@ class ImportSink:
             self._rel("RESIDED_AT", "Person", "Address", _REL_PROPS, "RESIDED_AT").add(
                 [p["person_key"], p["address_key"]], props
             )
-            self.address_agencies.add((p["address_key"], props["agency_code"]))
+            self._address_used(p["address_key"], props["agency_code"])
         elif name == "relationships.csv":
             props = dict(p["props"], row_key=p["key"], row_hash=p["hash"])
             props.setdefault("agency_code", self.agency_of["person"][p["person_key"]])
@@ -184,8 +196,6 @@ class ImportSink:
 
     def finish(self) -> list[str]:
         """Close every file; return the importer's --nodes and --relationships arguments."""
-        for address, agency in sorted(self.address_agencies):
-            self._supplied_by("Address", address, agency)
         args = []
         for label, f in self.nodes.items():
             f.close()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import sys
 import time
 from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
 
 from graph.driver import close_driver, make_driver, read
 from graph.errors import SerialwatchError
@@ -23,6 +25,7 @@ from graph.schema import apply_pending
 from graph.server import LocalServer
 from graph.settings import Settings, get_settings
 from ingest.alerting import raise_alerts
+from ingest.digests import DigestSet, digests
 from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
@@ -85,19 +88,62 @@ class ImportSink:
         self.folder = folder
         self.nodes: dict[str, _Csv] = {}
         self.rels: dict[str, tuple[_Csv, str | None]] = {}
-        # A national delivery's millions of records name a hundred agencies: each code and
-        # each address's set of agencies is held once (sys.intern, _shared).
-        self.agency_of: dict[str, dict[str, str]] = {"person": {}, "incident": {}, "order": {}}
-        self.address_agencies: dict[str, frozenset[str]] = {}
-        self._sets: dict[frozenset[str], frozenset[str]] = {}
+        # Rows that name no agency inherit it from the record they refer to, so each person's,
+        # incident's and order's agency is held: as a digest of its key with the agency's
+        # index (ingest.digests), a national delivery holding millions of them.
+        self.agencies: list[str] = []
+        self._agency_index: dict[str, int] = {}
+        self.agency_of = {kind: DigestSet() for kind in ("person", "incident", "order")}
+        self.address_agencies = DigestSet()  # (address, agency) pairs with a SUPPLIED_BY
 
     def lookup(self, kind: str, keys: set[str]) -> set[str]:
         return set()  # the database is empty: only this delivery's keys exist
 
     def write(self, spec: FileSpec, rows: list[Good]) -> int:
-        for good in rows:
-            self._row(spec, good, row_params(spec, good))
+        params = [row_params(spec, good) for good in rows]
+        inherited = self._inherited_agencies(spec, params)
+        for good, p, agency in zip(rows, params, inherited, strict=True):
+            if agency and "props" in p:  # a row that names no agency is its referent's
+                p["props"].setdefault("agency_code", agency)
+            self._row(spec, good, p, agency)
+        self._record_agencies(spec, params)
+        self._addresses_used(spec, params)
         return len(rows)
+
+    # -- agencies ---------------------------------------------------------------------------
+    def _inherited_agencies(self, spec: FileSpec, params: list[dict[str, Any]]) -> list[str]:
+        """For each row, the agency of the record it inherits one from ("" for none)."""
+        if spec.name not in _INHERITS:
+            return [""] * len(params)
+        kind, column = _INHERITS[spec.name]
+        found, index = self.agency_of[kind].find(digests(p[column] for p in params))
+        if not found.all():  # the loader checks references before rows reach a sink
+            raise RuntimeError(f"{spec.name}: a {column} reached the bulk sink unchecked")
+        return [self.agencies[i] for i in index.tolist()]
+
+    def _agency(self, code: str) -> int:
+        if code not in self._agency_index:
+            self._agency_index[code] = len(self.agencies)
+            self.agencies.append(code)
+        return self._agency_index[code]
+
+    def _record_agencies(self, spec: FileSpec, params: list[dict[str, Any]]) -> None:
+        """Hold the agency of each person, incident and order written."""
+        if spec.name not in _HOLDS_AGENCY:
+            return
+        codes = [self._agency(_agency_code(p)) for p in params]
+        self.agency_of[_HOLDS_AGENCY[spec.name]].add(
+            digests(p["key"] for p in params), np.array(codes, dtype=np.uint32)
+        )
+
+    def _addresses_used(self, spec: FileSpec, params: list[dict[str, Any]]) -> None:
+        """An agency's incident or residence at an address: the address is supplied by it."""
+        if spec.name not in ("incidents.csv", "residences.csv"):
+            return
+        pairs = [(p["address_key"], _agency_code(p)) for p in params if p.get("address_key")]
+        new = self.address_agencies.add(digests(f"{a}\x1f{agency}" for a, agency in pairs))
+        for address, agency in compress(pairs, new):
+            self._supplied_by("Address", address, agency)
 
     # -- files ------------------------------------------------------------------------------
     def _node_file(self, label: str, key: str, props: list[str]) -> _Csv:
@@ -117,16 +163,9 @@ class ImportSink:
     def _supplied_by(self, label: str, key: str, agency: str) -> None:
         self._rel(f"SUPPLIED_BY_{label}", label, "Agency", [], "SUPPLIED_BY").add([key, agency], {})
 
-    def _address_used(self, address: str, agency: str) -> None:
-        """An agency's incident or residence at an address: the address is supplied by it."""
-        held = self.address_agencies.get(address, frozenset())
-        if agency not in held:
-            both = held | {agency}
-            self.address_agencies[address] = self._sets.setdefault(both, both)
-            self._supplied_by("Address", address, agency)
-
     # -- rows -------------------------------------------------------------------------------
-    def _row(self, spec: FileSpec, good: Good, p: dict[str, Any]) -> None:
+    def _row(self, spec: FileSpec, good: Good, p: dict[str, Any], inherited: str) -> None:
+        """Write one row; `inherited` is the agency of the record it refers to."""
         name = spec.name
         if spec.label is not None and spec.key is not None:
             label = spec.label
@@ -134,23 +173,18 @@ class ImportSink:
             props.pop(spec.key, None)
             key = p["key"]
             if name == "orders.csv":
-                props.setdefault("agency_code", self.agency_of["person"][p["subject_key"]])
-                self.agency_of["order"][key] = sys.intern(props["agency_code"])
                 self._rel("SUBJECT_OF", "Person", "Order", [], "SUBJECT_OF").add(
                     [p["subject_key"], key], {}
                 )
             elif name == "breaches.csv":
-                props.setdefault("agency_code", self.agency_of["order"][p["order_key"]])
                 self._rel("BREACH_OF", "Breach", "Order", [], "BREACH_OF").add(
                     [key, p["order_key"]], {}
                 )
             elif name == "notifications.csv":
-                props.setdefault("agency_code", self.agency_of["person"][p["person_key"]])
                 self._rel("NOTIFIED", "Person", "Notification", [], "NOTIFIED").add(
                     [p["person_key"], key], {}
                 )
             elif name == "persons.csv":
-                self.agency_of["person"][key] = sys.intern(props["agency_code"])
                 identity = "ID:" + key
                 self._node_file("Identity", "identity_id", ["record_count"]).add(
                     [identity], {"record_count": 1}
@@ -159,36 +193,30 @@ class ImportSink:
                     [key, identity], {"method": "initial"}
                 )
             elif name == "incidents.csv":
-                self.agency_of["incident"][key] = sys.intern(props["agency_code"])
                 if p.get("address_key"):
                     self._rel("OCCURRED_AT", "Incident", "Address", [], "OCCURRED_AT").add(
                         [key, p["address_key"]], {}
                     )
-                    self._address_used(p["address_key"], props["agency_code"])
             self._node_file(label, spec.key, _columns(spec, good)).add([key], props)
             if label not in ("Agency", "Address"):
                 self._supplied_by(label, key, props["agency_code"])
         elif name == "incident_parties.csv":
-            agency = self.agency_of["incident"][p["incident_key"]]
             self._rel("PARTIES", "Person", "Incident", ["agency_code"], None).add(
                 [p["person_key"], p["incident_key"], PARTY_TYPES[good.row.role]],  # type: ignore[attr-defined]
-                {"agency_code": agency},
+                {"agency_code": inherited},
             )
         elif name == "order_protected.csv":
             self._rel("PROTECTS", "Order", "Person", ["agency_code"], "PROTECTS").add(
                 [p["order_key"], p["person_key"]],
-                {"agency_code": self.agency_of["order"][p["order_key"]]},
+                {"agency_code": inherited},
             )
         elif name == "residences.csv":
             props = dict(p["props"], row_key=p["key"], row_hash=p["hash"])
-            props.setdefault("agency_code", self.agency_of["person"][p["person_key"]])
             self._rel("RESIDED_AT", "Person", "Address", _REL_PROPS, "RESIDED_AT").add(
                 [p["person_key"], p["address_key"]], props
             )
-            self._address_used(p["address_key"], props["agency_code"])
         elif name == "relationships.csv":
             props = dict(p["props"], row_key=p["key"], row_hash=p["hash"])
-            props.setdefault("agency_code", self.agency_of["person"][p["person_key"]])
             self._rel("RELATIONSHIPS", "Person", "Person", _REL_PROPS, None).add(
                 [p["person_key"], p["other_key"], RELATIONSHIP_TYPES[good.row.type]],  # type: ignore[attr-defined]
                 props,
@@ -209,6 +237,24 @@ class ImportSink:
 
 
 _REL_PROPS = ["from_date", "to_date", "agency_code", "row_key", "row_hash"]
+
+# Files whose rows may name no agency (or never do), and the record whose agency they take.
+_INHERITS = {
+    "orders.csv": ("person", "subject_key"),
+    "breaches.csv": ("order", "order_key"),
+    "notifications.csv": ("person", "person_key"),
+    "incident_parties.csv": ("incident", "incident_key"),
+    "order_protected.csv": ("order", "order_key"),
+    "residences.csv": ("person", "person_key"),
+    "relationships.csv": ("person", "person_key"),
+}
+# Files whose records' agencies later rows inherit.
+_HOLDS_AGENCY = {"persons.csv": "person", "incidents.csv": "incident", "orders.csv": "order"}
+
+
+def _agency_code(params: dict[str, Any]) -> str:
+    """A row's agency, its own or the one it inherited (`ImportSink.write`)."""
+    return str(params["props"]["agency_code"])
 
 
 def _columns(spec: FileSpec, good: Good) -> list[str]:

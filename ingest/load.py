@@ -19,10 +19,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from graph.errors import SerialwatchError
+from ingest.digests import DigestSet, digests
 from ingest.files import FILES, FileSpec
 from ingest.reading import Bad, Good, read_rows
 from ingest.rejects import RejectWriter
@@ -168,7 +172,8 @@ class Loader:
         self.batch_size = batch_size
         self.progress = progress
         self.writers = writers
-        self.known: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        # The keys loaded or found in the graph so far, by kind, as digests (ingest.digests).
+        self.known: dict[str, DigestSet] = {kind: DigestSet() for kind in KINDS}
 
     def load(self, delivery: Path) -> LoadSummary:
         present, ignored = delivery_files(delivery)
@@ -183,7 +188,7 @@ class Loader:
         path = delivery / spec.name
         total = _count_lines(path)
         result = FileResult(spec.name)
-        seen: dict[str | bytes, int] = {}
+        seen = DigestSet()  # each good row's identity, with its line
         batch: list[Good] = []
         writes = _Writes(self.sink, spec, self.writers)
         with writes, RejectWriter(delivery, spec.name, _header(path)) as rejects:
@@ -191,19 +196,12 @@ class Loader:
                 if isinstance(item, Bad):
                     rejects.add(item.line, item.reason, item.raw)
                     continue
-                key = _row_identity(spec, item)
-                if key in seen:
-                    what = f"{spec.key} {key!r}" if spec.key else "the same row"
-                    reason = f"duplicate of line {seen[key]}: {what} appears twice"
-                    rejects.add(item.line, reason, item.raw)
-                    continue
-                seen[key] = item.line
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    self._flush(spec, batch, rejects, writes)
+                    self._flush(spec, batch, seen, rejects, writes)
                     self._report(spec, writes.handed, rejects, total)
                     batch = []
-            self._flush(spec, batch, rejects, writes)
+            self._flush(spec, batch, seen, rejects, writes)
             result.loaded, result.unchanged = writes.finish()
             result.keys = writes.keys
             result.rejected = rejects.count
@@ -216,28 +214,49 @@ class Loader:
             self.progress(spec.name, handed + rejects.count, total)
 
     def _flush(
-        self, spec: FileSpec, batch: list[Good], rejects: RejectWriter, writes: _Writes
+        self,
+        spec: FileSpec,
+        batch: list[Good],
+        seen: DigestSet,
+        rejects: RejectWriter,
+        writes: _Writes,
     ) -> None:
-        good = self._check_references(spec, batch, rejects)
+        """Reject the batch's repeats of earlier rows and its rows with a dangling reference;
+        hand the rest to the sink."""
+        if not batch:
+            return
+        identities = digests(_row_identity(spec, g) for g in batch)
+        lines = np.fromiter((g.line for g in batch), dtype=np.uint32, count=len(batch))
+        first = seen.add(identities, lines)
+        if not first.all():
+            repeats = list(compress(batch, ~first))
+            _, originals = seen.find(identities[~first])
+            for g, original in zip(repeats, originals.tolist(), strict=True):
+                what = f"{spec.key} {g.key!r}" if spec.key else "the same row"
+                rejects.add(g.line, f"duplicate of line {original}: {what} appears twice", g.raw)
+            batch, identities = list(compress(batch, first)), identities[first]
+        keep = self._check_references(spec, batch, rejects)
+        good = list(compress(batch, keep))
         if not good:
             return
         writes.submit(good)
         if spec.kind in self.known and spec.key is not None:
-            self.known[spec.kind].update(getattr(g.row, spec.key) for g in good)
+            self.known[spec.kind].add(identities[keep])  # a keyed row's identity is its key
 
     def _check_references(
         self, spec: FileSpec, batch: list[Good], rejects: RejectWriter
-    ) -> list[Good]:
-        """Keep the rows whose every reference exists; reject the others with the reason."""
+    ) -> list[bool]:
+        """Which rows have every reference existing; reject the others with the reason."""
         missing: dict[str, set[str]] = {}
         for column, kind in spec.refs:
-            wanted = {v for g in batch if (v := getattr(g.row, column)) is not None}
-            unknown = wanted - self.known[kind]
+            wanted = list({v for g in batch if (v := getattr(g.row, column)) is not None})
+            held, _ = self.known[kind].find(digests(wanted))
+            unknown = set(compress(wanted, ~held))
             if unknown:
                 found = self.sink.lookup(kind, unknown)
-                self.known[kind].update(found)
+                self.known[kind].add(digests(found))
                 missing[column] = unknown - found
-        good = []
+        keep = []
         for g in batch:
             bad = [
                 f"unknown {column} {value!r}: not in this delivery or the graph"
@@ -246,9 +265,8 @@ class Loader:
             ]
             if bad:
                 rejects.add(g.line, "; ".join(bad), g.raw)
-            else:
-                good.append(g)
-        return good
+            keep.append(not bad)
+        return keep
 
 
 class _Writes:
@@ -287,15 +305,12 @@ class _Writes:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _row_identity(spec: FileSpec, good: Good) -> str | bytes:
+def _row_identity(spec: FileSpec, good: Good) -> str:
     """What makes two rows the same record: its key, else its row key or every value (a person
-    may be both suspect and witness in one incident, but not suspect twice). Record keys are
-    held anyway for the references to them; the others are kept as a 128-bit digest, a third
-    of their size."""
-    if spec.key is not None:
+    may be both suspect and witness in one incident, but not suspect twice)."""
+    if spec.key is not None or spec.has_row_key:
         return good.key
-    text = good.key if spec.has_row_key else "\x1f".join(str(v) for v in good.row.__dict__.values())
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return "\x1f".join(str(v) for v in good.row.__dict__.values())
 
 
 @contextmanager

@@ -74,15 +74,16 @@ def main() -> None:
     thresholds = [float(x) for x in args.thresholds.split(",")]
     began = time.monotonic()
     con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
-    n = features.build_table(con, raw)
-    events = features.events_of(raw)
-    features.set_associates(con, events, _provisional(con))
+    con.register(features.RAW, raw)
+    con.register(features.EVENTS, features.events_of(raw))
+    n = features.build_table(con)
+    features.set_associates(con, _provisional(con))
     keys, rules = list(raw["unique_id"]), person_rules(raw)
     m = model.train(con, features.TABLE, n) if args.retrain else model.load_default()
     m = model.for_population(m, n)
     first = _score(con, m, REVIEW_THRESHOLD)
     first_ids = cluster(keys, first[first["match_probability"] >= thresholds[0]], [], rules)
-    features.set_associates(con, events, first_ids.assignments)
+    features.set_associates(con, first_ids.assignments)
     pairs = _score(con, m, REVIEW_THRESHOLD)
     print(
         f"\n== {args.people:,} people, {n:,} records, model {m.version}, prior "

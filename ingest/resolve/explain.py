@@ -45,15 +45,16 @@ class Explanation:
 
 def explain(driver: Driver, key_l: str, key_r: str, m: model.Model | None = None) -> Explanation:
     """Score records `key_l` and `key_r` with the current model and break the score down."""
-    raw = features.pull_keys(driver, [key_l, key_r])
-    missing = {key_l, key_r} - set(raw["unique_id"])
-    if missing:
-        raise UnknownRecord(f"no person record {', '.join(sorted(missing))} in the graph")
-    m = m or model.load_current() or model.load_default()
-    m = model.for_population(m, features.record_count(driver))  # as `resolve` applies it
     con = duckdb.connect()
     try:
-        features.build_table(con, raw)
+        features.pull_keys(driver, con, [key_l, key_r])
+        found = features.raw_frame(con, "unique_id")["unique_id"]
+        missing = {key_l, key_r} - set(found)
+        if missing:
+            raise UnknownRecord(f"no person record {', '.join(sorted(missing))} in the graph")
+        m = m or model.load_current() or model.load_default()
+        m = model.for_population(m, features.record_count(driver))  # as `resolve` applies it
+        features.build_table(con)
         for key, ids in features.pull_associates(driver, [key_l, key_r]).items():
             con.execute(
                 f"UPDATE {features.TABLE} SET associates = ? WHERE unique_id = ?", [ids, key]

@@ -13,6 +13,7 @@ blocking rules can be plain equi-joins.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -92,7 +93,6 @@ WITH p.person_key AS key ORDER BY key SKIP $skip LIMIT 1
 RETURN key
 """
 _REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
-_SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
 
 _PERSON_COLUMNS = [
     "unique_id",
@@ -122,58 +122,55 @@ RETURN [p.person_key, p.forename, p.surname, p.middle_names, toString(p.date_of_
         + [(p)-[:SUBJECT_OF|PROTECTS]-(o:Order) | o.order_key]
         + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person) | elementId(r)]] AS r
 """
-# The keys splitting the records into `$parts` ranges of about equal size (index order).
-_SPLITS = """
-MATCH (p:Person) WITH count(p) AS n
-UNWIND range(1, $parts - 1) AS part
-CALL (n, part) {
-  MATCH (p:Person) WHERE p.person_key > ''
-  WITH p.person_key AS key ORDER BY key SKIP part * n / $parts LIMIT 1
-  RETURN key
+RAW = "raw_records"  # one row per record, as pulled (`raw_frame` reads it)
+EVENTS = "pulled_events"  # (unique_id, event): the incidents, orders, relationships of each
+
+# The pulled tables' columns (all text), each from a column of a page.
+_PULLED = {
+    "pulled_persons": {c: c for c in _PERSON_COLUMNS},  # aliases joined by _SEP
+    "pulled_addresses": {"unique_id": "residence_of", "address": "address", "postcode": "postcode"},
+    EVENTS: {"unique_id": "event_of", "event": "event"},
 }
-RETURN key ORDER BY key
-"""
-_REGIONS = "MATCH (a:Agency) RETURN a.agency_code AS code, a.region AS region"
-_SEP = "\x1f"  # joins list values into one string column; split again in DuckDB
+_SEP = "\x1f"
 
 
 def pull_records(driver: Driver) -> pd.DataFrame:
     """Every Person record as raw columns (lists joined; `events`: the incidents, orders and
-    recorded relationships it takes part in), in key order, a page at a time (`PULLERS` key
-    ranges side by side)."""
+    recorded relationships it takes part in), in key order: `pull` into a DuckDB of its own,
+    read back."""
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        pull(driver, con)
+        return raw_frame(con)
+    finally:
+        con.close()
+
+
+def pull(driver: Driver, con: duckdb.DuckDBPyConnection) -> int:
+    """Pull every Person record into table `RAW` of `con` (and its events into `EVENTS`), a
+    page at a time (`PULLERS` key ranges side by side), each page into DuckDB as it arrives:
+    Python holds a page, never the whole pull. Returns the records pulled."""
     n = record_count(driver)
     splits = [
         read(_KEY_AT, {"skip": n * k // PULLERS}, driver=driver)[0]["key"]
         for k in range(1, PULLERS if n else 1)
     ]
     ranges = list(zip(["", *splits], [*splits, None], strict=True))
+    _create_pulled(con)
+    lock = threading.Lock()
     with ThreadPoolExecutor(PULLERS) as pool:
-        parts = list(pool.map(lambda r: _pull_range(driver, *r), ranges))
-    columns = {n: [v for part in parts for v in part.get(n, [])] for n in parts[0]}
-    del parts
-
-    def frame(*names: str) -> pd.DataFrame:  # '' back to None; each column freed once used
-        return pd.DataFrame(
-            {n: [v or None for v in columns.pop(n, [])] for n in names}, dtype=object
-        )
-
-    persons = frame(*_PERSON_COLUMNS)
-    addresses = frame("residence_of", "address", "postcode").rename(
-        columns={"residence_of": "unique_id"}
-    )
-    events = frame("event_of", "event").rename(columns={"event_of": "unique_id"})
-    log.info(
-        "pulled %d person records, %d residences, %d events",
-        len(persons),
-        len(addresses),
-        len(events),
-    )
-    return _frame(driver, persons, addresses, events)
+        list(pool.map(lambda r: _pull_range(driver, con, lock, *r), ranges))
+    return _assemble(driver, con)
 
 
-def _pull_range(driver: Driver, after: str, until: str | None) -> dict[str, list[Any]]:
-    """The pulled columns of the records with keys in (after, until], page by page."""
-    columns: dict[str, list[Any]] = {}
+def _pull_range(
+    driver: Driver,
+    con: duckdb.DuckDBPyConnection,
+    lock: threading.Lock,
+    after: str,
+    until: str | None,
+) -> None:
+    """Pull the records with keys in (after, until] page by page into the pulled tables."""
     while True:
         page = read_columns(
             _PULL_PAGE,
@@ -182,75 +179,112 @@ def _pull_range(driver: Driver, after: str, until: str | None) -> dict[str, list
             timeout_s=PULL_TIMEOUT_S,
         )
         if not page["unique_id"]:
-            return columns
-        for name, values in page.items():
-            columns.setdefault(name, []).extend(values)
+            return
+        with lock:
+            _insert(con, page)
         after = page["unique_id"][-1]
 
 
-def pull_keys(driver: Driver, keys: Iterable[str]) -> pd.DataFrame:
-    """The named records only (for explanations), same columns as `pull_records`."""
+def pull_keys(driver: Driver, con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> int:
+    """The named records only (for explanations), into the same tables as `pull`."""
     got = [r["r"] for r in read(_PULL_KEYS, {"keys": sorted(set(keys))}, driver=driver)]
     n = len(_PERSON_COLUMNS)  # then the residences, then the events
-    persons = pd.DataFrame([r[:n] for r in got], columns=_PERSON_COLUMNS, dtype=object)
-    addresses = pd.DataFrame(
-        [(r[0], a, pc) for r in got for a, pc in r[n]],
-        columns=["unique_id", "address", "postcode"],
-        dtype=object,
-    )
-    events = pd.DataFrame(
-        [(r[0], e) for r in got for e in r[n + 1]], columns=["unique_id", "event"], dtype=object
-    )
-    return _frame(driver, persons, addresses, events)
+    page: dict[str, list[Any]] = {c: [r[i] for r in got] for i, c in enumerate(_PERSON_COLUMNS)}
+    page["residence_of"] = [r[0] for r in got for _ in r[n]]
+    page["address"] = [a for r in got for a, _ in r[n]]
+    page["postcode"] = [pc for r in got for _, pc in r[n]]
+    page["event_of"] = [r[0] for r in got for _ in r[n + 1]]
+    page["event"] = [e for r in got for e in r[n + 1]]
+    _create_pulled(con)
+    _insert(con, page)
+    return _assemble(driver, con)
 
 
-def events_of(raw: pd.DataFrame) -> pd.DataFrame:
-    """(unique_id, event): one row per event a record takes part in."""
-    out = raw[["unique_id", "events"]].explode("events").dropna()
-    return out.rename(columns={"events": "event"}).reset_index(drop=True)
+def _create_pulled(con: duckdb.DuckDBPyConnection) -> None:
+    for table, columns in _PULLED.items():
+        typed = ", ".join(f"{c} VARCHAR" for c in columns)
+        con.execute(f"CREATE OR REPLACE TABLE {table} ({typed})")
 
 
-_ASSEMBLE = """
+def _insert(con: duckdb.DuckDBPyConnection, page: dict[str, list[Any]]) -> None:
+    """Append a page to the pulled tables; '' or None (a missing value) becomes NULL."""
+    page = {**page, "aliases": [_SEP.join(a or []) for a in page["aliases"]]}
+    for table, columns in _PULLED.items():
+        frame = pd.DataFrame({c: page[src] for c, src in columns.items()}, dtype=object)
+        values = ", ".join(f"NULLIF(CAST({c} AS VARCHAR), '')" for c in columns)
+        con.register("pulled_page", frame)
+        con.execute(f"INSERT INTO {table} SELECT {values} FROM pulled_page")
+        con.unregister("pulled_page")
+
+
+_ASSEMBLE = f"""
+CREATE OR REPLACE TABLE {RAW} AS
 WITH adr AS (
   SELECT unique_id,
          string_agg(DISTINCT address, chr(31) ORDER BY address) AS address_raw,
          string_agg(DISTINCT postcode, chr(31) ORDER BY postcode) AS postcode_raw
   FROM pulled_addresses GROUP BY unique_id
 ), ev AS (
-  SELECT unique_id, list(event) AS events FROM pulled_events GROUP BY unique_id
+  SELECT unique_id, list(event) AS events FROM {EVENTS}
+  WHERE event IS NOT NULL GROUP BY unique_id
+), al AS (
+  SELECT a.unique_id, string_agg(DISTINCT l.canon, chr(31) ORDER BY l.canon) AS aliases_raw
+  FROM (SELECT unique_id, unnest(string_split(aliases, chr(31))) AS alias FROM pulled_persons) a
+  JOIN alias_lookup l USING (alias)
+  WHERE l.canon IS NOT NULL AND l.canon <> ''
+  GROUP BY a.unique_id
 )
-SELECT p.unique_id, p.forename_raw, p.surname_raw, p.middle_raw, p.dob, p.gender_raw, p.pnc_raw,
-       p.agency_code, p.identity_id, p.method, p.model_version, adr.address_raw,
-       adr.postcode_raw, ev.events
+SELECT p.unique_id, p.forename_raw, p.surname_raw, p.middle_raw, p.dob, al.aliases_raw,
+       p.gender_raw, p.pnc_raw, p.agency_code, p.identity_id, p.method, p.model_version,
+       adr.address_raw, adr.postcode_raw, ev.events, r.region
 FROM pulled_persons p LEFT JOIN adr USING (unique_id) LEFT JOIN ev USING (unique_id)
+  LEFT JOIN al USING (unique_id) LEFT JOIN agency_regions r USING (agency_code)
 ORDER BY p.unique_id
 """
 
 
-def _frame(
-    driver: Driver, persons: pd.DataFrame, addresses: pd.DataFrame, events: pd.DataFrame
-) -> pd.DataFrame:
-    """One row per record: the person's own values, its addresses and postcodes joined (sorted,
-    distinct), its events as a list, its agency's region."""
-    region = {r["code"]: r["region"] for r in read(_REGIONS, driver=driver)}
-    con = duckdb.connect(config={"threads": 2})
+def _assemble(driver: Driver, con: duckdb.DuckDBPyConnection) -> int:
+    """Table `RAW`, one row per record: the person's own values, its addresses and postcodes
+    joined (sorted, distinct), its canonical aliases joined, its events as a list, its
+    agency's region. The persons and residences pulled are dropped once assembled."""
+    aliases = [
+        a
+        for (a,) in con.sql(
+            "SELECT DISTINCT unnest(string_split(aliases, chr(31))) FROM pulled_persons"
+        ).fetchall()
+    ]
+    lookup = pd.DataFrame(
+        {"alias": aliases, "canon": [canonical_full_name(a) for a in aliases]}, dtype=object
+    )
+    regions = pd.DataFrame(read(_REGIONS, driver=driver), columns=["code", "region"], dtype=object)
+    con.register("alias_lookup", lookup)
+    con.register("agency_regions", regions.rename(columns={"code": "agency_code"}))
     try:
-        con.register("pulled_persons", persons.drop(columns=["aliases"]))
-        con.register("pulled_addresses", addresses)
-        con.register("pulled_events", events.dropna())
-        out = con.sql(_ASSEMBLE).df()
+        con.execute(_ASSEMBLE)
     finally:
-        con.close()
-    aliases = dict(zip(persons["unique_id"], persons["aliases"], strict=True))
-    out.insert(5, "aliases_raw", [_aliases(aliases[k]) for k in out["unique_id"]])
-    out["region"] = out["agency_code"].map(region)
-    out["events"] = [list(e) if isinstance(e, Iterable) else None for e in out["events"]]
+        con.unregister("alias_lookup")
+        con.unregister("agency_regions")
+    con.execute("DROP TABLE pulled_persons")
+    con.execute("DROP TABLE pulled_addresses")
+    n = int(con.execute(f"SELECT count(*) FROM {RAW}").fetchall()[0][0])
+    events = con.execute(f"SELECT count(*) FROM {EVENTS}").fetchall()[0][0]
+    log.info("pulled %d person records, %d events", n, events)
+    return n
+
+
+def raw_frame(con: duckdb.DuckDBPyConnection, columns: str = "*") -> pd.DataFrame:
+    """Table `RAW` (some `columns` of it) as a frame in key order, missing values None and
+    `events` lists."""
+    out = con.sql(f"SELECT {columns} FROM {RAW} ORDER BY unique_id").df()
+    if "events" in out:
+        out["events"] = [list(e) if isinstance(e, Iterable) else None for e in out["events"]]
     return out.astype(object).where(out.notna(), None)
 
 
-def _aliases(names: list[str] | None) -> str | None:
-    vals = {canonical_full_name(a) for a in names or []} - {None, ""}
-    return _SEP.join(sorted(v for v in vals if v)) if vals else None
+def events_of(raw: pd.DataFrame) -> pd.DataFrame:
+    """(unique_id, event): one row per event a record takes part in, from a frame of `RAW`."""
+    out = raw[["unique_id", "events"]].explode("events").dropna()
+    return out.rename(columns={"events": "event"}).reset_index(drop=True)
 
 
 _NAMESAKES = """
@@ -311,22 +345,22 @@ def pull_associates(driver: Driver, keys: Iterable[str]) -> dict[str, list[str]]
 
 def set_associates(
     con: duckdb.DuckDBPyConnection,
-    events: pd.DataFrame,
     identities: pd.DataFrame,
+    events: str = EVENTS,
     name: str = TABLE,
 ) -> None:
     """(Re)compute column `associates` of table `name`: the identities (`identities`: unique_id,
-    identity_id) of the other records a record shares an incident, order or relationship with.
-    Two records of one person often share a victim or a partner; strangers who share a name
-    almost never share one, so this separates them where name and DOB cannot."""
-    con.register("record_events", events)
+    identity_id) of the other records a record shares an incident, order or relationship with
+    (table or view `events`: unique_id, event). Two records of one person often share a victim
+    or a partner; strangers who share a name almost never share one, so this separates them
+    where name and DOB cannot."""
     con.register("record_identities", identities[["unique_id", "identity_id"]])
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {name} AS
         WITH pairs AS (
           SELECT DISTINCT a.unique_id, b.unique_id AS other
-          FROM record_events a JOIN record_events b
+          FROM {events} a JOIN {events} b
             ON a.event = b.event AND a.unique_id <> b.unique_id
         ), known AS (
           SELECT p.unique_id, list_sort(list_distinct(list(i.identity_id))) AS associates
@@ -338,14 +372,19 @@ def set_associates(
         ORDER BY r.unique_id
         """
     )
-    con.unregister("record_events")
     con.unregister("record_identities")
 
 
-def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = TABLE) -> int:
-    """Create DuckDB table `name` with the model's input columns from `raw`; return its rows."""
+def build_table(con: duckdb.DuckDBPyConnection, name: str = TABLE) -> int:
+    """Create DuckDB table `name` with the model's input columns from the records in `RAW` (a
+    table `pull` made, or a frame of its columns registered under that name); return its
+    rows."""
     kinds = {"f": "forename_raw", "s": "surname_raw", "m": "middle_raw"}
-    found = [(v, kind) for kind, col in kinds.items() for v in raw[col].dropna().unique()]
+    found = [
+        (v, kind)
+        for kind, col in kinds.items()
+        for (v,) in con.sql(f"SELECT DISTINCT {col} FROM {RAW} WHERE {col} IS NOT NULL").fetchall()
+    ]
     cleaned = [clean(v) for v, _ in found]
     lookups = pd.DataFrame(
         {
@@ -357,7 +396,6 @@ def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = T
         },
         dtype=object,
     )
-    con.register("raw_records", raw.drop(columns=["events"], errors="ignore"))
     con.register("name_lookup", lookups)
     con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute(
@@ -368,7 +406,7 @@ def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = T
                  s.sx AS surname_sx, f.sx AS forename_sx, s.canon AS surname_canon,
                  m.clean AS middle,
                  TRY_CAST(r.dob AS DATE) AS dob_date
-          FROM raw_records r
+          FROM {RAW} r
           LEFT JOIN name_lookup f ON f.kind = 'f' AND f.raw = r.forename_raw
           LEFT JOIN name_lookup m ON m.kind = 'm' AND m.raw = r.middle_raw
           LEFT JOIN name_lookup s ON s.kind = 's' AND s.raw = r.surname_raw
@@ -407,6 +445,5 @@ def build_table(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame, name: str = T
         FROM base
         """
     )
-    con.unregister("raw_records")
     con.unregister("name_lookup")
     return int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])

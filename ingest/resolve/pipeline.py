@@ -69,15 +69,14 @@ def resolve(
     clock = _Clock(out)
     con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
     try:
-        raw = features.pull_records(driver)
-        out.records = features.build_table(con, raw)
-        events = features.events_of(raw)
-        features.set_associates(con, events, _provisional(con))
+        features.pull(driver, con)
+        out.records = features.build_table(con)
+        features.set_associates(con, _provisional(con))
         clock("pull")
-        current = raw[["unique_id", "identity_id", "method", "model_version"]].copy()
-        keys = list(raw["unique_id"])
-        rules = person_rules(raw)
-        del raw
+        current = features.raw_frame(con, "unique_id, identity_id, method, model_version")
+        keys = list(current["unique_id"])
+        rules = person_rules(features.raw_frame(con, "pnc_raw, dob"))
+        con.execute(f"DROP TABLE {features.RAW}")
         # Training is its own step (`--retrain`); a run uses the model the last training
         # saved, else the packaged one, so resolving never waits on EM unasked.
         m = None if retrain else (model.load_current() or model.load_default())
@@ -95,8 +94,8 @@ def resolve(
         # identities reveal (records of one person sharing a victim, partner or order).
         pairs = _score(con, m, review_threshold)
         first = cluster(keys, pairs[pairs["match_probability"] >= link_threshold], decided, rules)
-        features.set_associates(con, events, first.assignments)
-        del first, events
+        features.set_associates(con, first.assignments)
+        del first
         clock("predict, cluster (pass 1)")
         pairs = _score(con, m, review_threshold)
         out.duckdb_peak_mb = _duckdb_mb(con)

@@ -30,7 +30,8 @@ def test_associates_equal_a_python_computation(seed: int) -> None:
         "associates FROM (SELECT unnest(?) AS unique_id)",
         [keys],
     )
-    features.set_associates(con, events, identities)
+    con.register("events", events)
+    features.set_associates(con, identities, events="events")
     got = {
         k: (sorted(a) if a is not None else None)
         for k, a in con.execute(f"SELECT unique_id, associates FROM {features.TABLE}").fetchall()
@@ -69,7 +70,8 @@ def test_build_table_derives_middle_names_and_keeps_only_aliases_that_say_someth
         aliases_raw=[f"william brown{sep}william smith", "ann lee"],
     )
     con = duckdb.connect()
-    assert features.build_table(con, raw) == 2
+    con.register(features.RAW, raw)
+    assert features.build_table(con) == 2
     rows = con.execute(
         f"SELECT full_name, middle, aliases, forename_sx FROM {features.TABLE} ORDER BY unique_id"
     ).fetchall()

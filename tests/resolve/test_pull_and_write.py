@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 from neo4j import Driver
@@ -98,7 +99,9 @@ def test_pull_gives_each_record_what_a_per_record_read_gives(loaded: Driver) -> 
         row["events"] = sorted(row["events"]) if row["events"] is not None else None
         assert row == expected, r["key"]
     keys = [r["key"] for r in want[:25]]
-    by_key = features.pull_keys(loaded, keys)
+    con = duckdb.connect()
+    features.pull_keys(loaded, con, keys)
+    by_key = features.raw_frame(con)
     by_key["events"] = [sorted(e) if e is not None else None for e in by_key["events"]]
     first = got[got["unique_id"].isin(keys)].reset_index(drop=True)
     first["events"] = [sorted(e) if e is not None else None for e in first["events"]]

@@ -164,6 +164,8 @@ def run(name: str, people: int, truth: dict[str, Any], serial: bool) -> None:
         f"   peak RSS of this process {rss:,.0f} MB (includes DuckDB); DuckDB after scoring "
         f"{s.duckdb_peak_mb:,.0f} MB; neo4j peak {process_peak_rss_mb(pid) if pid else 0:,.0f} MB"
     )
+    steps = ", ".join(f"{k} {v:,.0f} MB" for k, v in s.peak_rss_mb.items())
+    print(f"   peak RSS of this process by the end of each step: {steps}")
     print(
         f"   pairs scored {s.pairs_scored:,}; >= review threshold {s.pairs_above_review:,}; "
         f"links {s.links:,}; review queue {s.review_queue:,}; records relinked {s.relinked:,}"

@@ -38,10 +38,8 @@ def first(folder: Path) -> Path:
         {
             "agencies.csv": AGENCIES,
             "persons.csv": [person("NTH:P1", "P"), person("NTH:V1", "V1"), person("NTH:V2", "V2")],
-            "incidents.csv": [
-                incident("NTH:I1", "2020-01-01", "conviction"),
-                incident("NTH:I2", "2021-01-01"),
-            ],  # fmt: skip
+            "incidents.csv": [incident("NTH:I1", "2020-01-01", "conviction"),
+                              incident("NTH:I2", "2021-01-01")],  # fmt: skip
             "incident_parties.csv": parties("NTH:I1", "NTH:P1", "NTH:V1")
             + parties("NTH:I2", "NTH:P1", "NTH:V2"),
         },
@@ -66,11 +64,8 @@ def victim_elsewhere(folder: Path) -> Path:
     return write_delivery(
         folder,
         {
-            "persons.csv": [
-                person("STH:V8", "V1"),
-                person("STH:S8", "S8"),
-                person("NTH:P2", "P"),
-            ],  # fmt: skip
+            "persons.csv": [person("STH:V8", "V1"), person("STH:S8", "S8"),
+                            person("NTH:P2", "P")],  # fmt: skip
             "incidents.csv": [incident("STH:I8", "2025-03-01")],
             "incident_parties.csv": parties("STH:I8", "STH:S8", "STH:V8"),
         },

@@ -11,25 +11,14 @@ from graph.runner import explain
 from tests.graph.graphs import build
 from tests.graph.scenario import SCENARIO
 
-SCANS = (
-    "NodeByLabelScan",
-    "AllNodesScan",
-    "UnionNodeByLabelsScan",
-    "IntersectionNodeByLabelsScan",
-    "SubtractionNodeByLabelsScan",
-)
+SCANS = ("NodeByLabelScan", "AllNodesScan", "UnionNodeByLabelsScan",
+         "IntersectionNodeByLabelsScan", "SubtractionNodeByLabelsScan")
 CENTRED = [q for q in load() if q.scope in ("person", "pair")]
 
 
 def test_the_person_centred_queries_are_the_expected_ones() -> None:
-    assert {q.name for q in CENTRED} >= {
-        "victim_chain",
-        "disclosure_check",
-        "neighbourhood",
-        "active_orders",
-        "agencies_involved",
-        "shortest_path",
-    }
+    assert {q.name for q in CENTRED} >= {"victim_chain", "disclosure_check", "neighbourhood",
+                                         "active_orders", "agencies_involved", "shortest_path"}
 
 
 @pytest.mark.parametrize("query", CENTRED, ids=lambda q: q.name)

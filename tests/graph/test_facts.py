@@ -40,11 +40,8 @@ def assert_fresh(driver: Driver) -> dict[str, dict[str, Any]]:
     before = stored(driver)
     refresh_all(driver)
     after = stored(driver)
-    stale = {
-        k: (before.get(k), after.get(k))
-        for k in before.keys() | after.keys()
-        if before.get(k) != after.get(k)
-    }
+    stale = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys()
+             if before.get(k) != after.get(k)}
     assert not stale, f"{len(stale)} identities stale, e.g. {next(iter(stale.items()))}"
     return after
 
@@ -73,9 +70,8 @@ def victim_count(driver: Driver, key: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def loaded(
-    neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Driver, Path]]:
+def loaded(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[Driver, Path]]:
     from graph.driver import get_driver
 
     driver = get_driver()
@@ -100,75 +96,38 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
     persons = {r["person_key"]: r for r in rows_of(first / "persons.csv")}
     parties = rows_of(first / "incident_parties.csv")
     perps = sorted({p["person_key"] for p in parties if p["role"] in ("suspect", "offender")})
-    victims_only = sorted(
-        {p["person_key"] for p in parties if p["role"] == "victim"}
-        - {p["person_key"] for p in parties if p["role"] != "victim"}
-    )
+    victims_only = sorted({p["person_key"] for p in parties if p["role"] == "victim"}
+                          - {p["person_key"] for p in parties if p["role"] != "victim"})
     p1, p2, p3 = perps[0], perps[1], perps[2]
     force = persons[p1]["agency_code"]
-    p2_incident = next(
-        p["incident_key"]
-        for p in parties
-        if p["person_key"] == p2 and p["role"] in ("suspect", "offender")
-    )
-    incident = next(r for r in rows_of(first / "incidents.csv") if r["incident_key"] == p2_incident)
+    p2_incident = next(p["incident_key"] for p in parties
+                       if p["person_key"] == p2 and p["role"] in ("suspect", "offender"))
+    incident = next(r for r in rows_of(first / "incidents.csv")
+                    if r["incident_key"] == p2_incident)
     new_perp = victims_only[0]
     before = victim_count(driver, p1)
-    write_delivery(
-        root / "d2",
-        {
-            "persons.csv": [
-                {
-                    "person_key": "FU:V1",
-                    "agency_code": force,
-                    "surname": "Quenby",
-                    "forename": "Ottilie",
-                    "gender": "F",
-                }
-            ],
-            "incidents.csv": [
-                {
-                    "incident_key": "FU:I1",
-                    "agency_code": force,
-                    "reported_date": "2026-09-01",
-                    "category": "domestic_abuse",
-                    "outcome": "open",
-                },
-                {
-                    "incident_key": "FU:I2",
-                    "agency_code": force,
-                    "reported_date": "2026-09-02",
-                    "category": "stalking",
-                    "outcome": "caution",
-                },
-                {**incident, "category": "other"},
-            ],
-            "incident_parties.csv": [
-                {"incident_key": "FU:I1", "person_key": p1, "role": "suspect"},
-                {"incident_key": "FU:I1", "person_key": "FU:V1", "role": "victim"},
-                {"incident_key": "FU:I2", "person_key": new_perp, "role": "offender"},
-                {"incident_key": "FU:I2", "person_key": victims_only[1], "role": "victim"},
-            ],
-            "orders.csv": [
-                {
-                    "order_key": "FU:O1",
-                    "order_type": "NMO",
-                    "subject_key": p3,
-                    "issued_date": "2026-09-03",
-                    "agency_code": force,
-                }
-            ],
-            "order_protected.csv": [{"order_key": "FU:O1", "person_key": victims_only[2]}],
-            "breaches.csv": [
-                {
-                    "breach_key": "FU:B1",
-                    "order_key": "FU:O1",
-                    "breach_date": "2026-09-10",
-                    "agency_code": force,
-                }
-            ],
-        },
-    )
+    write_delivery(root / "d2", {
+        "persons.csv": [{"person_key": "FU:V1", "agency_code": force, "surname": "Quenby",
+                         "forename": "Ottilie", "gender": "F"}],
+        "incidents.csv": [
+            {"incident_key": "FU:I1", "agency_code": force, "reported_date": "2026-09-01",
+             "category": "domestic_abuse", "outcome": "open"},
+            {"incident_key": "FU:I2", "agency_code": force, "reported_date": "2026-09-02",
+             "category": "stalking", "outcome": "caution"},
+            {**incident, "category": "other"},
+        ],
+        "incident_parties.csv": [
+            {"incident_key": "FU:I1", "person_key": p1, "role": "suspect"},
+            {"incident_key": "FU:I1", "person_key": "FU:V1", "role": "victim"},
+            {"incident_key": "FU:I2", "person_key": new_perp, "role": "offender"},
+            {"incident_key": "FU:I2", "person_key": victims_only[1], "role": "victim"},
+        ],
+        "orders.csv": [{"order_key": "FU:O1", "order_type": "NMO", "subject_key": p3,
+                        "issued_date": "2026-09-03", "agency_code": force}],
+        "order_protected.csv": [{"order_key": "FU:O1", "person_key": victims_only[2]}],
+        "breaches.csv": [{"breach_key": "FU:B1", "order_key": "FU:O1",
+                          "breach_date": "2026-09-10", "agency_code": force}],
+    })
     summary = load_delivery(root / "d2", driver)
     assert summary.rejected == 0
     assert victim_count(driver, p1) == (before or 0) + 1
@@ -186,33 +145,21 @@ def test_facts_after_a_resolution_that_merges_victims_equal_a_full_recomputation
     parties = rows_of(first / "incident_parties.csv")
     persons = {r["person_key"]: r for r in rows_of(first / "persons.csv")}
     perp = sorted(p["person_key"] for p in parties if p["role"] in ("suspect", "offender"))[-1]
-    victim = next(
-        p["person_key"]
-        for p in parties
-        if p["role"] == "victim"
-        and persons[p["person_key"]]["date_of_birth"]
-        and any(q["incident_key"] == p["incident_key"] and q["person_key"] == perp for q in parties)
-    )
+    victim = next(p["person_key"] for p in parties
+                  if p["role"] == "victim" and persons[p["person_key"]]["date_of_birth"]
+                  and any(q["incident_key"] == p["incident_key"] and q["person_key"] == perp
+                          for q in parties))
     copy = {**persons[victim], "person_key": victim + "-COPY"}
-    write_delivery(
-        root / "d3",
-        {
-            "persons.csv": [copy],
-            "incidents.csv": [
-                {
-                    "incident_key": "FU:I3",
-                    "agency_code": copy["agency_code"],
-                    "reported_date": "2026-10-01",
-                    "category": "domestic_abuse",
-                    "outcome": "open",
-                }
-            ],
-            "incident_parties.csv": [
-                {"incident_key": "FU:I3", "person_key": perp, "role": "suspect"},
-                {"incident_key": "FU:I3", "person_key": copy["person_key"], "role": "victim"},
-            ],
-        },
-    )
+    write_delivery(root / "d3", {
+        "persons.csv": [copy],
+        "incidents.csv": [{"incident_key": "FU:I3", "agency_code": copy["agency_code"],
+                           "reported_date": "2026-10-01", "category": "domestic_abuse",
+                           "outcome": "open"}],
+        "incident_parties.csv": [
+            {"incident_key": "FU:I3", "person_key": perp, "role": "suspect"},
+            {"incident_key": "FU:I3", "person_key": copy["person_key"], "role": "victim"},
+        ],
+    })
     load_delivery(root / "d3", driver)
     held_twice = victim_count(driver, perp)
     assert held_twice is not None
@@ -227,14 +174,8 @@ def test_facts_after_a_resolution_that_merges_victims_equal_a_full_recomputation
 SMALL = {
     "agencies": [{"agency_code": "F1", "name": "Force One"}],
     "persons": [{"person_key": k, "agency_code": "F1"} for k in ("P1", "V1", "V2")],
-    "incidents": [
-        {
-            "incident_key": "I1",
-            "agency_code": "F1",
-            "reported_date": "2024-01-01",
-            "parties": [("P1", "suspect"), ("V1", "victim"), ("V2", "victim")],
-        }
-    ],
+    "incidents": [{"incident_key": "I1", "agency_code": "F1", "reported_date": "2024-01-01",
+                   "parties": [("P1", "suspect"), ("V1", "victim"), ("V2", "victim")]}],
 }
 
 

@@ -20,18 +20,9 @@ from tests.graph.scenario import SCENARIO
 AS_OF = "2022-06-01"
 PERSON = {"person": "F1:P1", "a": "F1:P1", "b": "F1:Q1"}
 ISSUE_4 = {
-    "serial_perpetrators",
-    "matac_serial",
-    "rfgv_ranking",
-    "victim_chain",
-    "cross_force_perpetrators",
-    "disclosure_check",
-    "order_breaches",
-    "active_orders",
-    "obligation_compliance",
-    "shared_addresses",
-    "agencies_involved",
-    "shortest_path",
+    "serial_perpetrators", "matac_serial", "rfgv_ranking", "victim_chain",
+    "cross_force_perpetrators", "disclosure_check", "order_breaches", "active_orders",
+    "obligation_compliance", "shared_addresses", "agencies_involved", "shortest_path",
     "neighbourhood",
 }
 
@@ -69,9 +60,7 @@ def test_every_query_runs_and_every_person_row_carries_identity(
 def test_serial_perpetrators_tiers(scenario: Driver) -> None:
     rows = q("serial_perpetrators")
     assert [(r["identity_id"], r["tier"], r["victims"]) for r in rows] == [
-        ("H1", "serial", 4),
-        ("ID:F1:Q1", "at_risk", 2),
-    ]
+        ("H1", "serial", 4), ("ID:F1:Q1", "at_risk", 2)]
     h1 = rows[0]
     assert h1["record_keys"] == ["F1:P1", "F2:P9", "PR:P7"]
     assert h1["outcome_types"] == ["conviction"] and h1["order_types"] == ["RO", "SPO"]
@@ -85,12 +74,8 @@ def test_victim_chain_orders_victims_by_first_offence(scenario: Driver) -> None:
     for person in ("H1", "F2:P9", "PR:P7"):
         rows = q("victim_chain", person=person)
         assert ids(rows) == ["ID:F1:V1", "HV2", "ID:C1:V4", "ID:F1:V3"]
-    assert [r["first_date"] for r in rows] == [
-        "2018-03-01",
-        "2020-05-30",
-        "2020-07-01",
-        "2021-01-10",
-    ]
+    assert [r["first_date"] for r in rows] == ["2018-03-01", "2020-05-30", "2020-07-01",
+                                               "2021-01-10"]
     assert [r["n"] for r in rows] == [1, 2, 3, 4]
     assert [r["escalation"] for r in rows] == [False, True, False, True]
     assert rows[1]["record_keys"] == ["F1:V2b", "F2:V2"]
@@ -109,45 +94,35 @@ def test_cross_force_lists_forces_with_dates(scenario: Driver) -> None:
     rows = q("cross_force_perpetrators")
     assert ids(rows) == ["H1"] and rows[0]["forces"] == ["Alpha Constabulary", "Beta Police"]
     beta = rows[0]["by_force"][1]
-    assert (beta["first_date"], beta["last_date"], beta["orders"]) == (
-        "2020-05-30",
-        "2020-07-01",
-        1,
-    )
+    assert (beta["first_date"], beta["last_date"], beta["orders"]) == ("2020-05-30",
+                                                                       "2020-07-01", 1)
 
 
 def test_rfgv_components_add_up(scenario: Driver) -> None:
     rows = q("rfgv_ranking", as_of=AS_OF)
     h1 = next(r for r in rows if r["identity_id"] == "H1")
     assert (h1["recency_days"], h1["incidents"], h1["harm_days"], h1["victims_count"]) == (
-        507,
-        2,
-        90 + 730 + 120,
-        4,
-    )
+        507, 2, 90 + 730 + 120, 4)
     assert (h1["recency"], h1["frequency"], h1["gravity"], h1["victims"]) == (4, 4, 8, 7)
     assert h1["score"] == pytest.approx(4 * 0.25 + 4 * 0.25 + 8 * 0.3 + 7 * 0.2)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
-    flat = {
-        "window_years": 3,
-        "recency": {"weight": 0, "bands": []},
-        "frequency": {"weight": 0, "bands": []},
-        "victims": {"weight": 1, "bands": [{"upto": 2, "points": 1}, {"upto": 99, "points": 9}]},
-        "gravity": {"weight": 0, "bands": [], "harm": {}, "default_days": 1, "breach_days": 0},
-    }
+    flat = {"window_years": 3, "recency": {"weight": 0, "bands": []},
+            "frequency": {"weight": 0, "bands": []}, "victims": {"weight": 1, "bands": [
+                {"upto": 2, "points": 1}, {"upto": 99, "points": 9}]},
+            "gravity": {"weight": 0, "bands": [], "harm": {}, "default_days": 1,
+                        "breach_days": 0}}
     assert [r["score"] for r in q("rfgv_ranking", as_of=AS_OF, rfgv=flat)] == [9, 1]
 
 
 def test_disclosure_check_covers_every_record(scenario: Driver) -> None:
     (row,) = q("disclosure_check", person="F2:P9", as_of=AS_OF)
     assert row["identity_id"] == "H1"
-    assert [v["identity_id"] for v in row["victims"]] == ["ID:F1:V1", "HV2", "ID:C1:V4", "ID:F1:V3"]
+    assert [v["identity_id"] for v in row["victims"]] == ["ID:F1:V1", "HV2", "ID:C1:V4",
+                                                          "ID:F1:V3"]
     assert [c["incident_key"] for c in row["convictions"]] == ["F1:I1"]
     assert [c["incident_key"] for c in row["cautions"]] == ["F1:I4"]
-    assert [(o["order_key"], o["active"]) for o in row["orders"]] == [
-        ("C1:O1", True),
-        ("F2:O2", True),
-    ]
+    assert [(o["order_key"], o["active"]) for o in row["orders"]] == [("C1:O1", True),
+                                                                      ("F2:O2", True)]
     assert [b["breach_key"] for b in row["breaches"]] == ["F2:B1"]
     assert row["forces"] == ["Alpha Constabulary", "Beta Police"]
     assert "Probation North" in row["agencies"]
@@ -158,9 +133,8 @@ def test_active_orders_and_breaches(scenario: Driver) -> None:
     assert [r["order_key"] for r in rows] == ["F2:O2", "C1:O1"]
     assert rows[0]["breaches"] == 1 and rows[0]["last_breach"] == "2021-02-01"
     assert [p["identity_id"] for p in rows[0]["protected"]] == ["HV2", "ID:C1:V4"]
-    assert [r["order_key"] for r in q("active_orders", person="F1:Q1", as_of="2022-02-04")] == [
-        "F1:O3"
-    ]
+    assert [r["order_key"] for r in q("active_orders", person="F1:Q1",
+                                      as_of="2022-02-04")] == ["F1:O3"]
     assert q("active_orders", person="F1:Q1", as_of=AS_OF) == []
     (b,) = q("order_breaches", order_types=["SPO"], to="2021-12-31")
     assert (b["breach_key"], b["identity_id"]) == ("F2:B1", "H1")
@@ -183,9 +157,7 @@ def test_obligation_compliance_finds_missed_and_late(scenario: Driver) -> None:
 def test_shared_addresses_agencies_and_paths(scenario: Driver) -> None:
     (a,) = q("shared_addresses")
     assert a["address_key"] == "F1:A1" and [r["identity_id"] for r in a["residents"]] == [
-        "H1",
-        "HV2",
-    ]
+        "H1", "HV2"]
     agencies = q("agencies_involved", person="H1")
     assert [r["agency_code"] for r in agencies] == ["F1", "F2", "C1", "PR"]
     path = q("shortest_path", a="H1", b="F1:Q1")
@@ -198,9 +170,8 @@ def test_shared_addresses_agencies_and_paths(scenario: Driver) -> None:
 def test_neighbourhood_filters(scenario: Driver) -> None:
     one = {r["key"] for r in q("neighbourhood", person="H1")}
     assert {"F1:I1", "F2:I2", "F1:I3", "C1:O1", "F1:A1", "F1:V2b"} <= one
-    two = q(
-        "neighbourhood", person="F1:P1", hops=2, labels=["Person", "Incident"], date_to="2020-12-31"
-    )
+    two = q("neighbourhood", person="F1:P1", hops=2, labels=["Person", "Incident"],
+            date_to="2020-12-31")
     keys = {r["key"] for r in two}
     assert "F1:I3" not in keys and "F2:V6" not in keys and {"F1:V1", "F2:V2"} <= keys
     assert {r["label"] for r in two if r["hops"] > 0} == {"Person", "Incident"}
@@ -218,17 +189,15 @@ def test_row_cap_and_timeout(scenario: Driver, tmp_path: Path) -> None:
     (tmp_path / "slow.cypher").write_text(
         "// name: slow\n// title: Slow\n// description: Spins.\n// audience: test\n"
         "// mode: read\n// scope: population\n// returns: one row\n"
-        "UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x) AS n\n"
-    )
+        "UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x) AS n\n")
     with pytest.raises(QueryTimeout):
         run("slow", library=load([tmp_path]), timeout_s=0.5)
 
 
 def test_cli_runs_a_query_as_json_and_csv(scenario: Driver) -> None:
     runner = CliRunner()
-    out = runner.invoke(
-        cli, ["query", "run", "victim_chain", "-p", "person=H1", "--format", "json"]
-    )
+    out = runner.invoke(cli, ["query", "run", "victim_chain", "-p", "person=H1", "--format",
+                              "json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)
     assert [r["identity_id"] for r in rows][:2] == ["ID:F1:V1", "HV2"]

@@ -58,12 +58,8 @@ def dated_graphs(draw: st.DrawFn) -> dict[str, Any]:
     for o in g["orders"]:
         o["issued_date"] = on(draw(st.integers(0, SPAN))).isoformat()
     g["breaches"] = [
-        {
-            "breach_key": f"B{k}",
-            "order_key": draw(st.sampled_from(g["orders"]))["order_key"],
-            "breach_date": on(draw(st.integers(0, SPAN))).isoformat(),
-            "agency_code": "F1",
-        }
+        {"breach_key": f"B{k}", "order_key": draw(st.sampled_from(g["orders"]))["order_key"],
+         "breach_date": on(draw(st.integers(0, SPAN))).isoformat(), "agency_code": "F1"}
         for k in range(draw(st.integers(0, 3) if g["orders"] else st.just(0)))
     ]
     return g
@@ -129,9 +125,7 @@ def matac(m: Model, as_of: date, years: int, min_age: int) -> dict[str, tuple[in
     for i, incs in m.perps.items():
         window = [inc for inc in incs if low < event(inc) <= as_of]
         adults = {
-            v
-            for inc in window
-            for v in m.incident_victims(inc, i)
+            v for inc in window for v in m.incident_victims(inc, i)
             if not m.dobs[v] or years_from(min(m.dobs[v]), min_age) <= event(inc)
         }
         if len(window) > 1 and len(adults) >= 2:
@@ -148,86 +142,42 @@ def rfgv(m: Model, as_of: date, cfg: dict[str, Any]) -> dict[str, tuple[Any, ...
     for i in m.perpetrators():
         incs = [inc for inc in m.perps[i] if event(inc) <= as_of]
         orders = [o for o in m.subject[i] if date.fromisoformat(o["issued_date"]) <= as_of]
-        dates = [event(inc) for inc in incs] + [
-            date.fromisoformat(o["issued_date"]) for o in orders
-        ]
+        dates = [event(inc) for inc in incs] + [date.fromisoformat(o["issued_date"])
+                                                for o in orders]
         if not dates:
             continue
         window = [inc for inc in incs if event(inc) > low]
         keys = {o["order_key"] for o in orders}
-        breaches = sum(
-            b["order_key"] in keys and low < date.fromisoformat(b["breach_date"]) <= as_of
-            for b in m.breaches
-        )
-        harm = (
-            sum(
-                gravity["harm"].get(inc["offence"] or "", gravity["default_days"]) for inc in window
-            )
-            + breaches * gravity["breach_days"]
-        )
+        breaches = sum(b["order_key"] in keys and low < date.fromisoformat(b["breach_date"])
+                       <= as_of for b in m.breaches)
+        harm = sum(gravity["harm"].get(inc["offence"] or "", gravity["default_days"])
+                   for inc in window) + breaches * gravity["breach_days"]
         recency = (as_of - max(dates)).days
-        r, f = (
-            points(cfg["recency"]["bands"], recency),
-            points(cfg["frequency"]["bands"], len(window)),
-        )
+        r, f = points(cfg["recency"]["bands"], recency), points(cfg["frequency"]["bands"],
+                                                                  len(window))
         g, v = points(gravity["bands"], harm), points(cfg["victims"]["bands"], len(m.victims(i)))
-        score = (
-            r * cfg["recency"]["weight"]
-            + f * cfg["frequency"]["weight"]
-            + g * gravity["weight"]
-            + v * cfg["victims"]["weight"]
-        )
-        out[i] = (
-            max(dates).isoformat(),
-            recency,
-            r,
-            len(window),
-            f,
-            harm,
-            g,
-            len(m.victims(i)),
-            v,
-            score,
-        )
+        score = (r * cfg["recency"]["weight"] + f * cfg["frequency"]["weight"]
+                 + g * gravity["weight"] + v * cfg["victims"]["weight"])
+        out[i] = (max(dates).isoformat(), recency, r, len(window), f, harm, g,
+                  len(m.victims(i)), v, score)
     return out
 
 
 @SETTINGS
-@given(
-    g=dated_graphs(),
-    tiers=st.sets(st.sampled_from(["serial", "at_risk"]), min_size=1),
-    min_victims=st.integers(1, 3),
-    outcomes=st.sets(st.sampled_from(OUTCOMES)),
-    orders=st.sets(st.sampled_from(ORDER_TYPES)),
-)
+@given(g=dated_graphs(), tiers=st.sets(st.sampled_from(["serial", "at_risk"]), min_size=1),
+       min_victims=st.integers(1, 3), outcomes=st.sets(st.sampled_from(OUTCOMES)),
+       orders=st.sets(st.sampled_from(ORDER_TYPES)))
 def test_serial_perpetrators_with_any_parameters(
-    db: Driver,
-    g: dict[str, Any],
-    tiers: set[str],
-    min_victims: int,
-    outcomes: set[str],
+    db: Driver, g: dict[str, Any], tiers: set[str], min_victims: int, outcomes: set[str],
     orders: set[str],
 ) -> None:
     wipe(db)
     build(db, g)
-    p = {
-        "tiers": sorted(tiers),
-        "min_victims": min_victims,
-        "qualifying_outcomes": sorted(outcomes),
-        "qualifying_orders": sorted(orders),
-    }
+    p = {"tiers": sorted(tiers), "min_victims": min_victims,
+         "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}
     rows = run("serial_perpetrators", p).rows
-    got = {
-        r["identity_id"]: (
-            r["tier"],
-            r["victims"],
-            r["qualifying_outcomes"],
-            r["qualifying_orders"],
-            r["notices"],
-            r["forces"],
-        )
-        for r in rows
-    }
+    got = {r["identity_id"]: (r["tier"], r["victims"], r["qualifying_outcomes"],
+                              r["qualifying_orders"], r["notices"], r["forces"]) for r in rows}
     assert got == serial(Model(g), p)
 
 
@@ -243,12 +193,8 @@ def test_cross_force_with_any_minimum(db: Driver, g: dict[str, Any], min_forces:
 
 
 @SETTINGS
-@given(
-    g=dated_graphs(),
-    as_of=st.integers(0, SPAN + 400),
-    years=st.integers(1, 4),
-    min_age=st.integers(0, 30),
-)
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), years=st.integers(1, 4),
+       min_age=st.integers(0, 30))
 def test_matac_with_any_date_window_and_age(
     db: Driver, g: dict[str, Any], as_of: int, years: int, min_age: int
 ) -> None:
@@ -261,12 +207,8 @@ def test_matac_with_any_date_window_and_age(
 
 
 @SETTINGS
-@given(
-    g=dated_graphs(),
-    as_of=st.integers(0, SPAN + 400),
-    window=st.integers(1, 5),
-    weights=st.lists(st.integers(0, 10), min_size=4, max_size=4),
-)
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), window=st.integers(1, 5),
+       weights=st.lists(st.integers(0, 10), min_size=4, max_size=4))
 def test_rfgv_with_any_date_window_and_weights(
     db: Driver, g: dict[str, Any], as_of: int, window: int, weights: list[int]
 ) -> None:
@@ -276,23 +218,12 @@ def test_rfgv_with_any_date_window_and_weights(
     cfg["window_years"] = window
     for part, w in zip(("recency", "frequency", "gravity", "victims"), weights, strict=True):
         cfg[part]["weight"] = w / 10
-    rows = run("rfgv_ranking", {"as_of": on(as_of).isoformat(), "rfgv": cfg, "limit": 100000}).rows
+    rows = run("rfgv_ranking", {"as_of": on(as_of).isoformat(), "rfgv": cfg,
+                                "limit": 100000}).rows
     want = rfgv(Model(g), on(as_of), cfg)
-    got = {
-        r["identity_id"]: (
-            r["last_date"],
-            r["recency_days"],
-            r["recency"],
-            r["incidents"],
-            r["frequency"],
-            r["harm_days"],
-            r["gravity"],
-            r["victims_count"],
-            r["victims"],
-            r["score"],
-        )
-        for r in rows
-    }
+    got = {r["identity_id"]: (r["last_date"], r["recency_days"], r["recency"], r["incidents"],
+                              r["frequency"], r["harm_days"], r["gravity"], r["victims_count"],
+                              r["victims"], r["score"]) for r in rows}
     assert {i: x[:-1] for i, x in got.items()} == {i: x[:-1] for i, x in want.items()}
     assert all(abs(got[i][-1] - want[i][-1]) <= 0.0051 for i in got)
     scores = [r["score"] for r in rows]

@@ -19,21 +19,17 @@ from graph.runner import run
 from tests.conftest import wipe
 from tests.graph.graphs import DA, QUALIFYING, build
 
-AGENCIES = [
-    {"agency_code": "F1", "name": "Force One"},
-    {"agency_code": "F2", "name": "Force Two"},
-    {"agency_code": "C1", "name": "Court One", "type": "court"},
-]
+AGENCIES = [{"agency_code": "F1", "name": "Force One"},
+            {"agency_code": "F2", "name": "Force Two"},
+            {"agency_code": "C1", "name": "Court One", "type": "court"}]
 CATEGORIES = ["domestic_abuse", "stalking", "harassment", "coercive_control", "other", "sexual"]
 OUTCOMES = ["conviction", "caution", "acquittal", "charged", "nfa", "open"]
 ROLES = ["suspect", "offender", "victim", "victim", "witness"]
 ORDER_TYPES = ["DVPN", "DVPO", "DAPN", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"]
 BASE = date(2020, 1, 1)
-SETTINGS = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
 
 
 def day(n: int) -> str:
@@ -44,62 +40,30 @@ def day(n: int) -> str:
 def graphs(draw: st.DrawFn) -> dict[str, Any]:
     n = draw(st.integers(3, 9))
     humans = draw(st.integers(2, n))
-    persons = [
-        {
-            "person_key": f"P{k}",
-            "agency_code": draw(st.sampled_from(["F1", "F2", "C1"])),
-            "identity": f"H{draw(st.integers(0, humans - 1))}",
-        }
-        for k in range(n)
-    ]
+    persons = [{"person_key": f"P{k}", "agency_code": draw(st.sampled_from(["F1", "F2", "C1"])),
+                "identity": f"H{draw(st.integers(0, humans - 1))}"} for k in range(n)]
     keys = [p["person_key"] for p in persons]
     incidents = []
     for k in range(draw(st.integers(1, 10))):
-        parties = draw(
-            st.lists(
-                st.tuples(st.sampled_from(keys), st.sampled_from(ROLES)),
-                min_size=2,
-                max_size=4,
-                unique=True,
-            )
-        )
-        incidents.append(
-            {
-                "incident_key": f"I{k}",
-                "agency_code": draw(st.sampled_from(["F1", "F2"])),
-                "reported_date": day(draw(st.integers(0, 20))),
-                "category": draw(st.sampled_from(CATEGORIES)),
-                "outcome": draw(st.sampled_from(OUTCOMES)),
-                "parties": parties,
-            }
-        )
-    orders = [
-        {
-            "order_key": f"O{k}",
-            "order_type": draw(st.sampled_from(ORDER_TYPES)),
-            "subject_key": draw(st.sampled_from(keys)),
-            "agency_code": draw(st.sampled_from(["F1", "F2", "C1"])),
-            "issued_date": day(draw(st.integers(0, 20))),
-            "protected": draw(st.lists(st.sampled_from(keys), max_size=2, unique=True)),
-        }
-        for k in range(draw(st.integers(0, 3)))
-    ]
-    rels = [
-        {"person_key": a, "other_key": b, "type": "intimate_partner"}
-        for a, b in draw(
-            st.lists(
-                st.tuples(st.sampled_from(keys), st.sampled_from(keys)), max_size=2, unique=True
-            )
-        )
-        if a != b
-    ]
-    return {
-        "agencies": AGENCIES,
-        "persons": persons,
-        "incidents": incidents,
-        "orders": orders,
-        "relationships": rels,
-    }
+        parties = draw(st.lists(st.tuples(st.sampled_from(keys), st.sampled_from(ROLES)),
+                                min_size=2, max_size=4, unique=True))
+        incidents.append({
+            "incident_key": f"I{k}", "agency_code": draw(st.sampled_from(["F1", "F2"])),
+            "reported_date": day(draw(st.integers(0, 20))),
+            "category": draw(st.sampled_from(CATEGORIES)),
+            "outcome": draw(st.sampled_from(OUTCOMES)), "parties": parties})
+    orders = [{
+        "order_key": f"O{k}", "order_type": draw(st.sampled_from(ORDER_TYPES)),
+        "subject_key": draw(st.sampled_from(keys)),
+        "agency_code": draw(st.sampled_from(["F1", "F2", "C1"])),
+        "issued_date": day(draw(st.integers(0, 20))),
+        "protected": draw(st.lists(st.sampled_from(keys), max_size=2, unique=True)),
+    } for k in range(draw(st.integers(0, 3)))]
+    rels = [{"person_key": a, "other_key": b, "type": "intimate_partner"}
+            for a, b in draw(st.lists(st.tuples(st.sampled_from(keys), st.sampled_from(keys)),
+                                      max_size=2, unique=True)) if a != b]
+    return {"agencies": AGENCIES, "persons": persons, "incidents": incidents, "orders": orders,
+            "relationships": rels}
 
 
 def expected(g: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -134,11 +98,8 @@ def expected(g: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
     for p in set(first) | set(by_order):
         marks = {**by_order.get(p, {}), **first.get(p, {})}
         chains[p] = sorted(marks, key=lambda v: (*marks[v], v))
-    tiers = {
-        p: "serial" if p in qualifying else "at_risk"
-        for p, chain in chains.items()
-        if len(chain) >= 2
-    }
+    tiers = {p: "serial" if p in qualifying else "at_risk"
+             for p, chain in chains.items() if len(chain) >= 2}
     return tiers, {p: c for p, c in chains.items() if c}
 
 
@@ -171,9 +132,8 @@ def test_serial_tiers_and_victim_chains_match_python(db: Driver, g: dict[str, An
 
 
 @SETTINGS
-@given(
-    g=graphs(), pick=st.tuples(st.integers(0, 99), st.integers(0, 99)), max_hops=st.integers(1, 12)
-)
+@given(g=graphs(), pick=st.tuples(st.integers(0, 99), st.integers(0, 99)),
+       max_hops=st.integers(1, 12))
 def test_shortest_path_length_matches_networkx(
     db: Driver, g: dict[str, Any], pick: tuple[int, int], max_hops: int
 ) -> None:

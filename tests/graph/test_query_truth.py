@@ -20,9 +20,8 @@ PEOPLE = 4000
 
 
 @pytest.fixture(scope="module")
-def truth_graph(
-    neo4j_server: object, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Any]]:
+def truth_graph(neo4j_server: object, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[dict[str, Any]]:
     from graph.driver import get_driver
     from tests.conftest import wipe
 

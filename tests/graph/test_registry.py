@@ -14,18 +14,9 @@ from graph.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
-    "serial_perpetrators",
-    "matac_serial",
-    "rfgv_ranking",
-    "victim_chain",
-    "cross_force_perpetrators",
-    "disclosure_check",
-    "order_breaches",
-    "active_orders",
-    "obligation_compliance",
-    "shared_addresses",
-    "agencies_involved",
-    "shortest_path",
+    "serial_perpetrators", "matac_serial", "rfgv_ranking", "victim_chain",
+    "cross_force_perpetrators", "disclosure_check", "order_breaches", "active_orders",
+    "obligation_compliance", "shared_addresses", "agencies_involved", "shortest_path",
     "neighbourhood",
 }
 
@@ -67,10 +58,8 @@ def test_a_good_file_parses_with_its_header() -> None:
         (GOOD.replace("// audience: analyst\n", ""), "no `audience`"),
         (GOOD.replace("// mode: read", "// mode: write"), "mode must be `read`"),
         (GOOD.replace("// name: demo", "// name: other"), "match the file name"),
-        (
-            GOOD.replace("// param n: int = 2 -- how many\n// range n: 1..5\n", ""),
-            "$n is used but not declared",
-        ),
+        (GOOD.replace("// param n: int = 2 -- how many\n// range n: 1..5\n", ""),
+         "$n is used but not declared"),
         (GOOD.replace(", $n AS n", ""), "$n is declared but never used"),
         (GOOD.replace("int = 2", "integer = 2"), "type must be one of"),
         (GOOD.replace("= 2 -- how many", "= two -- how many"), "bad default"),
@@ -81,14 +70,10 @@ def test_a_good_file_parses_with_its_header() -> None:
         (_with("MATCH (i {k: $person}) REMOVE i.x RETURN $n"), "'REMOVE'"),
         (_with("LOAD CSV FROM $person AS r RETURN $n"), "'LOAD'"),
         (_with("FOREACH (x IN [$person] | SET x.y = 1) RETURN $n"), "'FOREACH'"),
-        (
-            _with("MATCH (i {k: $person}) CALL (i) { RETURN 1 AS y } IN TRANSACTIONS RETURN $n"),
-            "'IN'",
-        ),
-        (
-            _with("CALL apoc.create.node(['X'], {k: $person}) YIELD node RETURN $n"),
-            "not on the read-only allow-list",
-        ),
+        (_with("MATCH (i {k: $person}) CALL (i) { RETURN 1 AS y } IN TRANSACTIONS RETURN $n"),
+         "'IN'"),
+        (_with("CALL apoc.create.node(['X'], {k: $person}) YIELD node RETURN $n"),
+         "not on the read-only allow-list"),
         (_with("CALL dbms.killQuery($person) RETURN $n"), "not on the read-only allow-list"),
     ],
 )
@@ -99,11 +84,9 @@ def test_a_bad_file_is_refused_with_its_reason(text: str, reason: str) -> None:
 
 
 def test_words_in_strings_comments_and_properties_are_not_writes() -> None:
-    body = (
-        "MATCH (i {k: $person}) // CREATE nothing here\n"
-        "WHERE i.note <> 'SET me; DELETE' AND i.`create` IS NULL AND i.set IS NULL\n"
-        "CALL db.labels() YIELD label RETURN $n, label"
-    )
+    body = ("MATCH (i {k: $person}) // CREATE nothing here\n"
+            "WHERE i.note <> 'SET me; DELETE' AND i.`create` IS NULL AND i.set IS NULL\n"
+            "CALL db.labels() YIELD label RETURN $n, label")
     assert parse(_with(body), "x/demo.cypher").name == "demo"
 
 
@@ -119,9 +102,8 @@ def test_an_analyst_folder_adds_queries_and_a_bad_one_stops_the_load(tmp_path: P
     assert "broken.cypher: no `//` header" in str(e.value)
 
 
-def test_the_env_variable_names_the_extra_folders(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_env_variable_names_the_extra_folders(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "demo.cypher").write_text(GOOD)
     monkeypatch.setenv("SERIALWATCH_QUERY_DIRS", str(tmp_path))
     get_settings.cache_clear()
@@ -162,15 +144,8 @@ def test_text_is_coerced_to_the_declared_type(type_: str, text: str, value: obje
 
 @pytest.mark.parametrize(
     ("type_", "text"),
-    [
-        ("int", "three"),
-        ("int", "2.5"),
-        ("date", "2024-02-30"),
-        ("bool", "maybe"),
-        ("list<int>", "1,x"),
-        ("map", "[1]"),
-        ("string", ["a"]),
-    ],
+    [("int", "three"), ("int", "2.5"), ("date", "2024-02-30"), ("bool", "maybe"),
+     ("list<int>", "1,x"), ("map", "[1]"), ("string", ["a"])],
 )
 def test_a_bad_value_is_refused(type_: str, text: object) -> None:
     with pytest.raises(BadParameter):

@@ -20,15 +20,9 @@ import httpx
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]  # fmt: skip  (a small /dev/shm crashes tabs)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync",
+         "--disable-dev-shm-usage"]  # fmt: skip  (a small /dev/shm crashes tabs)
 ROLES = ("officer", "analyst", "caseworker", "partner", "admin")
 PEOPLE, SEED = 1500, 7
 

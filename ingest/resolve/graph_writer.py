@@ -9,9 +9,12 @@ record are deleted. Re-running on unchanged data writes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -109,21 +112,34 @@ def write_identities(driver: Driver, changed: pd.DataFrame, sizes: pd.Series) ->
     ).sort_values(["id", "key"], kind="stable")
     frame = frame.astype(object).where(frame.notna(), None)  # NaN is no value
     size = sizes.to_dict()
-    joined: dict[str, dict[str, Any]] = {}  # identity id -> its group, in id order
-    for key, i, method, prob, version, stays in frame.itertuples(index=False, name=None):
-        g = joined.get(i)
-        if g is None:
-            g = joined[i] = {"id": i, "n": int(size[i]), "stay": [], "rows": []}
-        g["stay" if stays else "rows"].append(
-            {"key": key, "method": method, "prob": prob, "version": version}
-        )
+    joined = set(frame["id"])
     left = changed["old_identity_id"].dropna().value_counts().to_dict()
-    old_ids = sorted(set(left) - set(joined))
-    groups = list(joined.values())
-    groups += [{"id": i, "n": int(size[i]), "stay": [], "rows": []} for i in old_ids if i in size]
+    old_ids = sorted(set(left) - joined)
+
+    def groups() -> Iterator[dict[str, Any]]:
+        """Each identity joined, with its records, in id order; then those only left. Made a
+        batch at a time as the writers take them: a national run relinks a million records."""
+        rows = frame.itertuples(index=False, name=None)
+        for i, members in groupby(rows, key=itemgetter(1)):
+            g: dict[str, Any] = {"id": i, "n": int(size[i]), "stay": [], "rows": []}
+            for key, _, method, prob, version, stays in members:
+                g["stay" if stays else "rows"].append(
+                    {"key": key, "method": method, "prob": prob, "version": version}
+                )
+            yield g
+        for i in old_ids:
+            if i in size:
+                yield {"id": i, "n": int(size[i]), "stay": [], "rows": []}
+
     with ThreadPoolExecutor(WRITERS) as pool:  # batches join disjoint identities
-        list(pool.map(lambda b: _relink(driver, b), _batches(groups)))
-    moved = sum(len(g["rows"]) for g in groups)
+        pending: deque[Future[None]] = deque()
+        for batch in _batches(groups()):
+            if len(pending) > WRITERS:
+                pending.popleft().result()
+            pending.append(pool.submit(_relink, driver, batch))
+        for f in pending:
+            f.result()
+    moved = int((~frame["stays"].astype(bool)).sum())
     log.info("%d records relinked into %d identities (%d moved)", len(frame), len(joined), moved)
     # An identity that held one record was deleted by the batch that moved it; one that held
     # several, emptied by two batches side by side, may be left.
@@ -136,7 +152,7 @@ def _relink(driver: Driver, groups: list[dict[str, Any]]) -> None:
     write(_RELINK, {"groups": groups}, driver=driver, timeout_s=WRITE_TIMEOUT_S)
 
 
-def _batches(groups: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _batches(groups: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     """Whole groups, about BATCH records (or empty groups) a batch."""
     batch: list[dict[str, Any]] = []
     size = 0

@@ -102,6 +102,7 @@ def resolve(
         out.pairs_above_review = len(pairs)
         if count_pairs:
             out.pairs_scored = _pairs_scored(con)
+        con.close()  # nothing after this needs DuckDB: its memory is free for the rest
         clock("predict")
         links = pairs[pairs["match_probability"] >= link_threshold]
         out.links = len(links)
@@ -155,14 +156,16 @@ def _provisional(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _score(con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float) -> pd.DataFrame:
-    """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now)."""
-    scored = model.linker(con, features.TABLE, m).inference.predict(
-        threshold_match_probability=threshold
-    )
-    return con.sql(
+    """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now).
+    The tables Splink made for them are dropped once they are read."""
+    linker = model.linker(con, features.TABLE, m)
+    scored = linker.inference.predict(threshold_match_probability=threshold)
+    pairs = con.sql(
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight "
         f"FROM {scored.physical_name}"
     ).df()
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    return pairs
 
 
 def _undecided(band: pd.DataFrame, decided: list[review.Decision]) -> pd.DataFrame:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 LINK_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
-DUCKDB_MEMORY = "3GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
+DUCKDB_MEMORY = "2GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
 
 
 @dataclass

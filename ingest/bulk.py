@@ -71,9 +71,14 @@ class _Csv:
         self._fh: IO[str] = open(path, "w", encoding="utf-8", newline="")
         self._w = csv.writer(self._fh)
         self._w.writerow(ids + [_typed(p) for p in props])
+        self.multiline = False  # whether some value holds a line break
 
     def add(self, ids: list[str], props: dict[str, Any]) -> None:
-        self._w.writerow(ids + [_cell(props.get(p)) for p in self.props])
+        cells = ids + [_cell(props.get(p)) for p in self.props]
+        if not self.multiline:
+            text = "".join(cells)
+            self.multiline = "\n" in text or "\r" in text
+        self._w.writerow(cells)
 
     def close(self) -> None:
         self._fh.close()
@@ -223,8 +228,14 @@ class ImportSink:
             )
 
     def finish(self) -> list[str]:
-        """Close every file; return the importer's --nodes and --relationships arguments."""
+        """Close every file; return the importer's --nodes and --relationships arguments, with
+        --multiline-fields when a value holds a line break: the importer then reads each file
+        on one thread (at 100,000 people its 1.4 million entities took 12.6-13.9 s so, against
+        9.9-11.5 s without)."""
         args = []
+        files = [*self.nodes.values(), *(f for f, _ in self.rels.values())]
+        if any(f.multiline for f in files):
+            args.append("--multiline-fields=true")
         for label, f in self.nodes.items():
             f.close()
             args.append(f"--nodes={label}={f.path}")
@@ -303,7 +314,6 @@ def bulk_load(
         settings.database,
         "--overwrite-destination",
         "--ignore-empty-strings=true",
-        "--multiline-fields=true",
         "--array-delimiter=;",
         f"--report-file={folder / 'import.report'}",
         *inputs,

@@ -74,8 +74,12 @@ def download(page: Any, button: str, folder: Path) -> Path:
 
 
 def tap(page: Any, node_id: str, cid: str = "chart") -> None:
-    """Click a node as the user does (cytoscape's `tap` event, which Dash listens to)."""
-    cy(page, "cy.getElementById(arg).emit('tap')", node_id, cid)
+    """Click a node as the user does (cytoscape's `tap` event, which Dash listens to).
+
+    The expression answers `true`, not what `emit` returns: that is the node, and Playwright
+    would serialise it with everything it reaches (the whole cytoscape core, some 3 GB of
+    JavaScript heap in 17 s), which crashed the tab now and then."""
+    cy(page, "cy.getElementById(arg).emit('tap') && true", node_id, cid)
 
 
 def wait_cy(page: Any, condition: str, arg: Any = None, cid: str = "chart") -> None:

@@ -174,7 +174,7 @@ class ImportSink:
         name = spec.name
         if spec.label is not None and spec.key is not None:
             label = spec.label
-            props = dict(p["props"], row_hash=p["hash"])
+            props = dict(p["props"])
             props.pop(spec.key, None)
             key = p["key"]
             if name == "orders.csv":
@@ -216,12 +216,12 @@ class ImportSink:
                 {"agency_code": inherited},
             )
         elif name == "residences.csv":
-            props = dict(p["props"], row_key=p["key"], row_hash=p["hash"])
+            props = p["props"]
             self._rel("RESIDED_AT", "Person", "Address", _REL_PROPS, "RESIDED_AT").add(
                 [p["person_key"], p["address_key"]], props
             )
         elif name == "relationships.csv":
-            props = dict(p["props"], row_key=p["key"], row_hash=p["hash"])
+            props = p["props"]
             self._rel("RELATIONSHIPS", "Person", "Person", _REL_PROPS, None).add(
                 [p["person_key"], p["other_key"], RELATIONSHIP_TYPES[good.row.type]],  # type: ignore[attr-defined]
                 props,

@@ -139,21 +139,22 @@ def delivery_files(delivery: Path) -> tuple[list[FileSpec], list[str]]:
 
 
 def row_params(spec: FileSpec, good: Good) -> dict[str, Any]:
-    """The parameters one row contributes to its batch, with the hash that detects change."""
+    """The parameters one row contributes to its batch. A keyed row's `props` are all it
+    stores, with `row_hash`, the hash that detects change (and a relationship's `row_key`), so
+    one `SET n = row.props` writes them."""
     row = good.row
-    refs = {col: getattr(row, col) for col, _ in spec.refs if col != "agency_code"}
-    if spec.key is not None:
-        params = {"key": good.key, "props": good.props(), **refs}
-    elif spec.has_row_key:
-        props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
-        params = {"key": good.key, "props": props, **refs}
-    else:
+    if spec.key is None and not spec.has_row_key:
         return {col: getattr(row, col) for col, _ in spec.refs}
+    refs = {col: getattr(row, col) for col, _ in spec.refs if col != "agency_code"}
     # The row as supplied decides everything stored, so its text is what we fingerprint.
-    params["hash"] = hashlib.sha1(
-        "\x1f".join(good.raw).encode("utf-8", "surrogateescape")
-    ).hexdigest()
-    return params
+    digest = hashlib.sha1("\x1f".join(good.raw).encode("utf-8", "surrogateescape")).hexdigest()
+    if spec.key is not None:
+        props = good.props()
+    else:
+        props = {k: v for k, v in good.props().items() if k not in _REL_ENDPOINTS}
+        props["row_key"] = good.key
+    props["row_hash"] = digest
+    return {"key": good.key, "props": props, **refs}
 
 
 class Loader:

@@ -20,9 +20,9 @@ _NODE = """
 UNWIND $rows AS row
 MERGE (n:{label} {{{key}: row.key}})
 WITH n, row, n.row_hash AS stored
-WHERE stored IS NULL OR stored <> row.hash
+WHERE stored IS NULL OR stored <> row.props.row_hash
 CALL (n, row, stored) {{{drop}
-  SET n = row.props, n.row_hash = row.hash{body}
+  SET n = row.props{body}
 }}
 RETURN count(*) AS changed
 """
@@ -128,10 +128,10 @@ UNWIND $rows AS row
 MATCH (p:Person {person_key: row.person_key}), (a:Address {address_key: row.address_key})
 MERGE (p)-[r:RESIDED_AT {row_key: row.key}]->(a)
 WITH p, a, r, row, r.row_hash AS stored
-WHERE stored IS NULL OR stored <> row.hash
+WHERE stored IS NULL OR stored <> row.props.row_hash
 CALL (p, a, r, row) {
   WITH a, r, row, coalesce(row.props.agency_code, p.agency_code) AS code
-  SET r = row.props, r.row_key = row.key, r.row_hash = row.hash, r.agency_code = code
+  SET r = row.props, r.agency_code = code
   WITH a, code
   MATCH (ag:Agency {agency_code: code})
   MERGE (a)-[:SUPPLIED_BY]->(ag)
@@ -153,9 +153,8 @@ UNWIND $rows AS row
 MATCH (p:Person {{person_key: row.person_key}}), (o:Person {{person_key: row.other_key}})
 MERGE (p)-[r:{type} {{row_key: row.key}}]->(o)
 WITH p, r, row, r.row_hash AS stored
-WHERE stored IS NULL OR stored <> row.hash
-SET r = row.props, r.row_key = row.key, r.row_hash = row.hash,
-    r.agency_code = coalesce(row.props.agency_code, p.agency_code)
+WHERE stored IS NULL OR stored <> row.props.row_hash
+SET r = row.props, r.agency_code = coalesce(row.props.agency_code, p.agency_code)
 RETURN count(*) AS changed
 """
 

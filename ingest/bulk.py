@@ -216,15 +216,13 @@ class ImportSink:
                 {"agency_code": inherited},
             )
         elif name == "residences.csv":
-            props = p["props"]
             self._rel("RESIDED_AT", "Person", "Address", _REL_PROPS, "RESIDED_AT").add(
-                [p["person_key"], p["address_key"]], props
+                [p["person_key"], p["address_key"]], p["props"]
             )
         elif name == "relationships.csv":
-            props = p["props"]
             self._rel("RELATIONSHIPS", "Person", "Person", _REL_PROPS, None).add(
                 [p["person_key"], p["other_key"], RELATIONSHIP_TYPES[good.row.type]],  # type: ignore[attr-defined]
-                props,
+                p["props"],
             )
 
     def finish(self) -> list[str]:

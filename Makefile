@@ -7,11 +7,15 @@ BIN := $(VENV)/bin
 
 install: $(BIN)/serialwatch
 
+# pip's build backend warns about editable installs in general; the install is quiet unless it fails.
+PIP := PYTHONWARNINGS=ignore $(PY) -m pip install -q --disable-pip-version-check
+
 $(BIN)/serialwatch: pyproject.toml
+	@echo "installing serialwatch and its Python packages into $(VENV) (a minute or two the first time)"
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
-	-$(PY) -m pip install -q -e '.[fast]'
+	$(PIP) --upgrade pip
+	$(PIP) -e '.[dev]'
+	-$(PIP) -e '.[fast]'
 	touch $@
 
 ## The test suite (starts its own Neo4j on port 7688 if it is not running).

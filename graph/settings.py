@@ -15,6 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.errors import ConfigError
 
+# The Neo4j release the local server runs: pinned, because Maven resolves a version range by
+# walking the dependency tree of every release in it (see graph/server/distribution.py).
+NEO4J_PINNED = "5.26.30"  # the newest 5.26 LTS patch on Central when this line was last changed
+
 
 def _xdg(var: str, fallback: str) -> Path:
     return Path(os.environ.get(var) or Path.home() / fallback)
@@ -42,7 +46,7 @@ class Settings(BaseSettings):
         default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "serialwatch",
         alias="SERIALWATCH_CACHE",
     )
-    neo4j_version: str = Field("5.26", alias="SERIALWATCH_NEO4J_VERSION")
+    neo4j_version: str = Field(NEO4J_PINNED, alias="SERIALWATCH_NEO4J_VERSION")
     heap: str = Field("4g", alias="NEO4J_HEAP", pattern=r"^\d+[kmgKMG]$")
     pagecache: str = Field("6g", alias="NEO4J_PAGECACHE", pattern=r"^\d+[kmgKMG]$")
 

@@ -7,6 +7,7 @@ code, so behaviour tests always talk to a real Neo4j 5.26 server.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,19 +36,47 @@ from graph.schema import apply_pending  # noqa: E402
 from graph.server import LocalServer  # noqa: E402
 from graph.settings import get_settings  # noqa: E402
 
+_SERVER = pytest.StashKey[tuple[LocalServer, bool]]()
 
-@pytest.fixture(scope="session")
-def neo4j_server() -> Iterator[LocalServer]:
-    """The suite's Neo4j, started if needed and stopped at the end if this run started it."""
+
+class _FetchDots:
+    """A first fetch of Neo4j says so, and shows a dot every 50 files Maven downloads."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, name: str) -> None:
+        if self.count == 0:
+            sys.__stderr__.write("fetching Neo4j with Maven (once per machine) ")
+        self.count += 1
+        if self.count % 50 == 0:
+            sys.__stderr__.write(".")
+            sys.__stderr__.flush()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the suite's Neo4j (fetching it on first use) before collection: some test modules
+    build the app at import time, which reads the password the first start writes. A server
+    this run started is stopped at the end; one already running is left running."""
     get_settings.cache_clear()
     server = LocalServer(get_settings())
     started_here = server.pid() is None
-    server.start()
+    server.start(on_file=_FetchDots())
     apply_pending(get_driver())
-    yield server
+    session.config.stash[_SERVER] = (server, started_here)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    found = session.config.stash.get(_SERVER, None)
     close_driver()
-    if started_here:
-        server.stop()
+    if found is not None and found[1]:
+        found[0].stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(request: pytest.FixtureRequest) -> LocalServer:
+    """The suite's Neo4j, started before collection (see pytest_sessionstart)."""
+    return request.config.stash[_SERVER][0]
 
 
 @pytest.fixture

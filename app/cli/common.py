@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -39,3 +40,29 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def step(what: str) -> Iterator[Callable[[str], None]]:
+    """A long step shown as a live line (spinner, elapsed seconds, latest detail) that ends as
+    `done: what (N s)`; yields a function that sets the detail."""
+    began = time.monotonic()
+    with console.status(what) as status:
+
+        def detail(text: str) -> None:
+            status.update(f"{what}: {escape(text)} ({time.monotonic() - began:.0f} s)")
+
+        yield detail
+    console.print(f"[green]done:[/green] {what} ({time.monotonic() - began:.0f} s)")
+
+
+def fetch_progress(detail: Callable[[str], None]) -> Callable[[str], None]:
+    """An `on_file` for the Neo4j fetch: counts Maven's downloads into `detail`."""
+    count = 0
+
+    def on_file(name: str) -> None:
+        nonlocal count
+        count += 1
+        detail(f"{count} files, latest {name}")
+
+    return on_file

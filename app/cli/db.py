@@ -7,7 +7,7 @@ import time
 import typer
 from rich.table import Table
 
-from app.cli.common import console, reports_errors
+from app.cli.common import console, fetch_progress, reports_errors, step
 from graph.driver import make_driver
 from graph.schema import applied, apply_pending, available
 from graph.server import LocalServer
@@ -28,7 +28,8 @@ def start() -> None:
     """Start the local Neo4j (fetching it on first use) and apply the schema migrations."""
     began = time.monotonic()
     server = _server()
-    dist = server.start()
+    with step("starting Neo4j (fetching it from Maven Central on first use)") as detail:
+        dist = server.start(on_file=fetch_progress(detail))
     console.print(f"Neo4j {dist.version} answering on bolt://{server.address}")
     _migrate_and_report()
     console.print(f"ready in {time.monotonic() - began:.1f} s")

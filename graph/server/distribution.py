@@ -4,6 +4,11 @@ Central does not carry the packaged server tarball, so we resolve the server's o
 (`org.neo4j:neo4j`, the `neo4j-admin` command line and its import tool) with the machine's
 `mvn` and run the real server entry point, `org.neo4j.server.CommunityEntryPoint`, on them:
 the same classes the tarball's `bin/neo4j` starts. Later starts use the cache, offline.
+
+The version is pinned (`graph.settings.NEO4J_PINNED`): Maven resolves a version range by
+walking the whole dependency tree of every release in it (thirty 5.26 patches: some 9 minutes
+on a first fetch), an exact version in one pass (18 s). A release line ("5.26") still works,
+slowly.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from graph.errors import FetchFailed, ToolMissing
+from graph.settings import NEO4J_PINNED
 
 MIN_JAVA = 17
+_DOWNLOADED = re.compile(r"^(?:\[INFO\] )?Downloaded from [^:]+: \S*/([^/\s]+) \(")
+
+OnFile = Callable[[str], None]  # told the name of each file as Maven finishes downloading it
 _KERNEL_JAR = re.compile(r"^neo4j-kernel-(\d+\.\d+\.\d+)\.jar$")
 
 
@@ -60,13 +70,15 @@ def cached(cache: Path, wanted: str) -> Distribution | None:
     return max(found, key=lambda d: tuple(int(x) for x in d.version.split(".")), default=None)
 
 
-def ensure_distribution(cache: Path, wanted: str = "5.26") -> Distribution:
-    """The cached distribution, fetching the newest `wanted` release on first use."""
+def ensure_distribution(
+    cache: Path, wanted: str = NEO4J_PINNED, on_file: OnFile | None = None
+) -> Distribution:
+    """The cached distribution, fetching the `wanted` release on first use."""
     java_major()
     hit = cached(cache, wanted)
     if hit is not None:
         return hit
-    return fetch(cache, wanted)
+    return fetch(cache, wanted, on_file)
 
 
 def _version_spec(wanted: str) -> str:
@@ -77,8 +89,9 @@ def _version_spec(wanted: str) -> str:
     return f"[{major}.{minor}.0,{major}.{minor + 1}.0)"
 
 
-def fetch(cache: Path, wanted: str) -> Distribution:
-    """Resolve the server's jars with `mvn` into `cache/neo4j-<version>/lib`."""
+def fetch(cache: Path, wanted: str, on_file: OnFile | None = None) -> Distribution:
+    """Resolve the server's jars with `mvn` into `cache/neo4j-<version>/lib`, telling
+    `on_file` of each file downloaded (a first fetch takes a minute or two)."""
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ToolMissing("Maven (`mvn`) is needed once to fetch Neo4j: install maven")
@@ -86,11 +99,12 @@ def fetch(cache: Path, wanted: str) -> Distribution:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     with resources.as_file(resources.files("graph.server") / "pom.xml") as pom:
-        proc = subprocess.run(
+        output = _maven(
             [
                 mvn,
-                "-q",
                 "-B",
+                "-Dstyle.color=never",
+                "-Dmaven.artifact.threads=16",
                 "-f",
                 str(pom),
                 "dependency:copy-dependencies",
@@ -98,11 +112,10 @@ def fetch(cache: Path, wanted: str) -> Distribution:
                 "-DincludeScope=runtime",
                 f"-Dneo4j.version={_version_spec(wanted)}",
             ],
-            capture_output=True,
-            text=True,
+            on_file,
         )
-    if proc.returncode != 0:
-        reason = _maven_reason(proc.stdout + proc.stderr)
+    if output is not None:
+        reason = _maven_reason(output)
         raise FetchFailed(
             f"could not fetch Neo4j {wanted} with Maven ({reason});"
             " check network access to Maven Central and `mvn -v`"
@@ -116,6 +129,20 @@ def fetch(cache: Path, wanted: str) -> Distribution:
     staging.rename(final)
     (final / ".complete").touch()
     return Distribution(versions[0], final)
+
+
+def _maven(cmd: list[str], on_file: OnFile | None) -> str | None:
+    """Run Maven, reporting each downloaded file; its output if it failed, else None."""
+    lines: list[str] = []
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if on_file is not None and (m := _DOWNLOADED.match(line)):
+                on_file(m.group(1))
+    return "".join(lines) if proc.returncode != 0 else None
 
 
 def _maven_reason(output: str) -> str:

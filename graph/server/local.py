@@ -17,7 +17,7 @@ from pathlib import Path
 
 from graph.driver import make_driver, read, wait_until_ready
 from graph.errors import DatabaseUnavailable, SerialwatchError
-from graph.server.distribution import Distribution, ensure_distribution
+from graph.server.distribution import Distribution, OnFile, ensure_distribution
 from graph.settings import Settings
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -63,9 +63,10 @@ class LocalServer:
         return f"127.0.0.1:{self.settings.bolt_port}"
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self, timeout_s: float = 180.0) -> Distribution:
-        """Start the server (fetching Neo4j on first use); return once Bolt answers RETURN 1."""
-        dist = ensure_distribution(self.settings.cache, self.settings.neo4j_version)
+    def start(self, timeout_s: float = 180.0, on_file: OnFile | None = None) -> Distribution:
+        """Start the server (fetching Neo4j on first use, telling `on_file` of each file);
+        return once Bolt answers RETURN 1."""
+        dist = ensure_distribution(self.settings.cache, self.settings.neo4j_version, on_file)
         if self.pid() is None:
             self._write_config()
             self._ensure_password(dist)

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import console, reports_errors
 from app.errors import NotAuthenticated, PurposeRequired
 from app.security import tokens, users
 from app.security.users import User
@@ -98,3 +99,25 @@ def cli_access(purpose: str | None) -> Access:
             "characters) or SERIALWATCH_PURPOSE"
         ) from None
     return Access(current_user(), stated)
+
+
+@reports_errors
+def login_command(
+    name: Annotated[str, typer.Argument(help="Your serialwatch user name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Log in for the commands that read personal data (a session like the explorer's)."""
+    if password_stdin:
+        password = typer.get_text_stream("stdin").readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True)
+    user = login(name, password)
+    console.print(f"logged in as {user.name} ({user.role.value})", highlight=False)
+
+
+@reports_errors
+def logout_command() -> None:
+    """End the CLI session."""
+    console.print("logged out" if logout() else "no session", highlight=False)

@@ -1,22 +1,32 @@
-"""`serialwatch demo`: the newcomer's one command: a local Neo4j with a synthetic dataset.
+"""`serialwatch demo`: the newcomer's one command: a local Neo4j with a synthetic dataset,
+identities resolved, one user per role, and the explorer.
 
-A second run reuses what is there: the server's data survives, so it only starts the server.
+Every long step shows what it is doing; a second run reuses what is there (the server's data,
+the resolution, the users) and starts in seconds. The last screen says where to go, who to log
+in as, and how to set a demo user's password again.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from neo4j import Driver
+from rich.table import Table
 
-from app.cli.common import console, reports_errors
+from app.cli.common import console, fetch_progress, reports_errors, step
 from graph.driver import get_driver, read
 from graph.schema import apply_pending
 from graph.server import LocalServer
 from graph.settings import get_settings
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
+
+RESET_COMMAND = "serialwatch users passwd NAME"
 
 
 @reports_errors
@@ -28,64 +38,102 @@ def demo(
     began = time.monotonic()
     settings = get_settings()
     server = LocalServer(settings)
-    dist = server.start()
-    driver = get_driver()
-    apply_pending(driver)
+    with step("starting Neo4j (fetched from Maven Central on first use)") as detail:
+        dist = server.start(on_file=fetch_progress(detail))
+        driver = get_driver()
+        apply_pending(driver)
     console.print(f"Neo4j {dist.version} on bolt://{server.address}")
     loaded = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
     if loaded:
         console.print(f"{loaded:,} person records already loaded; reusing them")
     else:
-        delivery = settings.home / "demo-delivery"
-        console.print(f"synthesising {people:,} people into {delivery}")
-        synthesize(people=people, seed=seed, out=delivery)
-        summary = load_delivery(delivery, driver)
-        console.print(f"loaded {sum(f.loaded for f in summary.files):,} rows")
-    console.print(f"ready in {time.monotonic() - began:.0f} s")
-    console.print(f"Neo4j user neo4j, password in {settings.password_file}")
+        _load(driver, settings.home / "demo-delivery", people, seed)
     _resolve_once(driver, settings.home)
-    _demo_users()
-    _serve(began)
+    created = _demo_users()
+    _serve(began, created)
 
 
-def _resolve_once(driver: object, home: Path) -> None:
-    """Resolve identities after the first load (when `serialwatch resolve` is installed);
-    a marker file makes the second run skip it."""
+def _load(driver: Driver, delivery: Path, people: int, seed: int) -> None:
+    with step(f"synthesising {people:,} people into {delivery}"):
+        synthesize(people=people, seed=seed, out=delivery)
+    with step("loading the delivery into Neo4j") as detail:
+
+        def progress(name: str, done: int, total: int) -> None:
+            detail(f"{name} {done:,} of {total:,} rows")
+
+        summary = load_delivery(delivery, driver, progress=progress)
+    console.print(f"loaded {sum(f.loaded for f in summary.files):,} rows")
+
+
+def _resolve_once(driver: Driver, home: Path) -> None:
+    """Resolve identities after the first load; a marker file makes the next run skip it."""
     marker = home / "demo-resolved"
     if marker.exists():
         return
-    try:
-        from ingest.resolve.pipeline import resolve
-    except ImportError:
-        console.print("identity resolution is not installed; records stay unresolved")
-        return
-    console.print("resolving identities (first run only)")
-    s = resolve(driver)  # type: ignore[arg-type]
+    from ingest.resolve.pipeline import resolve
+
+    with step("resolving identities (first run only)") as detail, _forwarded(detail):
+        s = resolve(driver)
     console.print(f"{s.identities:,} identities, {s.review_queue:,} pairs awaiting review")
     marker.write_text("done\n")
 
 
-def _demo_users() -> None:
-    """One user per role; passwords are printed once, when the user is created."""
+@contextmanager
+def _forwarded(detail: Callable[[str], None]) -> Iterator[None]:
+    """The resolver's step log ("pull: 3.1 s") shown as the live line's detail."""
+
+    class Forward(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            detail(record.getMessage())
+
+    logger = logging.getLogger("ingest.resolve.pipeline")
+    handler, level = Forward(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _demo_users() -> dict[str, str]:
+    """One user per role, `demo-<role>`; the passwords of the users made now (shown once)."""
     from app.errors import Conflict
     from app.security import users
     from app.security.roles import Role
 
+    created: dict[str, str] = {}
     for role in Role:
         try:
             user, password = users.add(f"demo-{role.value}", role)
         except Conflict:
             continue
-        console.print(f"user [bold]{user.name}[/] ({role.value}) password: {password}")
+        created[user.name] = password
+    return created
 
 
-def _serve(began: float) -> None:
+def _serve(began: float, created: dict[str, str]) -> None:
     import uvicorn
 
+    from app.security import users
     from app.settings import get_api_settings
 
     s = get_api_settings()
     s.secret()
-    console.print(f"explorer at http://{s.host}:{s.port}/ui/  (API docs at /docs)")
-    console.print(f"up in {time.monotonic() - began:.0f} s; Ctrl+C stops the web service")
+    table = Table("user", "role", "password", box=None, title="demo users")
+    for u in users.list_users():
+        if u["name"].startswith("demo-"):
+            table.add_row(u["name"], u["role"], created.get(u["name"], "(set earlier)"))
+    console.print(table)
+    if created:
+        console.print("The passwords are shown this once.", highlight=False)
+    console.print(f"Set a new password: [bold]{RESET_COMMAND}[/bold]", highlight=False)
+    console.print(
+        f"\n[bold green]serialwatch is up[/bold green] in {time.monotonic() - began:.0f} s\n"
+        f"  explorer  [bold]http://{s.host}:{s.port}/ui/[/bold]\n"
+        f"  API docs  http://{s.host}:{s.port}/docs\n"
+        "Ctrl+C stops the web service; Neo4j keeps running (`serialwatch db stop`).",
+        highlight=False,
+    )
     uvicorn.run("app.main:create_app", factory=True, host=s.host, port=s.port, log_level="warning")

@@ -6,21 +6,29 @@ same rules hold here as in the API.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from app.cli import tables
+from app.cli.access import Purpose, cli_access
 from app.cli.common import console, err_console, reports_errors
+from app.cli.tables import Format
+from app.services import library, people
+from app.services.door import Access
 from graph.cypher import MISSING, BadParameter
+from graph.errors import SerialwatchError
 from graph.registry import get_library
-from graph.runner import cell
-from graph.runner import run as run_query
+
+PERSON_PARAMS = {"person": ("person",), "pair": ("a", "b")}
+
+
+class PersonNotFound(SerialwatchError):
+    """A person parameter names no one, or several people."""
+
+    exit_code = 2
 
 query_app = typer.Typer(
     help="The saved query library: serial perpetrators, victim chains, disclosure checks...",
@@ -28,23 +36,23 @@ query_app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 @query_app.command("list")
 @reports_errors
 def list_() -> None:
-    """Every saved query: name, scope, title and parameters."""
-    table = Table(box=None)
-    for col in ("name", "scope", "title", "parameters"):
-        table.add_column(col)
-    for q in get_library():
-        params = ", ".join(p.name if p.default is MISSING else f"[{p.name}]" for p in q.params)
-        table.add_row(q.name, q.scope, escape(q.title), escape(params))
-    console.print(table)
+    """Every saved query: name, scope, title and parameters ([optional])."""
+    rows = [
+        {
+            "name": q.name,
+            "scope": q.scope,
+            "title": q.title,
+            "parameters": " ".join(
+                p.name if p.default is MISSING else f"[{p.name}]" for p in q.params
+            ),
+        }
+        for q in get_library()
+    ]
+    tables.show(console, err_console, ["name", "scope", "title", "parameters"], rows,
+                f"{len(rows)} queries", ids=("name",))  # fmt: skip
 
 
 @query_app.command()
@@ -79,42 +87,54 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def render(columns: list[str], rows: list[dict[str, Any]], fmt: Format) -> str:
-    """The rows in the chosen format (table rendering is left to rich)."""
-    if fmt is Format.json:
-        return json.dumps(rows, indent=2, ensure_ascii=False)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
-    return buf.getvalue().rstrip("\n")
-
-
 @query_app.command()
 @reports_errors
 def run(
     name: Annotated[str, typer.Argument(help="The query's name (`serialwatch query list`).")],
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="A parameter as key=value; repeat for more."),
+        typer.Option(
+            "--param",
+            "-p",
+            help="A parameter as key=value; repeat for more. A person may be named by identity "
+            "id, record key, or name (and date of birth: person='Alan Smith 1971-04-02').",
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     limit: Annotated[
-        int | None, typer.Option(help="Most rows to return (default: SERIALWATCH_QUERY_ROW_CAP).")
+        int | None,
+        typer.Option(min=1, help="Most rows to return (default: SERIALWATCH_QUERY_ROW_CAP)."),
     ] = None,
+    purpose: Purpose = None,
 ) -> None:
-    """Run a saved query in a read transaction and print its rows."""
-    result = run_query(name, parse_params(param or []), row_cap=limit)
-    if fmt is Format.table:
-        table = Table(box=None)
-        for col in result.columns:
-            table.add_column(col, overflow="fold")
-        for r in result.rows:
-            table.add_row(*(escape(cell(r.get(c))) for c in result.columns))
-        console.print(table)
-    else:
-        typer.echo(render(result.columns, result.rows, fmt))
-    note = f"{len(result.rows)} rows in {result.elapsed_ms:.0f} ms"
-    if result.truncated:
-        note += " (cut at the row cap: raise --limit or SERIALWATCH_QUERY_ROW_CAP)"
-    err_console.print(note, style="dim", highlight=False)
+    """Run a saved query in a read transaction and print its rows (audited, as you)."""
+    access = cli_access(purpose)
+    params: dict[str, Any] = parse_params(param or [])
+    for key in PERSON_PARAMS.get(get_library().get(name).scope, ()):
+        if isinstance(params.get(key), str):
+            params[key] = one_person(access, key, params[key])
+    result = library.run(access, name, params, limit=limit)
+    rows, columns = result["rows"], result["columns"]
+    total = f"{len(rows):,} rows in {result['elapsed_ms']:.0f} ms"
+    if result["truncated"]:
+        total += " (more exist: cut at the row cap; raise --limit or SERIALWATCH_QUERY_ROW_CAP)"
+    tables.emit(console, err_console, fmt, columns, rows, total)
+
+
+def one_person(access: Access, key: str, text: str) -> str:
+    """The identity a person parameter names; several or none is a one-line error, with the
+    candidates listed so the user can pick one by id."""
+    found = people.lookup(access, text)
+    if len(found) == 1:
+        return str(found[0]["identity_id"])
+    if not found:
+        raise PersonNotFound(f"no person matches {key}={text!r}: try a record key or a DOB")
+    rows = [
+        {"identity_id": r["identity_id"], "names": r.get("names"),
+         "dates_of_birth": r.get("dates_of_birth"), "agencies": r.get("agencies")}
+        for r in found
+    ]  # fmt: skip
+    tables.show(err_console, err_console, list(rows[0]), rows, f"{len(rows)} candidates")
+    raise PersonNotFound(
+        f"{len(found)} people match {key}={text!r}: give one's identity_id, or add a DOB"
+    )

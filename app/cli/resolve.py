@@ -3,7 +3,7 @@ explain any score.
 
     serialwatch resolve [--retrain] [--baseline]     score, cluster, write (train if asked)
     serialwatch resolve review                       list pending pairs, decide interactively
-    serialwatch resolve review --decide RP-... same --by NAME
+    serialwatch resolve review --decide RP-... same
     serialwatch resolve explain KEY1 KEY2            the score's waterfall, as text
 """
 
@@ -16,10 +16,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from app.cli.access import Purpose, cli_access
 from app.cli.common import console, reports_errors
+from app.services import review as review_service
 from graph.driver import get_driver, wait_until_ready
 from ingest.resolve import review as rq
-from ingest.resolve.explain import as_text, explain
 from ingest.resolve.pipeline import LINK_THRESHOLD, REVIEW_THRESHOLD, resolve
 
 resolve_app = typer.Typer(
@@ -94,25 +95,26 @@ def review_cmd(
         tuple[str, str] | None,
         typer.Option(metavar="PAIR_ID DECISION", help="Decide one pair: same | not-same."),
     ] = None,
-    by: Annotated[str, typer.Option(help="Who decides (recorded with the decision).")] = "",
-    limit: Annotated[int, typer.Option(help="How many pending pairs to list.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many pending pairs to list.")] = 20,
     interactive: Annotated[
         bool, typer.Option(help="Ask for a decision on each listed pair.")
     ] = True,
+    purpose: Purpose = None,
 ) -> None:
-    """List pending pairs (most likely first) and decide them; decisions win on every re-run."""
-    driver = get_driver()
+    """List pending pairs (most likely first) and decide them, as the logged-in reviewer;
+    decisions win on every re-run."""
+    access = cli_access(purpose)
     if decide is not None:
         pid, decision = decide
-        row = rq.decide(driver, pid, decision, by)
+        row = review_service.decide(access, pid, decision)
         console.print(
-            f"{row['pair_id']}: {row['key_l']} / {row['key_r']} -> {row['decision']} "
-            "(applied by the next `serialwatch resolve`)",
+            f"{row['pair_id']}: {row['left']['person_key']} / {row['right']['person_key']} -> "
+            f"{row['decision']} (applied by the next `serialwatch resolve`)",
             highlight=False,
         )
         return
-    pairs = rq.pending(driver, limit)
-    console.print(f"{rq.pending_count(driver):,} pending pair(s)")
+    pairs = review_service.pending(access, limit)
+    console.print(f"{rq.pending_count(get_driver()):,} pending pair(s); showing {len(pairs)}")
     for p in pairs:
         console.print(_pair_table(p))
         if not interactive:
@@ -121,8 +123,7 @@ def review_cmd(
         if answer in ("q", "quit"):
             break
         if answer in ("same", "not-same", "not_same"):
-            who = by or typer.prompt("your name")
-            rq.decide(driver, p["pair_id"], answer, who)
+            review_service.decide(access, p["pair_id"], answer)
             console.print(f"  recorded: {answer}")
 
 
@@ -141,6 +142,8 @@ def _pair_table(p: dict) -> Table:
 def explain_cmd(
     key1: Annotated[str, typer.Argument(help="A person_key.")],
     key2: Annotated[str, typer.Argument(help="Another person_key.")],
+    purpose: Purpose = None,
 ) -> None:
     """Each comparison's contribution to the match weight of two records (Splink waterfall)."""
-    console.print(escape(as_text(explain(get_driver(), key1, key2))), highlight=False)
+    text = review_service.explain(cli_access(purpose), key1, key2)
+    console.print(escape(text), highlight=False)

@@ -74,6 +74,24 @@ def listing(
     return personal(access, Perm.alerts, "alerts", params, fetch, rows=True, driver=driver)
 
 
+def total(
+    access: Access,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    owner: str | None = None,
+    identity: str | None = None,
+    driver: Driver | None = None,
+) -> int:
+    """How many alerts the filters of `listing` select in all (a number names nobody: role
+    and purpose checked, not audited)."""
+    guard(access, Perm.alerts, "alerts", {"status": status, "rule": rule}, action="count")
+    check_purpose(access.purpose)
+    _checked(status, rule)
+    subject = for_subject(access, identity, Perm.alerts, driver) if identity else None
+    return al.count(status, rule, owner, subject, driver=driver, perpetrators_only=access.partner)
+
+
 def new_count(access: Access, driver: Driver | None = None) -> dict[str, int]:
     """How many alerts are new (for the badge): role and purpose checked, not audited, since a
     number names nobody (and the badge asks every minute)."""

@@ -11,11 +11,12 @@ from neo4j import Driver
 from app.errors import Invalid, NotFound
 from app.security.roles import Perm
 from app.services import cypher
-from app.services.door import Access, for_subject, personal
+from app.services.door import Access, for_subject, personal, resolve
 from graph.driver import get_driver, read
 from graph.runner import plain
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
+_ENDS_WITH_DOB = re.compile(r"^(?P<name>.*?)[\s,]+(?P<dob>\d{4}-\d{2}-\d{2})\s*$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
@@ -82,6 +83,26 @@ def search(
         return [plain(r) for r in rows]
 
     return personal(access, Perm.search, "search", params, fetch, rows=True, driver=driver)
+
+
+def lookup(
+    access: Access, text: str, *, limit: int = 10, driver: Driver | None = None
+) -> list[dict[str, Any]]:
+    """Who a person parameter names: the text itself when it is an identity id or a record key,
+    else the identities the search finds by name, and by date of birth when the text ends with
+    one ("Alan Smith 1971-04-02"); where some hold the name exactly, only those (the search is
+typo-tolerant). The caller runs on one match and asks on several."""
+    try:
+        resolve(text, driver)
+        return [{"identity_id": text}]
+    except NotFound:
+        pass
+    m = _ENDS_WITH_DOB.match(text)
+    name, dob = (m.group("name"), date.fromisoformat(m.group("dob"))) if m else (text, None)
+    found = search(access, name=name, dob=dob, limit=limit, driver=driver)
+    wanted = " ".join(name.lower().split())
+    exact = [r for r in found if wanted in {" ".join(n.lower().split()) for n in r["names"]}]
+    return exact or found
 
 
 def profile(access: Access, person: str, driver: Driver | None = None) -> dict[str, Any]:

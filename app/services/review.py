@@ -60,3 +60,15 @@ def decide(
         }
 
     return personal(access, Perm.review, "review", params, fetch, driver=driver, action="decide")
+
+
+def explain(access: Access, key_a: str, key_b: str, driver: Driver | None = None) -> str:
+    """Each comparison's contribution to the match weight of two records, as text."""
+    from ingest.resolve.explain import as_text
+    from ingest.resolve.explain import explain as waterfall
+
+    drv = driver or get_driver()
+    return personal(
+        access, Perm.review, "explain", {"keys": [key_a, key_b]},
+        lambda: as_text(waterfall(drv, key_a, key_b)), driver=driver,
+    )  # fmt: skip

@@ -194,7 +194,24 @@ def test_row_cap_and_timeout(scenario: Driver, tmp_path: Path) -> None:
         run("slow", library=load([tmp_path]), timeout_s=0.5)
 
 
-def test_cli_runs_a_query_as_json_and_csv(scenario: Driver) -> None:
+@pytest.fixture
+def analyst(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """A CLI analyst with a stated purpose, in a users store of this test's own."""
+    from app.security import users
+    from app.settings import get_api_settings
+
+    monkeypatch.setenv("SERIALWATCH_DB", str(tmp_path / "users.db"))
+    monkeypatch.setenv("SERIALWATCH_SECRET_KEY", "k" * 40 + "synthetic-test-secret")
+    monkeypatch.setenv("SERIALWATCH_USER", "cli.analyst")
+    monkeypatch.setenv("SERIALWATCH_PASSWORD", "synthetic-only-password")
+    monkeypatch.setenv("SERIALWATCH_PURPOSE", "synthetic scenario check")
+    get_api_settings.cache_clear()
+    users.add("cli.analyst", "analyst", "synthetic-only-password")
+    yield
+    get_api_settings.cache_clear()
+
+
+def test_cli_runs_a_query_as_json_and_csv(scenario: Driver, analyst: None) -> None:
     runner = CliRunner()
     out = runner.invoke(cli, ["query", "run", "victim_chain", "-p", "person=H1", "--format",
                               "json"])

@@ -251,7 +251,7 @@ def linker(
 ) -> Linker:
     """A Splink linker over DuckDB table `table` with the given model or untrained settings."""
     s = model.splink if isinstance(model, Model) else model
-    return Linker(table, s, db_api=DuckDBAPI(connection=con))
+    return Linker(table, s, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
 
 
 def train(con: duckdb.DuckDBPyConnection, table: str, records: int) -> Model:

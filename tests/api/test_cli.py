@@ -15,6 +15,7 @@ import pytest
 
 from app.security import audit
 from graph.driver import read
+from graph.settings import get_settings
 from tests.api.conftest import password
 
 PURPOSE = "synthetic CLI test"
@@ -33,8 +34,8 @@ def sw(
         env.update(SERIALWATCH_USER=role, SERIALWATCH_PASSWORD=password(role))
     if purpose is not None:
         env["SERIALWATCH_PURPOSE"] = purpose
-    if home is not None:
-        env["SERIALWATCH_HOME"] = str(home)
+    if home is not None:  # a home of its own for the CLI session; the suite's Neo4j still
+        env.update(SERIALWATCH_HOME=str(home), NEO4J_PASSWORD=get_settings().password())
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True, text=True, env=env, input=stdin, timeout=300,

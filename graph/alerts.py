@@ -11,6 +11,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from neo4j import Driver
@@ -19,7 +20,9 @@ from graph.driver import read, write
 from graph.errors import SerialwatchError
 from graph.runner import run
 
-STATUSES = ("new", "acknowledged", "actioned", "dismissed")
+STATUSES = ("new", "acknowledged", "actioned", "dismissed", "history")
+# `history`: found by a baseline load about events older than its window (priority.toml): kept
+# so that a reload never raises it again, never in the inbox, and moved by nobody.
 # The moves an alert may make: an officer owns it (acknowledged), then acts on it or dismisses it
 # with a reason; actioned and dismissed are final (a new alert is raised by new evidence).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -130,7 +133,7 @@ OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
 MERGE (al:Alert {alert_id: a.alert_id})
 ON CREATE SET al.rule = a.rule, al.title = a.title, al.summary = a.summary, al.status = 'new',
   al.owner = a.owner, al.evidence = a.evidence, al.record_keys = a.record_keys,
-  al.other = a.other,
+  al.other = a.other, al.subject_key = a.record_keys[0],
   al.raised_at = datetime(), al.history = [toString(datetime()) + ' new']
 WITH al, a, old WHERE old IS NULL
 MATCH (i:Identity {identity_id: a.identity_id})
@@ -147,7 +150,19 @@ CALL (al, a) {
   UNWIND found AS x
   MERGE (al)-[:EVIDENCE]->(x)
 }
-RETURN al.alert_id AS alert_id
+// When it happened: the rule's own date, else the newest dated evidence (a row key ends in
+// its date); a baseline load files what is older than its window as history.
+WITH al, a, COLLECT {
+    MATCH (al)-[:EVIDENCE]->(x)
+    RETURN coalesce(x.event_date, x.breach_date, x.start_date, x.issued_date) AS d
+    UNION
+    UNWIND [k IN a.evidence WHERE k =~ '.*[|][0-9]{4}-[0-9]{2}-[0-9]{2}'] AS k
+    RETURN date(last(split(k, '|'))) AS d
+  } AS dates
+SET al.event_date = coalesce(a.date, reduce(m = null, d IN dates |
+      CASE WHEN m IS NULL OR d > m THEN d ELSE m END))
+SET al.status = CASE WHEN al.event_date < $history_before THEN 'history' ELSE 'new' END
+RETURN al.alert_id AS alert_id, al.status AS status
 """
 
 
@@ -157,10 +172,15 @@ def alert_id(rule: str, evidence: list[str], other: str = "") -> str:
 
 
 def evaluate(
-    changes: Changes, driver: Driver | None = None, timings: dict[str, float] | None = None
+    changes: Changes,
+    driver: Driver | None = None,
+    timings: dict[str, float] | None = None,
+    history_before: date | None = None,
 ) -> list[str]:
-    """Run every rule over `changes`; store the alerts not raised before; return their ids.
-    `timings`, if given, receives the seconds each rule and the storing took (bench/alerts.py)."""
+    """Run every rule over `changes`; store the alerts not raised before, filing those about
+    events before `history_before` (a baseline load's window) as history; put the others in
+    their subjects' inbox items; return the new alerts' ids. `timings`, if given, receives the
+    seconds each rule, the storing and the grouping took (bench/alerts.py)."""
     found = []
     clock = time.monotonic()
     for name, rule in RULES.items():
@@ -180,30 +200,37 @@ def evaluate(
                     "evidence": row["evidence"],
                     "owner": row.get("owner") or "",
                     "other": row.get("other"),
+                    "date": row.get("date") or row.get("event_date"),
                 }
             )
-    raised = []
+    raised, inbox = [], []
     for start in range(0, len(found), STORE_BATCH):  # a first national run finds 100,000s
         stored = write(
             _RAISE,
-            {"alerts": found[start : start + STORE_BATCH]},
+            {"alerts": found[start : start + STORE_BATCH], "history_before": history_before},
             driver=driver,
             timeout_s=EVALUATE_TIMEOUT_S,
         )
         raised += [r["alert_id"] for r in stored]
+        inbox += [r["alert_id"] for r in stored if r["status"] == "new"]
     if timings is not None:
-        timings["store"] = time.monotonic() - clock
+        timings["store"], clock = time.monotonic() - clock, time.monotonic()
+    from graph import alert_items  # it builds on this module
+
+    alert_items.group(inbox, driver)
+    if timings is not None:
+        timings["group and rank"] = time.monotonic() - clock
     return raised
 
 
 # A perpetrator as DOMAIN.md defines him: suspect or offender in a DA-related incident, or the
 # subject of an order. A partner agency sees alerts about perpetrators only.
-_PERPETRATOR = (
+PERPETRATOR = (
     "(EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) "
     "WHERE n.da_related } OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order) })"
 )
 # The name to show for identity `i`: his first record's (by key) that has one.
-_NAME = (
+NAME = (
     "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
     "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name"
 )
@@ -213,12 +240,12 @@ _FILTER = (
     "AND ($owner IS NULL OR al.owner = $owner) "
     "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
     "WITH al, i WHERE ($identity IS NULL OR i.identity_id = $identity) "
-    "AND (NOT $perpetrators_only OR (i IS NOT NULL AND " + _PERPETRATOR + ")) "
+    "AND (NOT $perpetrators_only OR (i IS NOT NULL AND " + PERPETRATOR + ")) "
 )
 _ROW = (
     "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
     "al.summary AS summary, al.status AS status, al.owner AS owner, "
-    "i.identity_id AS identity_id, " + _NAME + ", "
+    "i.identity_id AS identity_id, " + NAME + ", "
     "al.record_keys AS record_keys, al.evidence AS evidence, al.other AS other, "
     "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
     "al.status_by AS status_by, toString(al.status_at) AS status_at "
@@ -289,7 +316,7 @@ def alert(
     rows = read(
         "MATCH (al:Alert {alert_id: $id}) "
         "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
-        "WITH al, i WHERE NOT $perpetrators_only OR (i IS NOT NULL AND " + _PERPETRATOR + ") "
+        "WITH al, i WHERE NOT $perpetrators_only OR (i IS NOT NULL AND " + PERPETRATOR + ") "
         + _ROW,
         {"id": alert_id_, "perpetrators_only": perpetrators_only},
         driver=driver,
@@ -407,7 +434,7 @@ def watching(watcher: str | None = None, driver: Driver | None = None) -> list[d
     return read(
         "MATCH (w:Watch)-[:FOLLOWS]->(i:Identity) WHERE $watcher IS NULL OR w.watcher = $watcher "
         "RETURN w.watcher AS watcher, i.identity_id AS identity_id, toString(w.since) AS since, "
-        + _NAME
+        + NAME
         + " "
         "ORDER BY watcher, identity_id",
         {"watcher": watcher},

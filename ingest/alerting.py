@@ -3,11 +3,14 @@ resolution, over the records it re-linked."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from neo4j import Driver
 
+from graph import alert_items, priority
 from graph.alerts import Changes, evaluate, followed_records, rehome_watches
+from graph.driver import read
 from ingest.load import LoadSummary
 
 if TYPE_CHECKING:
@@ -30,10 +33,43 @@ def changes_of(summary: LoadSummary) -> Changes:
     )
 
 
-def raise_alerts(summary: LoadSummary, driver: Driver | None = None) -> LoadSummary:
-    """Evaluate the rules for this load and record the new alerts' ids on the summary."""
-    summary.alerts = evaluate(changes_of(summary), driver=driver)
+_NEWEST = """
+CALL () {
+  UNWIND $incidents AS k MATCH (i:Incident {incident_key: k}) RETURN i.event_date AS d
+  UNION
+  UNWIND $breaches AS k MATCH (b:Breach {breach_key: k}) RETURN b.breach_date AS d
+  UNION
+  UNWIND $orders AS k MATCH (o:Order {order_key: k}) RETURN o.issued_date AS d
+}
+RETURN max(d) AS newest
+"""
+
+
+def raise_alerts(
+    summary: LoadSummary, driver: Driver | None = None, baseline: bool = False
+) -> LoadSummary:
+    """Evaluate the rules for this load and record the new alerts' ids on the summary. A
+    baseline load (a force's or a nation's first) files its findings about events older than
+    the window before the delivery as history: they never reach the inbox."""
+    changes = changes_of(summary)
+    before = history_before(changes, driver) if baseline else None
+    summary.alerts = evaluate(changes, driver=driver, history_before=before)
     return summary
+
+
+def history_before(changes: Changes, driver: Driver | None = None) -> date | None:
+    """The start of a baseline delivery's window: its newest event's date (the delivery is as
+    of then) less `baseline.window_days` (priority.toml)."""
+    rows = read(
+        _NEWEST,
+        {"incidents": changes.incidents, "breaches": changes.breaches, "orders": changes.orders},
+        driver=driver,
+    )
+    newest = rows[0]["newest"]
+    if newest is None:
+        return None
+    days = int(priority.settings()["baseline"]["window_days"])
+    return newest.to_native() - timedelta(days=days)
 
 
 def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> list[str]:
@@ -46,13 +82,16 @@ def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> 
     followed = followed_records(driver)
     rehome_watches(driver)
     joined = sorted(k for k in previous if k not in followed)  # new to a followed identity
-    return evaluate(Changes(persons=joined, relinked=previous), driver=driver)
+    raised = evaluate(Changes(persons=joined, relinked=previous), driver=driver)
+    alert_items.regroup(driver)
+    return raised
 
 
 def withhold_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> int:
     """A baseline resolve (the first national one): watches still follow their records, but no
     relink alert is raised; returns how many moved records were not put through the rules."""
     rehome_watches(driver)
+    alert_items.regroup(driver)
     return len(_moved(changed))
 
 

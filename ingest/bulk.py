@@ -330,7 +330,7 @@ def bulk_load(
         apply_pending(driver)
         refresh_all(driver)
         if alerts:
-            raise_alerts(summary, driver)
+            raise_alerts(summary, driver, baseline=True)  # into an empty database
     finally:
         driver.close()
     shutil.rmtree(folder, ignore_errors=True)

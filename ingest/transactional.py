@@ -86,10 +86,18 @@ def graph_loader(
 
 
 def load_delivery(
-    delivery: Path, driver: Driver, batch_size: int = BATCH, progress: Progress | None = None
+    delivery: Path,
+    driver: Driver,
+    batch_size: int = BATCH,
+    progress: Progress | None = None,
+    baseline: bool | None = None,
 ) -> LoadSummary:
-    """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`."""
+    """Validate and load a delivery into the graph; rejects go to `delivery/rejects/`.
+    `baseline` (a force's or a nation's first load: history, not news; see raise_alerts)
+    defaults to whether the graph held no person record before."""
     apply_pending(driver)  # MERGE on keys needs the uniqueness constraints behind it
+    if baseline is None:
+        baseline = not read("MATCH (p:Person) RETURN p LIMIT 1", driver=driver)
     summary = graph_loader(driver, batch_size, progress).load(delivery)
     refresh_after_load(changes_of(summary), driver)
-    return raise_alerts(summary, driver)
+    return raise_alerts(summary, driver, baseline)

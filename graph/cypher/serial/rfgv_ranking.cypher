@@ -11,12 +11,13 @@
 // param as_of: date = today -- the ranking date (recency is measured to it, the window ends on it)
 // param rfgv: map = @rfgv.toml -- bands, weights and harm table (see rfgv.toml)
 // param limit: int = 100 -- how many perpetrators to return, best first
+// param ids: list<string> = [] -- only these identities (every perpetrator when empty)
 // range limit: 1..100000
 // returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
 //   weighted total, 0-10); highest score first.
 MATCH (i:Identity)
-WHERE i.first_event_date <= $as_of
+WHERE i.first_event_date <= $as_of AND (size($ids) = 0 OR i.identity_id IN $ids)
 WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
 WITH i, as_of, low, cfg,
      [k IN range(0, size(i.da_dates) - 1) WHERE low < i.da_dates[k] <= as_of] AS window,

@@ -64,7 +64,7 @@ def graph(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Driver
         wipe(driver)
         out = tmp_path_factory.mktemp("delivery")
         synthesize(people=PEOPLE, seed=SEED, out=out)
-        load_delivery(out, driver)
+        load_delivery(out, driver, baseline=False)  # every finding in the inbox, as before
         _loaded["persons"] = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
     return driver
 

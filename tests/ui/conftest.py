@@ -46,7 +46,7 @@ def ui_data(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict
     if not marker.exists() or int(marker.read_text()) != count:
         wipe(driver)
         synthesize(people=PEOPLE, seed=SEED, out=folder)
-        load_delivery(folder, driver)
+        load_delivery(folder, driver, baseline=False)  # every finding in the inbox
         count = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
         marker.write_text(str(count))
     truth: dict[str, Any] = json.loads((folder / "truth.json").read_text())

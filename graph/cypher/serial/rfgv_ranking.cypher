@@ -17,8 +17,15 @@
 // returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
 //   weighted total, 0-10); highest score first.
-MATCH (i:Identity)
-WHERE i.first_event_date <= $as_of AND (size($ids) = 0 OR i.identity_id IN $ids)
+CALL () {
+  WITH 1 AS one WHERE size($ids) = 0
+  MATCH (i:Identity) WHERE i.first_event_date <= $as_of
+  RETURN i
+  UNION
+  UNWIND $ids AS id
+  MATCH (i:Identity {identity_id: id}) WHERE i.first_event_date <= $as_of
+  RETURN i
+}
 WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
 WITH i, as_of, low, cfg,
      [k IN range(0, size(i.da_dates) - 1) WHERE low < i.da_dates[k] <= as_of] AS window,

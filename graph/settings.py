@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from graph.errors import ConfigError
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def xdg(var: str, fallback: str) -> Path:
     return Path(os.environ.get(var) or Path.home() / fallback)
 
 
@@ -35,11 +35,11 @@ class Settings(BaseSettings):
     query_dirs: str = Field("", alias="SERIALWATCH_QUERY_DIRS")
 
     home: Path = Field(
-        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",
+        default_factory=lambda: xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",
         alias="SERIALWATCH_HOME",
     )
     cache: Path = Field(
-        default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "serialwatch",
+        default_factory=lambda: xdg("XDG_CACHE_HOME", ".cache") / "serialwatch",
         alias="SERIALWATCH_CACHE",
     )
     neo4j_version: str = Field("5.26", alias="SERIALWATCH_NEO4J_VERSION")

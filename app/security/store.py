@@ -53,6 +53,8 @@ def db_path() -> Path:
 def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
     """A connection to the store, created with its schema on first use; commits on success."""
     path = path or db_path()
+    if path in _ready and not path.exists():  # deleted under us: make it (and its schema) again
+        _ready.discard(path)
     if path not in _ready:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():

@@ -114,7 +114,6 @@ def test_verify_detects_tampering(
     backup = sqlite3.connect(":memory:")
     with sqlite3.connect(db_path()) as live:
         live.backup(backup)
-    head = audit.head_path().read_bytes()
     sql, word = attack
     try:
         refused = sqlite3.connect(db_path(), isolation_level=None)
@@ -129,7 +128,6 @@ def test_verify_detects_tampering(
     finally:
         with sqlite3.connect(db_path()) as live:
             backup.backup(live)
-        audit.head_path().write_bytes(head)
     assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0
 
 
@@ -144,13 +142,13 @@ def test_cli_users(api_env: Any) -> None:
     assert runner.invoke(cli, ["audit", "list"]).exit_code == 0
 
 
-def _append_many(db: str, secret: str, n: int) -> list[int]:
+def _append_many(env: dict[str, str], n: int) -> list[int]:
     """Another process appending to the same trail (as a second uvicorn worker would)."""
     import os
 
     from app.settings import get_api_settings
 
-    os.environ["SERIALWATCH_DB"], os.environ["SERIALWATCH_SECRET_KEY"] = db, secret
+    os.environ.update(env)
     get_api_settings.cache_clear()
     return [_append(f"worker {os.getpid()}") for _ in range(n)]
 
@@ -174,9 +172,9 @@ def test_concurrent_appends_keep_one_whole_chain(api_env: Any) -> None:
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     before = audit.count()
-    secret = os.environ["SERIALWATCH_SECRET_KEY"]
+    env = {k: v for k, v in os.environ.items() if k.startswith("SERIALWATCH_")}
     with ProcessPoolExecutor(3) as procs, ThreadPoolExecutor(16) as threads:
-        remote = [procs.submit(_append_many, str(db_path()), secret, 60) for _ in range(3)]
+        remote = [procs.submit(_append_many, env, 60) for _ in range(3)]
         local = list(threads.map(lambda i: _append(f"thread {i % 16}"), range(160)))
         seqs = local + [s for f in remote for s in f.result()]
     assert len(seqs) == len(set(seqs)) == 340

@@ -20,7 +20,7 @@ from neo4j import Driver
 
 from app.errors import Conflict, Invalid, NotFound
 from app.security.roles import Perm
-from app.services.door import Access, check_purpose, for_subject, guard, personal
+from app.services.door import Access, check_purpose, for_subject, guard, personal, probe
 from graph import alerts as al
 from graph.alert_evidence import evidence
 
@@ -83,8 +83,8 @@ def new_count(access: Access, driver: Driver | None = None) -> dict[str, int]:
 
 
 def _subject(access: Access, alert_id: str, driver: Driver | None) -> str | None:
-    """The identity an alert is about (NotFound if a partner may not see it)."""
-    with _as_api_errors():
+    """The identity an alert is about (NotFound, audited, if a partner may not see it)."""
+    with probe(access, "alert", {"alert": alert_id}), _as_api_errors():
         found = al.alert(alert_id, driver=driver, perpetrators_only=access.partner)
     subject: str | None = found["identity_id"]
     return subject

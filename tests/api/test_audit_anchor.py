@@ -66,15 +66,38 @@ def drop_guards() -> sqlite3.Connection:
 
 
 def test_normal_use_stays_intact_and_never_used_is_not_deleted(trail: Path) -> None:
-    assert verdict() == (0, "audit trail intact: 0 entries\n")  # never used
     assert not anchor.path().exists()
+    assert verdict() == (0, "audit trail intact: 0 entries\n")  # never used (then audited)
     request(4)
     code, out = verdict()
-    assert code == 0 and "intact: 4 entries" in out, out
+    assert code == 0 and "intact: 5 entries" in out, out
     key_file = get_api_settings().audit_key_file
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert key_file.parent != db_path().parent != anchor.path().parent
-    assert len(anchor.path().read_text().splitlines()) == 5  # created, then one per commit
+    lines = anchor.path().read_text().splitlines()
+    assert len(lines) == 1 + audit.count()  # created, then one per commit (one entry each)
+    assert audit.entries(after=5)[0]["action"] == "verify"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        ("UPDATE audit SET purpose = 'nothing to see' WHERE seq = ?", "altered"),
+        ("DELETE FROM audit WHERE seq = ?", "missing"),
+        ("DELETE FROM audit WHERE seq >= ?", "removed"),
+    ],
+)
+def test_verify_detects_an_edit_a_gap_and_a_cut(trail: Path, attack: tuple[str, str]) -> None:
+    request(3)
+    assert verdict()[0] == 0
+    refused = sqlite3.connect(db_path(), isolation_level=None)
+    with pytest.raises(sqlite3.DatabaseError):  # the triggers refuse it in the first place
+        refused.execute("DELETE FROM audit")
+    refused.close()
+    sql, word = attack
+    drop_guards().execute(sql, (audit.count() - 1,))
+    code, out = verdict()
+    assert code == 1 and word in out, out
 
 
 def test_truncation_then_one_request_is_detected(trail: Path) -> None:
@@ -122,7 +145,7 @@ def test_an_edited_anchor_or_a_recreated_one_is_detected(trail: Path) -> None:
     assert code == 1 and "is missing, but it is written with the first entry" in out
     request(1)  # the service starts a new anchor, which says when it began
     code, out = verdict()
-    assert code == 1 and "the anchor begins at entry 3: it was deleted and made again" in out
+    assert code == 1 and "the anchor begins at entry 4: it was deleted and made again" in out
 
 
 def test_the_key_is_kept_apart_and_a_lost_one_is_refused(trail: Path) -> None:

@@ -134,7 +134,9 @@ def watchlist(access: Access, driver: Driver | None = None) -> list[dict[str, An
     def fetch() -> list[dict[str, Any]]:
         return al.watching(access.user.name, driver=driver)
 
-    return personal(access, Perm.alert_actions, "watchlist", {}, fetch, rows=True, driver=driver)
+    return personal(
+        access, Perm.alert_actions, "watchlist", {}, fetch, rows=True, driver=driver
+    )
 
 
 def _watch_change(

@@ -47,10 +47,13 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, ui_hashes: Callable[[], Sequence[str]] | None = None):
         self.app = app
         self.ui_hashes = ui_hashes
+        self._ui = ui_csp([])
 
-    def policy(self, path: str) -> str:
+    def policy(self, path: str, html: bool) -> str:
         if path.startswith("/ui"):
-            return ui_csp(self.ui_hashes() if self.ui_hashes else [])
+            if html and self.ui_hashes:  # a page: its inline scripts as they are now
+                self._ui = ui_csp(self.ui_hashes())
+            return self._ui
         if path == "/docs" or path.startswith("/docs-"):
             return DOCS_CSP
         return API_CSP
@@ -65,10 +68,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 # the policy is made now, after the page: Dash registers some inline scripts
                 # while it serves its first page
-                extra = {**COMMON, "Content-Security-Policy": self.policy(path)}
+                headers = MutableHeaders(scope=message)
+                html = headers.get("content-type", "").startswith("text/html")
+                extra = {**COMMON, "Content-Security-Policy": self.policy(path, html)}
                 if not path.startswith(STATIC):
                     extra["Cache-Control"] = "no-store"
-                headers = MutableHeaders(scope=message)
                 for name, value in extra.items():
                     headers[name] = value
             await send(message)

@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -125,43 +126,65 @@ def _last_line(p: Path) -> dict[str, Any] | None:
 def check(k: bytes, hashes: dict[int, str]) -> list[str]:
     """What the anchor says is wrong with the trail whose entries' hashes are `hashes`."""
     p = path()
-    last = max(hashes, default=0)
-    try:
-        lines = p.read_bytes().splitlines()
-    except FileNotFoundError:
+    if not p.exists():
         if hashes:
             return [f"the anchor {p} is missing, but it is written with the first entry"]
         return []
-    problems: list[str] = []
-    prev, highest, contradicted = "", 0, []
-    for i, raw in enumerate(lines):
+    reading = _Reading(k, hashes, max(hashes, default=0))
+    with p.open("rb") as lines:  # line by line: the anchor grows by one line per commit
+        for i, raw in enumerate(lines):
+            reading.line(i, raw)
+    return reading.verdict()
+
+
+@dataclass
+class _Reading:
+    """The anchor read against the trail, one line at a time."""
+
+    key: bytes
+    hashes: dict[int, str]
+    last: int
+    prev: str = ""
+    highest: int = 0  # the highest checkpoint beyond the trail's end
+    problems: list[str] = field(default_factory=list)
+    contradicted: list[str] = field(default_factory=list)
+
+    def line(self, i: int, raw: bytes) -> None:
         try:
             line = json.loads(raw)
             fields = ("anchor", line["n"], line["seq"], line["hash"], line["at"], line["prev"])
         except (ValueError, KeyError, TypeError):
-            problems.append(f"anchor line {i + 1} is unreadable")
-            continue
-        if line["n"] != i or line["prev"] != prev or line["mac"] != mac(k, fields):
-            problems.append(f"anchor line {i + 1} was altered or lines before it removed")
-        prev = line["mac"]
-        if i == 0:
-            if line["seq"] != 0:
-                problems.append(
-                    f"the anchor begins at entry {line['seq']}: it was deleted and made again"
-                )
-            continue
+            self.problems.append(f"anchor line {i + 1} is unreadable")
+            return
+        if line["n"] != i or line["prev"] != self.prev or line["mac"] != mac(self.key, fields):
+            self.problems.append(f"anchor line {i + 1} was altered or lines before it removed")
+        self.prev = str(line["mac"])
         seq = line["seq"]
-        if seq > last:
-            highest = max(highest, seq)
-        elif hashes.get(seq) != line["hash"]:
-            contradicted.append(f"entry {seq} differs from the one the anchor saw {line['at']}")
-    if highest and not hashes:
-        problems.append(f"the trail is empty but the anchor records {highest} entries: deleted")
-    elif highest:
-        problems.append(f"entries after {last} were removed (the anchor records entry {highest})")
-    if contradicted:
-        problems += contradicted[:MAX_REPORTED]
-        if len(contradicted) > MAX_REPORTED:
-            problems.append(f"... and {len(contradicted) - MAX_REPORTED} more checkpoints")
-        problems.append("the trail was cut and written again, or an older copy put back")
-    return problems
+        if i == 0:
+            if seq != 0:
+                self.problems.append(
+                    f"the anchor begins at entry {seq}: it was deleted and made again"
+                )
+        elif seq > self.last:
+            self.highest = max(self.highest, seq)
+        elif self.hashes.get(seq) != line["hash"]:
+            self.contradicted.append(
+                f"entry {seq} differs from the one the anchor saw {line['at']}"
+            )
+
+    def verdict(self) -> list[str]:
+        problems = list(self.problems)
+        if self.highest and not self.hashes:
+            problems.append(
+                f"the trail is empty but the anchor records {self.highest} entries: deleted"
+            )
+        elif self.highest:
+            problems.append(
+                f"entries after {self.last} were removed (the anchor records entry {self.highest})"
+            )
+        if self.contradicted:
+            problems += self.contradicted[:MAX_REPORTED]
+            if len(self.contradicted) > MAX_REPORTED:
+                problems.append(f"... and {len(self.contradicted) - MAX_REPORTED} more checkpoints")
+            problems.append("the trail was cut and written again, or an older copy put back")
+        return problems

@@ -29,6 +29,7 @@ from app.api import docs
 from app.api.headers import SecurityHeaders
 from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
 from app.errors import ApiError, TooManyAttempts
+from app.security import anchor
 from app.settings import get_api_settings
 from graph.cypher import BadParameter
 from graph.errors import AuthFailed, ConfigError, DatabaseUnavailable, SerialwatchError
@@ -59,6 +60,7 @@ def make_api_driver() -> Driver:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     get_api_settings().secret()  # refuse a default secret before serving anything
+    anchor.key()  # and an audit key that is lost, too short or kept beside the trail
     get_library()  # a broken query file stops start-up, not a user's request
     driver = make_api_driver()
     app.state.driver = driver

@@ -180,6 +180,13 @@ class NewUser(BaseModel):
     password: str | None = Field(None, min_length=12, max_length=200)
 
 
+class PasswordChange(BaseModel):
+    old_password: str = Field(max_length=200)
+    new_password: str = Field(
+        min_length=12, max_length=200, description="12 to 200 characters, not blank"
+    )
+
+
 class CreatedUser(BaseModel):
     name: str
     role: str

@@ -12,7 +12,7 @@ from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, Sessio
 
 from app.errors import Invalid, Unavailable
 from app.security.roles import Perm
-from app.services.door import Access, guard, personal
+from app.services.door import Access, guard, named_identities, personal
 from app.settings import get_api_settings
 from graph.driver import get_driver
 from graph.errors import DatabaseUnavailable
@@ -58,7 +58,10 @@ def run(
         )
         return [{k: plain(v) for k, v in r.items()} for r in records[:cap]]
 
-    rows = personal(access, Perm.cypher, "cypher", audit_params, fetch, driver=driver)
+    rows = personal(
+        access, Perm.cypher, "cypher", audit_params, fetch, driver=driver,
+        identities_of=lambda found: named_identities(found, driver),
+    )  # fmt: skip
     return {
         "columns": meta.get("columns", []),
         "rows": rows,

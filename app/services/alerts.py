@@ -20,7 +20,7 @@ from neo4j import Driver
 
 from app.errors import Conflict, Invalid, NotFound
 from app.security.roles import Perm
-from app.services.door import Access, check_purpose, for_subject, guard, personal
+from app.services.door import Access, check_purpose, for_subject, guard, personal, probe
 from graph import alert_items as items
 from graph import alerts as al
 from graph import priority
@@ -103,8 +103,8 @@ def new_count(access: Access, driver: Driver | None = None) -> dict[str, int]:
 
 
 def _subject(access: Access, alert_id: str, driver: Driver | None) -> str | None:
-    """The identity an alert is about (NotFound if a partner may not see it)."""
-    with _as_api_errors():
+    """The identity an alert is about (NotFound, audited, if a partner may not see it)."""
+    with probe(access, "alert", {"alert": alert_id}), _as_api_errors():
         found = al.alert(alert_id, driver=driver, perpetrators_only=access.partner)
     subject: str | None = found["identity_id"]
     return subject
@@ -256,13 +256,12 @@ def inbox_item(access: Access, item_id: str, driver: Driver | None = None) -> di
     """One item with its alerts."""
     params = {"item": item_id}
     guard(access, Perm.alerts, "inbox", params)
-
-    def fetch() -> dict[str, Any]:
-        with _as_api_errors():
-            return items.item(item_id, driver=driver, perpetrators_only=access.partner)
-
-    subject = fetch()["identity_id"]
-    return personal(access, Perm.alerts, "inbox", params, fetch, subject=subject, driver=driver)
+    with probe(access, "inbox", params), _as_api_errors():
+        found = items.item(item_id, driver=driver, perpetrators_only=access.partner)
+    return personal(
+        access, Perm.alerts, "inbox", params, lambda: found, subject=found["identity_id"],
+        driver=driver,
+    )  # fmt: skip
 
 
 def move_item(
@@ -277,7 +276,7 @@ def move_item(
         raise Invalid(f"action must be one of {', '.join(ACTIONS)}")
     params = {"item": item_id, "reason": reason}
     guard(access, Perm.alert_actions, "inbox", params, action=action)
-    with _as_api_errors():
+    with probe(access, "inbox", params, action), _as_api_errors():
         subject = items.item(item_id, driver=driver, perpetrators_only=access.partner)[
             "identity_id"
         ]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import flask
 from dash import Input, Output, State, dcc, html
 
 from app.errors import ApiError
-from app.security import users
+from app.security import logins
 from app.services.door import check_purpose
 from dashboards.components.session import STORE, start
 
@@ -56,7 +57,7 @@ layout = html.Div(
 def login(_: int, __: int, name: str, password: str, purpose: str) -> tuple[Any, Any, Any]:
     try:
         purpose = check_purpose(purpose)
-        user = users.authenticate((name or "").strip(), password or "")
+        user = logins.login((name or "").strip(), password or "", flask.request.remote_addr or "")
     except ApiError as e:
         return dash.no_update, html.Div(str(e), className="sw-error"), dash.no_update
     return start(user, purpose), f"Logged in as {user.name}", dash.get_relative_path("/search")

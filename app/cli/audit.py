@@ -10,6 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from app.cli.access import Purpose as StatedPurpose
+from app.cli.access import cli_access
 from app.cli.common import console, err_console, reports_errors
 from app.security.roles import Role
 from app.security.users import User
@@ -52,10 +54,11 @@ def list_(
     limit: Annotated[int, typer.Option(help="Most entries shown.")] = 50,
     user: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
-    purpose: Purpose = CLI_PURPOSE,
+    purpose: StatedPurpose = None,
 ) -> None:
-    """Entries in order: who, when, what, why, which identities."""
-    rows = admin.audit_entries(operator(purpose), after=after, limit=limit, user=user)
+    """Entries in order: who, when, what, why, which identities (as the logged-in admin:
+    the trail names the people consulted, so reading it is audited like any read)."""
+    rows = admin.audit_entries(cli_access(purpose), after=after, limit=limit, user=user)
     if as_json:
         for r in rows:
             typer.echo(json.dumps(r, ensure_ascii=False))

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.security import audit
-from tests.api.conftest import audit_count, showcase
+from tests.api.conftest import audit_count, password, showcase
 
 
 def reads(perp: str) -> list[tuple[str, str, dict[str, Any], str]]:
@@ -92,7 +92,9 @@ def test_cli_users(api_env: Any) -> None:
     assert "temp.user" in runner.invoke(cli, ["users", "list"]).output
     assert runner.invoke(cli, ["users", "remove", "temp.user"]).exit_code == 0
     assert runner.invoke(cli, ["users", "remove", "temp.user"]).exit_code == 1
-    assert runner.invoke(cli, ["audit", "list"]).exit_code == 0
+    admin = {"SERIALWATCH_USER": "admin", "SERIALWATCH_PASSWORD": password("admin")}
+    assert runner.invoke(cli, ["audit", "list", "--purpose", "DPA check"], env=admin).exit_code == 0
+    assert runner.invoke(cli, ["audit", "list", "--purpose", "DPA check"]).exit_code == 2
 
 
 def _append_many(env: dict[str, str], n: int) -> list[int]:
@@ -152,10 +154,13 @@ def test_reading_the_audit_is_audited(client: TestClient, graph: Any, h: Any) ->
     assert client.get("/audit", headers=h("admin", None)).status_code == 400  # a purpose, too
     client.get("/audit/verify", headers=h("admin"))
     assert (last_entry()["action"], last_entry()["outcome"]) == ("verify", "ok")
-    result = CliRunner().invoke(cli, ["audit", "list", "--purpose", "subject access request"])
-    assert result.exit_code == 0
+    admin = {"SERIALWATCH_USER": "admin", "SERIALWATCH_PASSWORD": password("admin")}
+    result = CliRunner().invoke(
+        cli, ["audit", "list", "--purpose", "subject access request"], env=admin
+    )
+    assert result.exit_code == 0, result.output
     entry = last_entry()
-    assert entry["user"].startswith("cli:") and entry["purpose"] == "subject access request"
+    assert entry["user"] == "admin" and entry["purpose"] == "subject access request"
 
 
 def test_a_partners_probes_are_audited(client: TestClient, graph: Any, h: Any) -> None:

@@ -23,12 +23,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ingest.resolve import ambiguity
 from ingest.resolve.rules import Rule
 
 SAME, NOT_SAME = "same", "not_same"
 _UNCUTTABLE = 1e9
 
 Edges = dict[tuple[int, int], tuple[float, float]]  # (lo, hi) -> (probability, weight)
+
+
+_AMBIGUOUS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "record"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Clusters:
     assignments: pd.DataFrame  # unique_id, identity_id, method, probability
     conflicts: list[Decision] = field(default_factory=list)
     cut_edges: int = 0
+    # Pairs to put to an analyst: an ambiguous record (`record`) and the best record of each of
+    # its candidate identities (unique_id_l, unique_id_r, match_probability, match_weight).
+    ambiguous: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_AMBIGUOUS))
 
 
 def cluster(
@@ -52,14 +59,19 @@ def cluster(
     links: pd.DataFrame,
     decisions: Iterable[Decision],
     rules: Sequence[Rule] = (),
+    candidates: pd.DataFrame | None = None,
+    margin: float = ambiguity.MARGIN,
 ) -> Clusters:
     """Cluster `keys` by `links` (unique_id_l, unique_id_r, match_probability, match_weight),
     all at or above the link threshold, with `decisions` winning over the model.
 
     `rules` (each aligned with `keys`) say what one person cannot hold two of (a PNC id, a
-    gender, a date of birth beyond a keying error): records that break one are never left in
-    one identity, however they are linked through others; they are split like a `not same`
-    decision.
+    gender, a date of birth beyond a keying error, two parties to one event): records that
+    break one are never left in one identity, however they are linked through others; they are
+    split like a `not same` decision. A record the links and `candidates` (scored pairs below
+    the link threshold, same columns) place about equally in two identities a rule keeps apart
+    (`ambiguity`, within `margin` bits) is left on its own identity, and its pairs with each
+    candidate are returned in `ambiguous` for review.
     """
     n = len(keys)
     index = pd.Series(np.arange(n), index=pd.Index(keys))
@@ -67,8 +79,11 @@ def cluster(
     not_same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == NOT_SAME}
     same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == SAME}
     lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
-    graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
-    membership = np.asarray(graph.connected_components().membership)
+    evidence = [lo, hi, prob, weight]
+    if candidates is not None and len(candidates):
+        band = _link_arrays(index, candidates, not_same, set())
+        evidence = [np.concatenate([x, y]) for x, y in zip(evidence, band, strict=True)]
+    membership = _components(n, lo, hi)
     todo = sorted(_constrained(membership, not_same, rules))
     conflicts: list[tuple[int, int]] = []
     cut = 0
@@ -98,11 +113,32 @@ def cluster(
         hi = np.concatenate([hi[rest], np.array([e[1] for e in kept], dtype=np.int64)])
         prob = np.concatenate([prob[rest], np.array([v[0] for v in kept.values()])])
         weight = np.concatenate([weight[rest], np.array([v[1] for v in kept.values()])])
+    e_lo, e_hi, e_prob, e_weight = evidence
+    found = ambiguity.find(membership, e_lo, e_hi, e_prob, e_weight, rules, margin) if rules else {}
+    if found:  # each stays on its own: its links go, and what they held together re-parts
+        alone = np.isin(lo, list(found)) | np.isin(hi, list(found))
+        lo, hi, prob, weight = lo[~alone], hi[~alone], prob[~alone], weight[~alone]
+        membership = _components(n, lo, hi)
     return Clusters(
         _assign(keys, membership, lo, hi, prob, weight),
         [Decision(keys[a], keys[b], NOT_SAME) for a, b in sorted(conflicts)],
         cut,
+        _review_pairs(keys, found),
     )
+
+
+def _components(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
+    return np.asarray(graph.connected_components().membership)
+
+
+def _review_pairs(keys: Sequence[str], found: dict[int, list[ambiguity.Candidate]]) -> pd.DataFrame:
+    rows = [
+        (keys[min(r, c.other)], keys[max(r, c.other)], c.probability, c.weight, keys[r])
+        for r, cands in sorted(found.items())
+        for c in cands
+    ]
+    return pd.DataFrame(rows, columns=_AMBIGUOUS)
 
 
 def _link_arrays(

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from neo4j import Driver
 
@@ -373,6 +374,27 @@ def set_associates(
         """
     )
     con.unregister("record_identities")
+
+
+def cannot_link(
+    con: duckdb.DuckDBPyConnection, events: str = EVENTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of records that share an incident, an order or a recorded relationship
+    (table or view `events`), as indexes of `RAW` in key order (lo < hi): parties to one event
+    are different humans. One self-join in DuckDB, like the associates'."""
+    got = con.execute(
+        f"""
+        WITH ix AS (
+          SELECT unique_id, row_number() OVER (ORDER BY unique_id) - 1 AS i FROM {RAW}
+        ), ev AS (
+          SELECT DISTINCT ix.i, e.event FROM {events} e JOIN ix USING (unique_id)
+          WHERE e.event IS NOT NULL
+        )
+        SELECT DISTINCT a.i AS lo, b.i AS hi
+        FROM ev a JOIN ev b ON a.event = b.event AND a.i < b.i
+        """
+    ).fetchnumpy()
+    return np.asarray(got["lo"], dtype=np.int64), np.asarray(got["hi"], dtype=np.int64)
 
 
 def build_table(con: duckdb.DuckDBPyConnection, name: str = TABLE) -> int:

@@ -354,7 +354,9 @@ def set_associates(
     identity_id) of the other records a record shares an incident, order or relationship with
     (table or view `events`: unique_id, event). Two records of one person often share a victim
     or a partner; strangers who share a name almost never share one, so this separates them
-    where name and DOB cannot."""
+    where name and DOB cannot. Column `own_identity` is set to the record's own identity in
+    `identities`: a record among the other's associates is that person's victim, partner or
+    co-party, never that person."""
     con.register("record_identities", identities[["unique_id", "identity_id"]])
     con.execute(
         f"""
@@ -368,8 +370,10 @@ def set_associates(
           FROM pairs p JOIN record_identities i ON i.unique_id = p.other
           GROUP BY p.unique_id
         )
-        SELECT r.* EXCLUDE (associates), known.associates
+        SELECT r.* EXCLUDE (associates, own_identity), known.associates,
+               i.identity_id AS own_identity
         FROM {name} r LEFT JOIN known USING (unique_id)
+          LEFT JOIN record_identities i USING (unique_id)
         ORDER BY r.unique_id
         """
     )
@@ -463,7 +467,7 @@ def build_table(con: duckdb.DuckDBPyConnection, name: str = TABLE) -> int:
                                        lambda x: regexp_extract(upper(trim(x)), '^[A-Z]+')))
                END AS pc_areas,
                NULLIF(region, '') AS region, identity_id,
-               CAST(NULL AS VARCHAR[]) AS associates
+               CAST(NULL AS VARCHAR[]) AS associates, identity_id AS own_identity
         FROM base
         """
     )

@@ -41,6 +41,11 @@ def process_peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def delivery_dir(people: int, seed: int, out: Path, adversarial: bool = False) -> Path:
+    """The folder `national_graph` synthesises a delivery into."""
+    return out / f"people-{people}-seed-{seed}{'-adversarial' if adversarial else ''}"
+
+
 def national_graph(
     people: int,
     seed: int = 7,
@@ -58,7 +63,7 @@ def national_graph(
     from ingest.bulk import bulk_load
     from ingest.synth import synthesize
 
-    delivery = out / f"people-{people}-seed-{seed}{'-adversarial' if adversarial else ''}"
+    delivery = delivery_dir(people, seed, out, adversarial)
     if not (delivery / "truth.json").exists():
         t = time.monotonic()
         synthesize(people=people, seed=seed, out=delivery, adversarial=adversarial)

@@ -36,8 +36,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bench.common import national_graph, use_bench_server
+from bench.common import delivery_dir, national_graph, use_bench_server
 from bench.resolution import score
+
+PULLED = "pulled-records.pkl"
 
 
 def pulled(delivery: Path) -> pd.DataFrame:
@@ -45,7 +47,7 @@ def pulled(delivery: Path) -> pd.DataFrame:
     from graph.driver import get_driver
     from ingest.resolve import features
 
-    cache = delivery / "pulled-records.pkl"
+    cache = delivery / PULLED
     if cache.exists():
         return pd.read_pickle(cache)
     t = time.monotonic()
@@ -84,7 +86,9 @@ def main() -> None:
     )
     from ingest.resolve.rules import OneDateOfBirth, OneValue, Rule, person_rules
 
-    delivery = national_graph(args.people, args.seed, args.out, adversarial=args.adversarial)
+    delivery = delivery_dir(args.people, args.seed, args.out, args.adversarial)
+    if not (delivery / PULLED).exists():  # else the bench server is not needed
+        national_graph(args.people, args.seed, args.out, adversarial=args.adversarial)
     raw = pulled(delivery)
     raw["identity_id"] = "ID:" + raw["unique_id"]  # as after a fresh load
     truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))

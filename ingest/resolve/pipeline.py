@@ -165,18 +165,19 @@ def _score(
     con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float, levels: bool = False
 ) -> pd.DataFrame:
     """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now), with
-    each comparison's level (`gamma_<name>`, small integers) if `levels`, for the review
-    queue's explanations. The tables Splink made for them are dropped once they are read."""
+    each comparison's match weight (`w_<name>`, and `w_tf_name` for the name's frequency) if
+    `levels`, for the review queue's explanations. The tables Splink made for them are
+    dropped once they are read."""
     if levels:
         m = model.Model(
             m.version, m.splink | {"retain_intermediate_calculation_columns": True}, m.trained
         )
     linker = model.linker(con, features.TABLE, m)
     scored = linker.inference.predict(threshold_match_probability=threshold)
-    gammas = "".join(
-        f", CAST(gamma_{c['output_column_name']} AS TINYINT) AS gamma_{c['output_column_name']}"
-        for c in (m.splink["comparisons"] if levels else [])
-    )
+    names = [c["output_column_name"] for c in m.splink["comparisons"]] if levels else []
+    gammas = "".join(f", CAST(log2(bf_{c}) AS FLOAT) AS w_{c}" for c in names)
+    if levels:
+        gammas += ", CAST(log2(bf_tf_adj_name) AS FLOAT) AS w_tf_name"
     pairs = con.sql(
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight{gammas} "
         f"FROM {scored.physical_name}"

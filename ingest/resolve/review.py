@@ -73,41 +73,38 @@ def with_ambiguous(
 
 
 def explained(pairs: pd.DataFrame, m: Model) -> pd.DataFrame:
-    """`pairs` with column `explanation`: per comparison, "name: level (+w.w)" from its
-    `gamma_<name>` column and the model's parameters; the rest of the match weight (the prior
-    and the name's term-frequency adjustment) as a last line."""
-    comparisons = m.splink["comparisons"]
-    table = {c["output_column_name"]: _levels(c) for c in comparisons}
+    """`pairs` with column `explanation`: per comparison, "name: level (+w.w)" from its match
+    weight (`w_<name>`, as `pipeline._score` keeps it) and the model's levels, the name's
+    frequency adjustment, and the prior with the total. No weights, no explanation."""
+    table = {c["output_column_name"]: _levels(c) for c in m.splink["comparisons"]}
+    prior = float(m.splink["probability_two_random_records_match"])
+    start = math.log2(prior / (1 - prior))
     lines: list[list[str]] = []
     for row in pairs.to_dict("records"):
-        out, total = [], 0.0
+        out = []
         for name, levels in table.items():
-            gamma = row.get(f"gamma_{name}")
-            if gamma is None or pd.isna(gamma) or int(gamma) not in levels:
+            w = row.get(f"w_{name}")
+            if w is None or pd.isna(w):
                 continue
-            label, weight = levels[int(gamma)]
-            total += weight
-            out.append(f"{name}: {label} ({weight:+.1f})")
+            label = min(levels, key=lambda lv: abs(lv[1] - float(w)))[0]
+            out.append(f"{name}: {label} ({float(w):+.1f})")
+        tf = row.get("w_tf_name")
+        if out and tf is not None and not pd.isna(tf) and abs(float(tf)) >= 0.05:
+            out.append(f"name frequency ({float(tf):+.1f})")
         if out:
-            rest = float(row["match_weight"]) - total
-            out.append(f"prior and name frequency: ({rest:+.1f}); total {row['match_weight']:+.1f}")
+            out.append(f"prior ({start:+.1f}); total {float(row['match_weight']):+.1f}")
         lines.append(out)
     return pairs.assign(explanation=lines)
 
 
-def _levels(comparison: dict[str, Any]) -> dict[int, tuple[str, float]]:
-    """gamma value -> (label, match weight) of one saved comparison (Splink numbers the
-    non-null levels from the most specific, n-1, down to 0; a null level is -1, weight 0)."""
-    levels = comparison["comparison_levels"]
-    real = [lv for lv in levels if not lv.get("is_null_level")]
-    out: dict[int, tuple[str, float]] = {}
-    for lv in levels:
-        if lv.get("is_null_level"):
-            out[-1] = (str(lv.get("label_for_charts", "")), 0.0)
-    for i, lv in enumerate(real):
+def _levels(comparison: dict[str, Any]) -> list[tuple[str, float]]:
+    """(label, match weight) of each level of one saved comparison, most specific first (a
+    null level weighs 0)."""
+    out = []
+    for lv in comparison["comparison_levels"]:
         m, u = lv.get("m_probability"), lv.get("u_probability")
-        weight = math.log2(m / u) if m and u else 0.0
-        out[len(real) - 1 - i] = (str(lv.get("label_for_charts", "")), weight)
+        weight = 0.0 if lv.get("is_null_level") or not (m and u) else math.log2(m / u)
+        out.append((str(lv.get("label_for_charts", "")), weight))
     return out
 
 

@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--adversarial", action="store_true")
     parser.add_argument("--plain-rules", action="store_true")
     parser.add_argument(
+        "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path(os.environ.get("SERIALWATCH_BENCH_DATA", "/tmp/serialwatch-bench-resolution")),
@@ -107,6 +110,8 @@ def main() -> None:
     else:
         rules = person_rules(raw, features.cannot_link(con))
     m = model.train(con, features.TABLE, n) if args.retrain else model.load_default()
+    if args.retrain and args.save_model:
+        args.save_model.write_text(m.to_json(), encoding="utf-8")
     m = model.for_population(m, n)
 
     def clustered(pairs: pd.DataFrame, t: float) -> tuple[Any, pd.DataFrame]:

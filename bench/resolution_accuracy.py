@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--retrain", action="store_true")
     parser.add_argument("--adversarial", action="store_true")
     parser.add_argument("--plain-rules", action="store_true")
+    parser.add_argument("--model", type=Path, help="a saved model (JSON) instead of the packaged")
     parser.add_argument(
         "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
     )
@@ -109,7 +110,12 @@ def main() -> None:
         rules: list[Rule] = [OneValue(pnc), OneDateOfBirth(list(raw["dob"]))]
     else:
         rules = person_rules(raw, features.cannot_link(con))
-    m = model.train(con, features.TABLE, n) if args.retrain else model.load_default()
+    if args.retrain:
+        m = model.train(con, features.TABLE, n)
+    elif args.model:
+        m = model.Model.from_json(args.model.read_text(encoding="utf-8"))
+    else:
+        m = model.load_default()
     if args.retrain and args.save_model:
         args.save_model.write_text(m.to_json(), encoding="utf-8")
     m = model.for_population(m, n)

@@ -42,14 +42,23 @@ _PARTS = "list_has_any(surname_parts_l, surname_parts_r)"
 # apart, or transposed with the surname. People who share a home or an incident are mostly
 # partners, parents, children and siblings: they share a surname and an address, never a
 # forename, so only when forenames agree are a shared home or associate evidence of identity.
-_FORENAMES_AGREE = (
-    f"coalesce(forename_canon_l = forename_canon_r"
-    f" OR {_JW}(forename_canon_l, forename_canon_r) >= 0.92"
-    f" OR forename_canon_l = surname_canon_r OR forename_canon_r = surname_canon_l"
-    f" OR {_JW}(forename_l, surname_r) >= 0.92 OR {_JW}(surname_l, forename_r) >= 0.92"
-    f" OR list_contains(surname_parts_r, forename_l)"
-    f" OR list_contains(surname_parts_l, forename_r), FALSE)"
-)
+# Twins share a DOB as well: a DOB agreement counts only when the forenames are alike (one
+# typo apart, Jaro-Winkler >= 0.8: a sibling's different forename is no keying error).
+
+
+def _forenames(similarity: float) -> str:
+    return (
+        f"coalesce(forename_canon_l = forename_canon_r"
+        f" OR {_JW}(forename_canon_l, forename_canon_r) >= {similarity}"
+        f" OR forename_canon_l = surname_canon_r OR forename_canon_r = surname_canon_l"
+        f" OR {_JW}(forename_l, surname_r) >= 0.92 OR {_JW}(surname_l, forename_r) >= 0.92"
+        f" OR list_contains(surname_parts_r, forename_l)"
+        f" OR list_contains(surname_parts_l, forename_r), FALSE)"
+    )
+
+
+_FORENAMES_AGREE = _forenames(0.92)
+_FORENAMES_ALIKE = _forenames(0.8)
 
 
 def _level(sql: str, label: str, null: bool = False, tf: str | None = None) -> dict[str, Any]:
@@ -116,7 +125,11 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         output_column_name="dob",
         comparison_description="date of birth, with day-month swaps and one-digit typos",
         comparison_levels=[
-            _level("dob_l IS NULL OR dob_r IS NULL", "DOB missing", null=True),
+            _level(
+                f"dob_l IS NULL OR dob_r IS NULL OR NOT {_FORENAMES_ALIKE}",
+                "DOB missing, or forenames differ (siblings, twins)",
+                null=True,
+            ),
             _level("dob_l = dob_r", "exact DOB"),
             _level("dob_swapped_l = dob_r", "day and month swapped"),
             _level(

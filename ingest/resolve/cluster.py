@@ -206,12 +206,11 @@ def _split(
         g.add_edges_from(edges)
         parts = [sorted(c) for c in nx.connected_components(g)]
         part_of = {u: i for i, part in enumerate(parts) for u in part}
-        apart = set(pairs)
+        apart: dict[tuple[int, int], Rule | None] = dict.fromkeys(pairs)
         for rule in rules:
             for part in parts:
-                apart |= rule.clashes(part)
-        apart -= conflicts
-        joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]]]
+                apart.update(dict.fromkeys(rule.clashes(part), rule))
+        joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]] and p not in conflicts]
         if not joined:
             break
         seen: set[int] = set()
@@ -219,7 +218,9 @@ def _split(
             if part_of[a] in seen:
                 continue
             seen.add(part_of[a])
-            cut = _min_cut(edges, set(parts[part_of[a]]), a, b)
+            part = parts[part_of[a]]
+            side_a, side_b = _sides(apart[(a, b)], part, a, b)
+            cut = _min_cut(edges, set(part), side_a, side_b)
             if cut is None:
                 conflicts.add((a, b))
                 continue
@@ -233,11 +234,28 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (int(a), int(b)) if a < b else (int(b), int(a))
 
 
-def _min_cut(edges: Edges, part: set[int], a: int, b: int) -> list[tuple[int, int]] | None:
-    """The edges of a minimum (match-weight) cut between a and b in their part."""
+def _sides(rule: Rule | None, part: list[int], a: int, b: int) -> tuple[set[int], set[int]]:
+    """The records a cut must keep with a and with b: those holding the same value of the
+    rule that set them apart (every record of one PNC id against every record of the other, so
+    the cut separates two men, not one record of one of them), else a and b alone."""
+    kin = getattr(rule, "kin", None)
+    if kin is None:
+        return {a}, {b}
+    side_a, side_b = kin(a, part), kin(b, part)
+    return (side_a, side_b) if not side_a & side_b else ({a}, {b})
+
+
+def _min_cut(
+    edges: Edges, part: set[int], side_a: set[int], side_b: set[int]
+) -> list[tuple[int, int]] | None:
+    """The edges of a minimum (match-weight) cut between the records `side_a` and `side_b`
+    of one part (each side tied to a terminal that cannot be cut from it)."""
     g = nx.Graph()
     inside = [(u, v, w) for (u, v), (_, w) in edges.items() if u in part]
     g.add_weighted_edges_from(inside, weight="capacity")
+    a, b = -1, -2  # the terminals; record indexes are never negative
+    g.add_edges_from(((a, u) for u in side_a), capacity=_UNCUTTABLE * 10)
+    g.add_edges_from(((b, u) for u in side_b), capacity=_UNCUTTABLE * 10)
     value, (side_a, _) = nx.minimum_cut(g, a, b)
     if value >= _UNCUTTABLE:
         return None

@@ -75,6 +75,10 @@ class OneValue:
         reps = list(first.values())
         return {_pair(a, b) for a, b in zip(reps, reps[1:], strict=False)}
 
+    def kin(self, u: int, part: Sequence[int]) -> set[int]:
+        """The records of `part` holding u's value: a cut keeps them on u's side."""
+        return {int(v) for v in part if self.codes[v] == self.codes[u]}
+
 
 class OneDateOfBirth:
     """A person has one date of birth, and each record may carry one keying error of it (the

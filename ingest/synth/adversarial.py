@@ -9,9 +9,9 @@ truth as every other story:
   records has an unknown gender and sometimes no DOB. He also had an earlier victim, so a merge
   with his partner changes his victims and his tier.
 - **namesakes**: two men with one full name and DOB and different PNC ids, one a serial
-  perpetrator, one with a caution for something else; a third force holds a record of that name
-  with no DOB, no PNC id and no address, suspect in a new DA incident: it belongs to one of
-  them, and nothing in it says which.
+  perpetrator, one with a caution for something else; a force in a third region holds a record
+  of that name with no DOB, no PNC id and no address, suspect in a new DA incident: it belongs
+  to one of them, and nothing in it says which.
 - **brothers**: two brothers (same surname, often the same initial) born 10 to 30 months apart
   at one address, each with a record that has no DOB; one abused a partner, the other was a
   witness.
@@ -165,6 +165,12 @@ def _day(case: Case, lo: int = WINDOW_START, hi: int = WINDOW_END - 60) -> int:
     return case.rng.randint(lo, hi)
 
 
+def _near(case: Case, dob: int, years_lo: int, years_hi: int) -> int:
+    """A date of birth some years (any number of days) from `dob`: never the same day and month
+    by construction, which would read as a keying error of it."""
+    return dob + case.rng.randint(years_lo * YEAR, years_hi * YEAR)
+
+
 def _adult_dob(case: Case, age_lo: int = 20, age_hi: int = 60) -> int:
     rng = case.rng
     return clamp_dob(dob_for_age(WINDOW_END, rng.randint(age_lo, age_hi), rng.randrange(YEAR)))
@@ -176,9 +182,9 @@ def _couple(case: Case) -> None:
     f2 = ag.nearby_force(rng, f1)
     gender = "M" if rng.random() < 0.8 else "F"
     p = case.person(gender, _adult_dob(case), f1)
-    partner = case.person("F" if gender == "M" else "M", p.dob + rng.randint(-3, 3) * YEAR, f1)
+    partner = case.person("F" if gender == "M" else "M", _near(case, p.dob, -3, 3), f1)
     partner.surname = p.surname
-    earlier = case.person("F" if gender == "M" else "M", p.dob + rng.randint(-4, 4) * YEAR, f1)
+    earlier = case.person("F" if gender == "M" else "M", _near(case, p.dob, -4, 4), f1)
     witness = case.person("M" if rng.random() < 0.5 else "F", _adult_dob(case), f1)
     day = _day(case, WINDOW_START + 400)
     e = case.record(earlier, f1)
@@ -197,10 +203,11 @@ def _couple(case: Case) -> None:
 def _namesakes(case: Case) -> None:
     rng, ag = case.rng, case.world.ag
     f1 = ag.pick_force(rng)
-    f2 = f1
+    f2 = f3 = f1
     while ag.agencies[f2].region == ag.agencies[f1].region:
         f2 = ag.pick_force(rng)
-    f3 = ag.nearby_force(rng, f1 if rng.random() < 0.5 else f2)
+    while ag.agencies[f3].region in (ag.agencies[f1].region, ag.agencies[f2].region):
+        f3 = ag.pick_force(rng)  # a third region: not even the region says whose record it is
     serial = case.person("M", _adult_dob(case, 25, 55), f1)
     other = case.person("M", serial.dob, f2)
     other.forename, other.surname = serial.forename, serial.surname
@@ -212,7 +219,7 @@ def _namesakes(case: Case) -> None:
     case.home([b], f2, _day(case, WINDOW_START, WINDOW_START + 900))
     day = _day(case, WINDOW_START + 1500)
     for i in range(2):
-        v = case.person("F", serial.dob + rng.randint(-6, 4) * YEAR, f1)
+        v = case.person("F", _near(case, serial.dob, -6, 4), f1)
         case.incident(
             f1, day - 400 * (i + 1), (serial, a), (v, case.record(v, f1)), result="conviction"
         )
@@ -227,7 +234,7 @@ def _namesakes(case: Case) -> None:
     )
     owner = serial if rng.random() < 0.5 else other  # the record says nothing of which
     r = case.record(owner, f3, dob=None)
-    v = case.person("F", owner.dob + rng.randint(-6, 4) * YEAR, f3)
+    v = case.person("F", _near(case, owner.dob, -6, 4), f3)
     case.incident(f3, day, (owner, r), (v, case.record(v, f3)))
 
 
@@ -243,7 +250,7 @@ def _brothers(case: Case) -> None:
     y2 = case.record(younger, ag.nearby_force(rng, f1), dob=None)
     case.home([o1, y1, o2, y2], f1, _day(case, WINDOW_START, WINDOW_START + 700))
     perp, pk, bro, bk = (older, o1, younger, y1) if rng.random() < 0.5 else (younger, y1, older, o1)
-    v = case.person("F", perp.dob + rng.randint(-3, 3) * YEAR, f1)
+    v = case.person("F", _near(case, perp.dob, -3, 3), f1)
     case.incident(
         f1, _day(case, WINDOW_START + 800), (perp, pk), (v, case.record(v, f1)), witness=bk
     )
@@ -261,7 +268,7 @@ def _twins(case: Case) -> None:
     elsewhere = ag.nearby_force(rng, f1)
     keys += [case.record(one, elsewhere, dob=None), case.record(two, elsewhere)]
     case.home(keys, f1, _day(case, WINDOW_START, WINDOW_START + 700))
-    v = case.person("F" if one.gender == "M" else "M", one.dob + rng.randint(-2, 2) * YEAR, f1)
+    v = case.person("F" if one.gender == "M" else "M", _near(case, one.dob, -2, 2), f1)
     case.incident(f1, _day(case, WINDOW_START + 800), (one, keys[0]), (v, case.record(v, f1)))
 
 
@@ -270,7 +277,7 @@ def _married_name(case: Case) -> None:
     f1 = ag.pick_force(rng)
     f2 = ag.nearby_force(rng, f1)
     her = case.person("F", _adult_dob(case, 20, 50), f1)
-    him = case.person("M", her.dob + rng.randint(-4, 6) * YEAR, f2)
+    him = case.person("M", _near(case, her.dob, -4, 6), f2)
     day = _day(case, WINDOW_START + 900)
     case.home([case.record(her, f1)], f1, day - 800)
     mine = case.record(her, f2, surname=him.surname, gender="U" if rng.random() < 0.3 else "F")
@@ -282,13 +289,31 @@ def _married_name(case: Case) -> None:
 
 def _alike(case: Case, h: Human, like: Human) -> None:
     """Often give `h` a forename with `like`'s initial (siblings' names often rhyme), never
-    the same forename."""
+    the same forename nor a spelling or short form of it (parents do not name twins Tracy and
+    Tracey, or Ellie and Eleanor)."""
     rng = case.rng
     initial = rng.random() < 0.6
     for _ in range(200):
         name = names.forename(rng, h.gender)
-        if name != like.forename and (not initial or name[0] == like.forename[0]):
+        if not _same_name(name, like.forename) and (not initial or name[0] == like.forename[0]):
             h.forename = name
             return
-    if h.forename == like.forename:
-        h.forename = like.forename + "a"
+    while _same_name(h.forename, like.forename):
+        h.forename = names.forename(rng, h.gender)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """One forename in two spellings or forms: a nickname of the other (both ways), one a
+    prefix of the other (Bethan, Bethany), or one letter added, dropped or changed."""
+    x, y = a.lower(), b.lower()
+    short = {
+        n.lower() for full, ns in names.NICKNAMES.items() for n in (full, *ns) if a in (full, *ns)
+    }
+    if y in short or x.startswith(y) or y.startswith(x):
+        return True
+    if abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        return sum(c != d for c, d in zip(x, y, strict=True)) <= 1
+    longer, shorter = (x, y) if len(x) > len(y) else (y, x)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))

@@ -14,7 +14,7 @@ import pytest
 from neo4j import Driver
 
 from graph.driver import read
-from ingest.resolve import review
+from ingest.resolve import model, review
 from ingest.resolve.pipeline import resolve
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
@@ -32,6 +32,7 @@ def resolved(
 
     driver = get_driver()
     wipe(driver)
+    (model.models_dir() / "resolution-current.json").unlink(missing_ok=True)  # the packaged one
     root: Path = tmp_path_factory.mktemp("adversarial")
     synthesize(PEOPLE, SEED, root / "d", adversarial=True)
     assert load_delivery(root / "d", driver).rejected == 0

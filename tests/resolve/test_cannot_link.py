@@ -19,7 +19,7 @@ from neo4j import Driver
 
 from app.services import review as review_service
 from graph.driver import read
-from ingest.resolve import review
+from ingest.resolve import model, review
 from ingest.resolve.pipeline import resolve
 from ingest.synth.writer import HEADERS
 from ingest.transactional import load_delivery
@@ -148,6 +148,7 @@ def resolved(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
     driver = get_driver()
     wipe(driver)
+    (model.models_dir() / "resolution-current.json").unlink(missing_ok=True)  # the packaged one
     folder = tmp_path_factory.mktemp("cannot-link") / "d"
     planted(folder)
     summary = load_delivery(folder, driver)

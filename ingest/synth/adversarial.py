@@ -10,8 +10,9 @@ truth as every other story:
   with his partner changes his victims and his tier.
 - **namesakes**: two men with one full name and DOB and different PNC ids, one a serial
   perpetrator, one with a caution for something else; a force in a third region holds a record
-  of that name with no DOB, no PNC id and no address, suspect in a new DA incident: it belongs
-  to one of them, and nothing in it says which.
+  of that name (half the time with their DOB, as in issue 20, else none), with no PNC id and no
+  address, suspect in a new DA incident: it belongs to one of them, and nothing in it says
+  which.
 - **brothers**: two brothers (same surname, often the same initial) born 10 to 30 months apart
   at one address, each with a record that has no DOB; one abused a partner, the other was a
   witness.
@@ -233,7 +234,7 @@ def _namesakes(case: Case) -> None:
         category="other",
     )
     owner = serial if rng.random() < 0.5 else other  # the record says nothing of which
-    r = case.record(owner, f3, dob=None)
+    r = case.record(owner, f3, dob=None if rng.random() < 0.5 else owner.dob)
     v = case.person("F", _near(case, owner.dob, -6, 4), f3)
     case.incident(f3, day, (owner, r), (v, case.record(v, f3)))
 

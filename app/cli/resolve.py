@@ -68,6 +68,7 @@ def run(
         (f"pairs >= {review_threshold}", f"{s.pairs_above_review:,}"),
         (f"links (>= {link_threshold})", f"{s.links:,}"),
         ("review queue (pending)", f"{s.review_queue:,}"),
+        ("ambiguous records (left alone, queued)", f"{s.ambiguous_records:,}"),
         (
             "decisions applied",
             f"{s.decisions_applied:,}" + (f" ({s.conflicts} conflicting)" if s.conflicts else ""),

@@ -175,11 +175,11 @@ def _score(
     linker = model.linker(con, features.TABLE, m)
     scored = linker.inference.predict(threshold_match_probability=threshold)
     names = [c["output_column_name"] for c in m.splink["comparisons"]] if levels else []
-    gammas = "".join(f", CAST(log2(bf_{c}) AS FLOAT) AS w_{c}" for c in names)
+    weights = "".join(f", CAST(log2(bf_{c}) AS FLOAT) AS w_{c}" for c in names)
     if levels:
-        gammas += ", CAST(log2(bf_tf_adj_name) AS FLOAT) AS w_tf_name"
+        weights += ", CAST(log2(bf_tf_adj_name) AS FLOAT) AS w_tf_name"
     pairs = con.sql(
-        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight{gammas} "
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight{weights} "
         f"FROM {scored.physical_name}"
     ).df()
     linker.table_management.delete_tables_created_by_splink_from_db()

@@ -142,7 +142,11 @@ def _pair_table(p: dict) -> Table:
         for a in p.get("alternatives") or []
     ]
     if len(columns) > 1:  # this pair's explanation, then the other candidates' beside it
-        t.add_row("", "[this pair]", escape("  |  ".join(f"[{title}]" for title, _ in columns[1:])))
+        t.add_row(
+            "",
+            escape("[this pair]"),
+            escape("  |  ".join(f"[{title}]" for title, _ in columns[1:])),
+        )
     for i in range(max(len(lines) for _, lines in columns)):
         cells = [lines[i] if i < len(lines) else "" for _, lines in columns]
         t.add_row("" if i else "explanation", escape(cells[0]), escape("  |  ".join(cells[1:])))

@@ -25,12 +25,18 @@ def synth(
     out: Path = typer.Option(..., "--out", help="Folder to write the delivery into."),
     people: int = typer.Option(10_000, "--people", min=10, help="How many humans to invent."),
     seed: int = typer.Option(1, "--seed", help="Same seed, same files."),
+    adversarial: bool = typer.Option(
+        False,
+        "--adversarial",
+        help="Plant hard cases for identity resolution (couples sharing a surname and home, "
+        "namesakes, brothers, twins, married names) among the stories.",
+    ),
 ) -> None:
     """Write a synthetic delivery in the extract format, with truth.json."""
     from ingest.synth import synthesize
 
     with user_errors():
-        summary = synthesize(people=people, seed=seed, out=out)
+        summary = synthesize(people=people, seed=seed, out=out, adversarial=adversarial)
     console.print(f"wrote a delivery of {people:,} people to {out}")
     console.print(summary)
 

@@ -22,10 +22,13 @@ def add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    area: Annotated[
+        str, typer.Option(help="The agency code whose inbox items the user sees first.")
+    ] = "",
 ) -> None:
     """Add a user; prints a generated password unless one is read from standard input."""
     password = _stdin_password() if password_stdin else None
-    user, secret = users.add(name, role, password)
+    user, secret = users.add(name, role, password, area)
     console.print(f"added {user.name} ({user.role.value})", highlight=False)
     if not password_stdin:
         typer.echo(f"password: {secret}")
@@ -57,10 +60,10 @@ def _stdin_password() -> str:
 def list_() -> None:
     """Every user and role."""
     table = Table(box=None)
-    for col in ("name", "role", "created"):
+    for col in ("name", "role", "area", "created"):
         table.add_column(col)
     for u in users.list_users():
-        table.add_row(u["name"], u["role"], u["created_at"])
+        table.add_row(u["name"], u["role"], u["area"] or "-", u["created_at"])
     console.print(table)
 
 

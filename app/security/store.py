@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS users (
     role TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    epoch TEXT NOT NULL DEFAULT ''
+    epoch TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS login_failures (
     name TEXT NOT NULL,
@@ -85,3 +86,5 @@ def _upgrade(conn: sqlite3.Connection) -> None:
     columns = {r["name"] for r in conn.execute("PRAGMA table_info(users)")}
     if "epoch" not in columns:  # tokens carry it: a re-added name gets a new one
         conn.execute("ALTER TABLE users ADD COLUMN epoch TEXT NOT NULL DEFAULT ''")
+    if "area" not in columns:  # the inbox puts the user's area first
+        conn.execute("ALTER TABLE users ADD COLUMN area TEXT NOT NULL DEFAULT ''")

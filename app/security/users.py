@@ -35,6 +35,7 @@ class User:
     name: str
     role: Role
     epoch: str = ""
+    area: str = ""  # the agency whose inbox items come first (e.g. a force's code)
 
 
 def check_password(password: str) -> None:
@@ -47,7 +48,9 @@ def check_password(password: str) -> None:
         )
 
 
-def add(name: str, role: Role | str, password: str | None = None) -> tuple[User, str]:
+def add(
+    name: str, role: Role | str, password: str | None = None, area: str = ""
+) -> tuple[User, str]:
     """Create a user; returns the user and the password (generated when none is given)."""
     if not _NAME.match(name):
         raise Invalid("user names are 2-64 characters: lower-case letters, digits, . _ -")
@@ -62,13 +65,13 @@ def add(name: str, role: Role | str, password: str | None = None) -> tuple[User,
     try:
         with connect() as conn:
             conn.execute(
-                "INSERT INTO users (name, role, password_hash, created_at, epoch) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (name, role.value, _hasher.hash(password), now, epoch),
+                "INSERT INTO users (name, role, password_hash, created_at, epoch, area) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (name, role.value, _hasher.hash(password), now, epoch, area.strip()),
             )
     except sqlite3.IntegrityError:
         raise Conflict(f"a user named {name!r} already exists") from None
-    return User(name, role, epoch), password
+    return User(name, role, epoch, area.strip()), password
 
 
 def set_password(name: str, password: str | None = None) -> str:
@@ -94,21 +97,25 @@ def remove(name: str) -> None:
 
 def list_users() -> list[dict[str, str]]:
     with connect() as conn:
-        rows = conn.execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
+        rows = conn.execute(
+            "SELECT name, role, area, created_at FROM users ORDER BY name"
+        ).fetchall()
     return [dict(r) for r in rows]
 
 
 def get(name: str) -> User | None:
     with connect() as conn:
-        row = conn.execute("SELECT name, role, epoch FROM users WHERE name = ?", (name,)).fetchone()
-    return User(row["name"], Role(row["role"]), row["epoch"]) if row else None
+        row = conn.execute(
+            "SELECT name, role, epoch, area FROM users WHERE name = ?", (name,)
+        ).fetchone()
+    return User(row["name"], Role(row["role"]), row["epoch"], row["area"]) if row else None
 
 
 def authenticate(name: str, password: str) -> User:
     """The user if the password matches; one message for every failure (no user enumeration)."""
     with connect() as conn:
         row = conn.execute(
-            "SELECT name, role, password_hash, epoch FROM users WHERE name = ?", (name,)
+            "SELECT name, role, password_hash, epoch, area FROM users WHERE name = ?", (name,)
         ).fetchone()
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY, password)
@@ -116,4 +123,4 @@ def authenticate(name: str, password: str) -> User:
         raise NotAuthenticated("wrong user name or password") from None
     if row is None:
         raise NotAuthenticated("wrong user name or password")
-    return User(row["name"], Role(row["role"]), row["epoch"])
+    return User(row["name"], Role(row["role"]), row["epoch"], row["area"])

@@ -219,7 +219,9 @@ def inbox(
     offset: int = 0,
     driver: Driver | None = None,
 ) -> list[dict[str, Any]]:
-    """Inbox items, the most pressing first (`area`'s first); each redacted for its subject."""
+    """Inbox items, the most pressing first, `area`'s first (by default the caller's own
+    area); each redacted for its subject."""
+    area = access.user.area or None if area is None else area or None
     params = {"status": status, "owner": owner, "band": band, "identity": identity,
               "area": area, "limit": limit, "offset": offset}  # fmt: skip
     _checked_item(status, band)

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import (
     ClientError,
@@ -170,5 +170,11 @@ def create_app(**overrides: Any) -> FastAPI:
         app.include_router(module.router)
     install_handlers(app)
     docs.install(app)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """People who open the service's address want the explorer."""
+        return RedirectResponse("/ui/")
+
     app.add_middleware(SecurityHeaders, ui_hashes=mount_ui(app))
     return app

@@ -56,19 +56,25 @@ def shell() -> html.Div:
             *keepalive.pieces(),
             dcc.Location(id="sw-url"),
             html.Div(
-                [html.Span("serialwatch", className="sw-brand")]
-                + [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
-                + [
-                    # alerts badge: count of new alerts, callback in pages/alerts.py (issue 8)
-                    dcc.Link(
-                        "",
-                        id="sw-alert-badge",
-                        href=dash.get_relative_path("/alerts"),
-                        style={"color": "#b00020", "fontWeight": 600},
-                    ),  # fmt: skip
-                    dcc.Interval(id="sw-alert-tick", interval=30_000),
-                    html.Span(id="sw-who", className="sw-who"),
-                    html.Button("Log out", id="sw-logout", n_clicks=0),
+                [
+                    html.Span("serialwatch", className="sw-brand"),
+                    html.Span(  # the pages and the session: shown once someone is logged in
+                        [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
+                        + [
+                            # the badge counts high-priority inbox items (pages/alerts.py)
+                            dcc.Link(
+                                "",
+                                id="sw-alert-badge",
+                                href=dash.get_relative_path("/alerts"),
+                                style={"color": "#b00020", "fontWeight": 600},
+                            ),  # fmt: skip
+                            dcc.Interval(id="sw-alert-tick", interval=30_000),
+                            html.Span(id="sw-who", className="sw-who"),
+                            html.Button("Log out", id="sw-logout", n_clicks=0),
+                        ],
+                        id="sw-nav",
+                        style={"display": "none"},
+                    ),
                 ],
                 className="sw-header",
             ),
@@ -77,12 +83,15 @@ def shell() -> html.Div:
     )
 
 
-@dash.callback(Output("sw-who", "children"), Input(STORE, "data"))
-def who(session: dict[str, Any] | None) -> str:
+@dash.callback(
+    Output("sw-who", "children"), Output("sw-nav", "style"), Input(STORE, "data")
+)
+def who(session: dict[str, Any] | None) -> tuple[str, dict[str, str]]:
+    """Who is logged in; logged out, the header shows no pages and no "Log out"."""
     a = access(session)
     if a is None:
-        return "Not logged in"
-    return f"{a.user.name} · {a.user.role.value} · purpose: {a.purpose}"
+        return "", {"display": "none"}
+    return f"{a.user.name} · {a.user.role.value} · purpose: {a.purpose}", {"display": "contents"}
 
 
 @dash.callback(

@@ -136,6 +136,7 @@ class RejectRow(BaseModel):
     file: str
     line: int | None
     reason: str
+    raw: str = ""  # the record as it came (the first line of a malformed one)
     row: dict[str, Any]
 
 

@@ -8,7 +8,6 @@ and so is the compression ratio, so a zip bomb stops at the cap instead of filli
 
 from __future__ import annotations
 
-import csv
 import shutil
 import stat
 import tempfile
@@ -33,7 +32,6 @@ ALLOWED = frozenset(spec.name for spec in FILES)
 MAX_MEMBERS = 64
 MAX_RATIO = 200
 CHUNK = 1 << 20
-REJECTS_SHOWN = 100
 _busy = threading.Lock()
 
 
@@ -88,7 +86,7 @@ def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
         ],
         "ignored": summary.ignored,
         "rejected": summary.rejected,
-        "rejects": _rejects(delivery / "rejects"),
+        "rejects": [{"file": f.name, **r} for f in summary.files for r in f.rejects],
     }
 
 
@@ -146,23 +144,3 @@ def unpack(archive: Path, target: Path, cap: int) -> None:
                     if written > info.file_size or total > cap:
                         raise TooLarge("the zip unpacks to more than it declares")
                     dst.write(chunk)
-
-
-def _rejects(folder: Path) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-            for n, row in enumerate(csv.DictReader(fh)):
-                if n >= REJECTS_SHOWN:
-                    break
-                line = row.pop("line", "")
-                reason = row.pop("reason", "")
-                out.append(
-                    {
-                        "file": path.name,
-                        "line": int(line) if line.isdigit() else None,
-                        "reason": reason,
-                        "row": row,
-                    }
-                )
-    return out

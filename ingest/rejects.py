@@ -4,6 +4,7 @@ record's text as it came (`raw`, also for a record too malformed to split) and i
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -26,8 +27,11 @@ class RejectWriter:
 
     def add(self, line: int, reason: str, raw: list[str], text: str) -> None:
         if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.path, "w", encoding="utf-8", errors="surrogateescape", newline="")
+            # Rejects hold personal data: readable by their owner only.
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.path.parent.chmod(0o700)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self._fh = open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["line", "reason", "raw", *self.columns])
         self._writer.writerow([line, reason, text, *raw])

@@ -13,6 +13,7 @@ import stat
 import tempfile
 import threading
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -59,19 +60,23 @@ def upload(
 def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
     settings = get_api_settings()
     root = settings.home / "uploads"
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    root.chmod(0o700)  # deliveries name victims
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     work = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=root))
-    archive = work / "upload.zip"
-    _save(stream, archive, settings.upload_max_mb << 20)
     delivery = work / "delivery"
-    unpack(archive, delivery, settings.unzip_max_mb << 20)
-    archive.unlink()
     try:
+        archive = work / "upload.zip"
+        _save(stream, archive, settings.upload_max_mb << 20)
+        unpack(archive, delivery, settings.unzip_max_mb << 20)
+        archive.unlink()
         summary = load_delivery(delivery, driver)
     except DeliveryUnreadable as e:
         shutil.rmtree(work, ignore_errors=True)
         raise Invalid(str(e).replace(str(delivery), "the upload")) from e
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # a refused upload leaves nothing behind
+        raise
     return {
         "delivery": work.name,
         "files": [
@@ -122,7 +127,11 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 def unpack(archive: Path, target: Path, cap: int) -> None:
     """Unpack the extract's files from `archive` into `target`, refusing anything unsafe."""
     target.mkdir(parents=True)
-    with zipfile.ZipFile(archive) as zf:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise Invalid(f"the zip cannot be read: {e}") from e
+    with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
             raise Invalid(f"the zip holds more than {MAX_MEMBERS} files")
@@ -136,11 +145,22 @@ def unpack(archive: Path, target: Path, cap: int) -> None:
                 raise TooLarge(f"{info.filename[:100]!r} is compressed suspiciously well")
         total = 0
         for info, name in zip(infos, names, strict=True):
-            with zf.open(info) as src, open(target / name, "wb") as dst:
-                written = 0
-                while chunk := src.read(CHUNK):
-                    written += len(chunk)
-                    total += len(chunk)
-                    if written > info.file_size or total > cap:
-                        raise TooLarge("the zip unpacks to more than it declares")
-                    dst.write(chunk)
+            total += _extract(zf, info, target / name, cap - total)
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, room: int) -> int:
+    """Unpack one member, at most its declared size and `room` bytes; a damaged member (bad
+    CRC, truncated or corrupt data, a size that lies) is refused with a readable reason."""
+    written = 0
+    try:
+        with zf.open(info) as src, open(target, "wb") as dst:
+            while chunk := src.read(CHUNK):
+                written += len(chunk)
+                if written > info.file_size or written > room:
+                    raise TooLarge("the zip unpacks to more than it declares")
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise Invalid(f"the zip is damaged or unsupported at {info.filename[:100]!r}: {e}") from e
+    if written != info.file_size:
+        raise Invalid(f"the zip is damaged at {info.filename[:100]!r}: it lies about its size")
+    return written

@@ -86,7 +86,7 @@ def render(columns: list[str], rows: list[dict[str, Any]], fmt: Format) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
+    writer.writerows([cell(r.get(c), spreadsheet_safe=True) for c in columns] for r in rows)
     return buf.getvalue().rstrip("\n")
 
 

@@ -108,6 +108,7 @@ class Rows(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool | None = None
+    note: str | None = None  # why the rows were cut short, when they were
     elapsed_ms: float | None = None
 
 

@@ -8,6 +8,7 @@ and so is the compression ratio, so a zip bomb stops at the cap instead of filli
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import tempfile
@@ -97,7 +98,7 @@ def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
 
 def _save(stream: BinaryIO, target: Path, cap: int) -> None:
     size = 0
-    with open(target, "wb") as out:
+    with _private_file(target) as out:
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > cap:
@@ -105,6 +106,11 @@ def _save(stream: BinaryIO, target: Path, cap: int) -> None:
             out.write(chunk)
     if not zipfile.is_zipfile(target):
         raise Invalid("the upload is not a zip file")
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file only its owner may read: deliveries name victims."""
+    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -126,7 +132,7 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 def unpack(archive: Path, target: Path, cap: int) -> None:
     """Unpack the extract's files from `archive` into `target`, refusing anything unsafe."""
-    target.mkdir(parents=True)
+    target.mkdir(mode=0o700, parents=True)
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
@@ -153,7 +159,7 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, room: int
     CRC, truncated or corrupt data, a size that lies) is refused with a readable reason."""
     written = 0
     try:
-        with zf.open(info) as src, open(target, "wb") as dst:
+        with zf.open(info) as src, _private_file(target) as dst:
             while chunk := src.read(CHUNK):
                 written += len(chunk)
                 if written > info.file_size or written > room:

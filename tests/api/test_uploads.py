@@ -166,3 +166,20 @@ def test_refused_uploads_leave_nothing_on_disk(client: TestClient, graph: Any, h
     ):
         assert _post(client, h, data).status_code in (413, 422)
     assert _uploads() == before
+
+
+def test_kept_deliveries_and_their_rejects_are_private(
+    client: TestClient, graph: Any, h: Any, tmp_path: Any
+) -> None:
+    from app.settings import get_api_settings
+
+    folder = write_delivery(
+        tmp_path / "d",
+        {"persons.csv": [{"person_key": "UPL:P9", "agency_code": "NOWHERE", "surname": "Bad"}]},
+    )
+    r = _post(client, h, _zip({p.name: p.read_bytes() for p in folder.glob("*.csv")}))
+    assert r.status_code == 200, r.text
+    kept = get_api_settings().home / "uploads" / r.json()["delivery"]
+    assert (kept / "delivery" / "rejects" / "persons.csv").is_file()
+    root = kept.parent
+    assert [str(p) for p in [root, *root.rglob("*")] if p.stat().st_mode & 0o077] == []

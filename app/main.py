@@ -25,6 +25,7 @@ from neo4j.exceptions import (
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.limits import JsonDepthLimit
 from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
 from app.errors import ApiError
 from app.settings import get_api_settings
@@ -159,4 +160,5 @@ def create_app(**overrides: Any) -> FastAPI:
         app.include_router(module.router)
     install_handlers(app)
     mount_ui(app)
+    app.add_middleware(JsonDepthLimit)  # before any parser, the explorer's included
     return app

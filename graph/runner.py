@@ -19,6 +19,7 @@ from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -138,14 +139,20 @@ def _execute(driver: Driver | None, work: Any, name: str, timeout: float) -> Any
     except (ServiceUnavailable, SessionExpired) as e:
         raise DatabaseUnavailable("Neo4j is not reachable; is it running?") from e
     except ClientError as e:
-        if "TimedOut" in (e.code or "") or "terminated" in (e.message or "").lower():
+        if "TimedOut" in (e.code or ""):
             raise QueryTimeout(
                 f"{name} ran longer than {timeout:g} s and was stopped "
                 "(SERIALWATCH_QUERY_TIMEOUT raises the limit)"
             ) from e
+        if "Terminated" in (e.code or "") or "terminated" in (e.message or "").lower():
+            raise DatabaseUnavailable(f"{name} was stopped by the database; try again") from e
         raise QueryFailed(f"{name} failed: {e.message}") from e
     except Neo4jError as e:
         raise QueryFailed(f"{name} failed: {e.message}") from e
+    except (DriverError, OSError) as e:  # the connection died mid-query (killed, reset)
+        raise DatabaseUnavailable(
+            f"the connection to Neo4j was lost while {name} ran; try again"
+        ) from e
 
 
 def plain(value: Any) -> Any:

@@ -140,3 +140,41 @@ def test_ad_hoc_cypher_whose_connection_is_killed_is_a_503(
     assert killer.killed >= 1
     assert r.status_code == 503, r.text[:300]
     assert r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{}",
+        "[]",
+        '"x"',
+        "not json",
+        '{"output": 1}',
+        '{"output": []}',
+        '{"output": "x.children", "inputs": 5}',
+        '{"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, '
+        '"inputs": [], "changedPropIds": []}',
+        '{"output": "sw-who.children", "outputs": {"id": "sw-who", "property": "children"}, '
+        '"inputs": [{"idx": "sw-session"}], "changedPropIds": []}',
+    ],
+)
+def test_malformed_dash_callback_requests_are_a_400(body: str, client: TestClient) -> None:
+    r = client.post(
+        "/ui/_dash-update-component", content=body, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 400, r.text[:300]
+    assert r.json() == {"detail": "not a request for one of this explorer's callbacks"}
+
+
+def test_a_well_formed_dash_callback_request_still_answers(client: TestClient) -> None:
+    from dashboards.components.session import STORE
+
+    body = {
+        "output": "sw-who.children",
+        "outputs": {"id": "sw-who", "property": "children"},
+        "inputs": [{"id": STORE, "property": "data", "value": None}],
+        "changedPropIds": [f"{STORE}.data"],
+    }
+    r = client.post("/ui/_dash-update-component", json=body)
+    assert r.status_code == 200, r.text[:300]
+    assert "Not logged in" in r.text

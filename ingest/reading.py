@@ -43,10 +43,15 @@ class Good:
     row: Row
     extra: dict[str, str]
     key: str  # the row's record key (`FileSpec.record_key`), computed once
-    text: str  # the record as it came, line breaks inside quoted fields included
+    lines: list[str]  # the physical lines of the record, as read
 
     def props(self) -> dict[str, Any]:
         return {**self.row.props(), **self.extra}
+
+    @property
+    def text(self) -> str:
+        """The record as it came, line breaks inside quoted fields included (for a reject)."""
+        return _without_eol("".join(self.lines))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +79,22 @@ class _Lines:
     def __init__(self, fh: IO[str]) -> None:
         self._fh = fh
         self._back: list[str] = []  # pushed-back lines, the next one last
-        self.number = 0  # the number of the last line handed out
+        self.number = 0  # the number of the last line of the last record
         self.taken: list[str] = []  # the lines of the record being read
 
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = self._back.pop() if self._back else next(self._fh)
-        self.number += 1
-        self.taken.append(line)
-        return line
+    def feed(self) -> Iterator[str]:
+        """The lines, for the csv reader; each is noted in `taken`."""
+        back, lines = self._back, iter(self._fh)
+        while True:
+            line = back.pop() if back else next(lines, None)
+            if line is None:
+                return
+            self.taken.append(line)
+            yield line
 
     def begin(self) -> int:
         """Start a record; return the number of its first line."""
+        self.number += len(self.taken)
         self.taken = []
         return self.number + 1
 
@@ -95,11 +102,11 @@ class _Lines:
         """Give back every line of the record but its first, which is returned."""
         first, rest = self.taken[0], self.taken[1:]
         self._back.extend(reversed(rest))
-        self.number -= len(rest)
+        self.taken = [first]
         return first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per record, and frozen ones cost more
 class _Record:
     line: int
     lines: list[str]
@@ -116,7 +123,7 @@ class _Records:
 
     def __init__(self, fh: IO[str]) -> None:
         self._lines = _Lines(fh)
-        self._reader = csv.reader(self._lines, strict=True)
+        self._reader = csv.reader(self._lines.feed(), strict=True)
 
     def next(self, width: int | None = None, free: frozenset[int] = frozenset()) -> _Record | None:
         """The next record. A malformed one is cut back to its first line, and so is one that
@@ -128,14 +135,20 @@ class _Records:
         except StopIteration:
             return None
         except csv.Error as e:
-            first = self._lines.resume_after_first()
-            return _Record(line, [first], None, _csv_reason(e))
+            return self._cut(line, _csv_reason(e))
         taken = self._lines.taken
         if width is not None and len(taken) > 1:
             reason = _stray_quote(fields, len(taken), width, free)
             if reason:
-                return _Record(line, [self._lines.resume_after_first()], None, reason)
+                return self._cut(line, reason)
         return _Record(line, taken, fields)
+
+    def _cut(self, line: int, reason: str) -> _Record:
+        """The record's first line as a malformed record; reading resumes at the next line,
+        with a fresh reader (the last may have seen the end of the file)."""
+        first = self._lines.resume_after_first()
+        self._reader = csv.reader(self._lines.feed(), strict=True)
+        return _Record(line, [first], None, reason)
 
 
 def _stray_quote(fields: list[str], lines: int, width: int, free: frozenset[int]) -> str:
@@ -257,7 +270,7 @@ def _validate(record: _Record, raw: list[str], spec: FileSpec, cols: Layout) -> 
         row = spec.model.model_validate(values)
     except ValidationError as e:
         return Bad(record.line, raw, readable(e), record.text)
-    return Good(record.line, raw, row, extra, spec.record_key(row), record.text)
+    return Good(record.line, raw, row, extra, spec.record_key(row), record.lines)
 
 
 def readable(error: ValidationError) -> str:

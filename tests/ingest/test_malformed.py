@@ -149,3 +149,15 @@ def test_the_bulk_path_keeps_the_same_rows_and_rejects(
     db: Driver, tmp_path: Path, lines: dict[int, str]
 ) -> None:
     both_paths(db, persons_file(tmp_path / "d", lines))
+
+
+def test_a_stray_quote_closed_on_a_last_line_without_a_line_break(
+    db: Driver, tmp_path: Path
+) -> None:
+    opened = 'AAA:P2,AAA,Dunn,Ann,,1980-01-03,F,,,"x'
+    last = 'AAA:P8,AAA,Gray,Ann,,,F,",'
+    folder = persons_file(tmp_path / "d", {3: opened, 9: last})
+    load_delivery(folder, db)
+    rejected = by_line(folder)
+    assert rejected[3]["raw"] == opened and rejected[9]["raw"] == last
+    assert loaded_keys(db) == {f"AAA:P{n}" for n in (1, 3, 4, 5, 6, 7)}

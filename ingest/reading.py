@@ -184,10 +184,12 @@ def read_header(path: Path) -> list[str] | None:
     """The file's header (None when the file is empty); DeliveryUnreadable if malformed."""
     with _open(path) as fh:
         record = _Records(fh).next()
-    if record is None:
-        return None
+    return None if record is None else _header(record, path.name)
+
+
+def _header(record: _Record, name: str) -> list[str]:
     if record.fields is None:
-        raise DeliveryUnreadable(f"{path.name}: the header cannot be read ({record.error})")
+        raise DeliveryUnreadable(f"{name}: the header cannot be read ({record.error})")
     return [h.strip().lstrip("\ufeff") for h in record.fields]
 
 
@@ -240,9 +242,7 @@ def read_rows(path: Path, spec: FileSpec) -> Iterator[Good | Bad]:
         if head is None:
             yield Bad(1, [], "empty file: no header row", "")
             return
-        if head.fields is None:
-            raise DeliveryUnreadable(f"{spec.name}: the header cannot be read ({head.error})")
-        cols = layout([h.strip().lstrip("\ufeff") for h in head.fields], spec)
+        cols = layout(_header(head, spec.name), spec)
         width = len(cols.header)
         while (record := records.next(width, cols.free)) is not None:
             raw = record.fields

@@ -76,3 +76,14 @@ def test_up_to_the_limit_of_extra_columns_load_as_properties(db: Driver, tmp_pat
     assert load_delivery(folder, db).exit_code == 0
     row = read("MATCH (p:Person) RETURN p.x_col_0 AS v", driver=db)
     assert row == [{"v": "v0"}]
+
+
+def test_an_unreadable_header_refuses_the_delivery(db: Driver, tmp_path: Path) -> None:
+    folder = write_delivery(tmp_path / "d", {"agencies.csv": AGENCIES[:1]})
+    (folder / "persons.csv").write_text('person_key,agency_code,"surname\nAAA:P1,AAA,Wide\n')
+    with pytest.raises(DeliveryUnreadable) as refused:
+        load_delivery(folder, db)
+    assert str(refused.value) == (
+        "persons.csv: the header cannot be read "
+        "(malformed CSV: a quote opened on this line is never closed)"
+    )

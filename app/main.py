@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import docs
 from app.api.headers import SecurityHeaders
+from app.api.limits import JsonDepthLimit
 from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
 from app.errors import ApiError, TooManyAttempts
 from app.security import anchor
@@ -176,5 +177,7 @@ def create_app(**overrides: Any) -> FastAPI:
         """People who open the service's address want the explorer."""
         return RedirectResponse("/ui/")
 
-    app.add_middleware(SecurityHeaders, ui_hashes=mount_ui(app))
+    ui_hashes = mount_ui(app)
+    app.add_middleware(JsonDepthLimit)  # before any parser, the explorer's included
+    app.add_middleware(SecurityHeaders, ui_hashes=ui_hashes)  # outermost: on every answer
     return app

@@ -41,6 +41,7 @@ class ApiSettings(BaseSettings):
     unzip_max_mb: int = Field(4096, alias="SERIALWATCH_UNZIP_MAX_MB", ge=1)
     adhoc_timeout_s: float = Field(10.0, alias="SERIALWATCH_ADHOC_TIMEOUT", gt=0)
     adhoc_row_cap: int = Field(1000, alias="SERIALWATCH_ADHOC_ROW_CAP", ge=1)
+    adhoc_max_mb: float = Field(5.0, alias="SERIALWATCH_ADHOC_MAX_MB", gt=0)
     db_retry_s: float = Field(2.0, alias="SERIALWATCH_DB_RETRY", ge=0)
     audit_key_env: SecretStr | None = Field(None, alias="SERIALWATCH_AUDIT_KEY")
     audit_key_file_env: Path | None = Field(None, alias="SERIALWATCH_AUDIT_KEY_FILE")

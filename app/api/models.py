@@ -108,6 +108,7 @@ class Rows(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool | None = None
+    note: str | None = None  # why the rows were cut short, when they were
     elapsed_ms: float | None = None
 
 
@@ -136,6 +137,7 @@ class RejectRow(BaseModel):
     file: str
     line: int | None
     reason: str
+    raw: str = ""  # the record as it came (the first line of a malformed one)
     row: dict[str, Any]
 
 

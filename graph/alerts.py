@@ -127,10 +127,13 @@ RULES: dict[str, Rule] = {
 _RAISE = """
 UNWIND $alerts AS a
 OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
+WITH a, old, COLLECT { MATCH (:Identity {identity_id: a.other})<-[:RESOLVES_TO]-(r:Person)
+                       RETURN r.person_key ORDER BY r.person_key } AS other_keys
 MERGE (al:Alert {alert_id: a.alert_id})
 ON CREATE SET al.rule = a.rule, al.title = a.title, al.summary = a.summary, al.status = 'new',
   al.owner = a.owner, al.evidence = a.evidence, al.record_keys = a.record_keys,
   al.other = a.other,
+  al.other_keys = other_keys,
   al.raised_at = datetime(), al.history = [toString(datetime()) + ' new']
 WITH al, a, old WHERE old IS NULL
 MATCH (i:Identity {identity_id: a.identity_id})
@@ -207,6 +210,13 @@ _NAME = (
     "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
     "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name"
 )
+# The other person as he is now: the identity his records (kept when the alert was raised)
+# resolve to today, so a later resolution never leaves a stale identity id in an alert.
+_OTHER = (
+    "coalesce(COLLECT { UNWIND coalesce(al.other_keys, []) AS k "
+    "MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(o:Identity) "
+    "RETURN o.identity_id ORDER BY k LIMIT 1 }[0], al.other) AS other"
+)
 _FILTER = (
     "MATCH (al:Alert) "
     "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
@@ -219,7 +229,7 @@ _ROW = (
     "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
     "al.summary AS summary, al.status AS status, al.owner AS owner, "
     "i.identity_id AS identity_id, " + _NAME + ", "
-    "al.record_keys AS record_keys, al.evidence AS evidence, al.other AS other, "
+    "al.record_keys AS record_keys, al.evidence AS evidence, " + _OTHER + ", "
     "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
     "al.status_by AS status_by, toString(al.status_at) AS status_at "
 )

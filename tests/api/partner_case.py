@@ -217,9 +217,12 @@ def leaks(text: str, secrets: Iterable[str]) -> list[str]:
     return [s for s in secrets if any(f.lower() in lowered for f in forms(s))]
 
 
-def partner_answers(client: Any, headers: dict[str, str], case: Case) -> list[tuple[str, Any]]:
+def partner_answers(
+    client: Any, headers: dict[str, str], case: Case, population: bool = True
+) -> list[tuple[str, Any]]:
     """Every endpoint and export a partner can reach about the case, and every probe of its
-    hidden people: (what was asked, the response)."""
+    hidden people: (what was asked, the response). `population` adds the list of every serial
+    perpetrator (the slowest)."""
     out: list[tuple[str, Any]] = []
 
     def get(url: str, **params: Any) -> None:
@@ -242,7 +245,8 @@ def partner_answers(client: Any, headers: dict[str, str], case: Case) -> list[tu
     for a in alerts:
         get(f"/alerts/{a['alert_id']}")
     get("/persons", name=f"Plantedperp {case.perp_key}")
-    get("/serial")
+    if population:
+        get("/serial")
     for h in case.hidden:
         get("/paths", a=perp, b=h.key)
         post("/queries/shortest_path/run", {"params": {"a": perp, "b": h.key}})

@@ -285,7 +285,7 @@ def report(results: list[tuple[str, float, int]], wall: float, args: Any) -> Non
         else "requests back to back (no think time: a saturation test)"
     )
     roles = (
-        f"every user a {args.only}"
+        f"every user has the role {args.only}"
         if args.only
         else "roles rotate officer, analyst, caseworker, partner; each draws what his role may"
     )

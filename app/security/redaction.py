@@ -217,7 +217,7 @@ class Redactor:
 
     def pseudo_id(self, identity_id: str, context: str | None) -> str:
         mac = hmac.new(self._secret, f"{context}|{identity_id}".encode(), hashlib.sha256)
-        return "victim-" + mac.hexdigest()[:12]
+        return ("hidden-" if identity_id.startswith(UNKNOWN) else "victim-") + mac.hexdigest()[:12]
 
     def _opaque(self, prefix: str, value: str) -> str:
         return prefix + hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()[:12]

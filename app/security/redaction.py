@@ -206,6 +206,21 @@ class Redactor:
             key = d.get("key")
         return isinstance(key, str) and key in self.facts.addresses
 
+    def contexts(self, payload: Any, subject: str | None, rows: bool) -> set[str]:
+        """The perpetrators by whose victim chain someone in the payload is to be labelled:
+        the subject, or with `rows` each row's own identity, when it names someone hidden."""
+        if not self.facts.hidden:
+            return set()
+        if rows and isinstance(payload, list):
+            return {
+                r["identity_id"]
+                for r in payload
+                if isinstance(r, dict)
+                and isinstance(r.get("identity_id"), str)
+                and self.names_hidden(r, r["identity_id"])
+            }
+        return {subject} if subject and self.names_hidden(payload, subject) else set()
+
     def names_hidden(self, payload: Any, ctx: str | None) -> bool:
         """Whether a payload refers to anyone hidden from a partner in context `ctx` (who would
         then be labelled by ctx's victim chain)."""

@@ -142,19 +142,9 @@ def redact(payload: T, subject: str | None, rows: bool, driver: Driver | None = 
     redactor = Redactor(
         Facts.from_rows(found["people"], found["places"]), get_api_settings().secret()
     )
-    if redactor.facts.hidden:
-        if rows and isinstance(payload, list):
-            contexts = {
-                r["identity_id"]
-                for r in payload
-                if isinstance(r, dict)
-                and isinstance(r.get("identity_id"), str)
-                and redactor.names_hidden(r, r["identity_id"])
-            }
-        else:
-            contexts = {subject} if subject and redactor.names_hidden(payload, subject) else set()
-        if contexts:
-            chains = read(cypher.CHAINS, {"perps": sorted(contexts)}, driver=drv)
-            redactor.set_chains({r["perpetrator"]: r["victims"] for r in chains})
+    contexts = redactor.contexts(payload, subject, rows)
+    if contexts:
+        chains = read(cypher.CHAINS, {"perps": sorted(contexts)}, driver=drv)
+        redactor.set_chains({r["perpetrator"]: r["victims"] for r in chains})
     result: T = redactor.apply(payload, subject, rows)
     return result

@@ -23,6 +23,7 @@ import hmac
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -34,6 +35,7 @@ PERSON_KEY_FIELDS = frozenset({"person_key", "record_keys"})
 ADDRESS_KEY_FIELDS = frozenset({"address_key"})
 # Record keys of any kind (an identity, a person, an address, an incident, ...), or row keys.
 ANY_KEY_FIELDS = frozenset({"key", "to", "source_key", "first_key", "evidence", "joined"})
+REFERENCE_FIELDS = IDENTITY_FIELDS | PERSON_KEY_FIELDS | ADDRESS_KEY_FIELDS | ANY_KEY_FIELDS
 NODE_KINDS = {"Person": "person", "Identity": "identity", "Address": "address"}
 
 # What a hidden person's map loses.
@@ -59,6 +61,7 @@ FREE_TEXT_SUFFIXES = ("_note", "_notes", "_reason", "_minutes", "_comment", "_te
 _HISTORY = re.compile(r"^(\S+ [a-z_]+(?: by [a-z0-9._-]+)?)(: .*)?$", re.S)
 
 
+@lru_cache(maxsize=4096)
 def free_text(name: str) -> bool:
     return name in FREE_TEXT or name.endswith(FREE_TEXT_SUFFIXES)
 
@@ -171,6 +174,7 @@ class Redactor:
         self.facts = facts
         self._secret = secret.encode()
         self.chains: dict[str, dict[str, int]] = {}
+        self.wanted: set[str] = set()  # perpetrators whose chain a label asked for, not given
         self.set_chains(chains or {})
 
     def set_chains(self, chains: dict[str, list[str]]) -> None:
@@ -206,28 +210,6 @@ class Redactor:
             key = d.get("key")
         return isinstance(key, str) and key in self.facts.addresses
 
-    def contexts(self, payload: Any, subject: str | None, rows: bool) -> set[str]:
-        """The perpetrators by whose victim chain someone in the payload is to be labelled:
-        the subject, or with `rows` each row's own identity, when it names someone hidden."""
-        if not self.facts.hidden:
-            return set()
-        if rows and isinstance(payload, list):
-            return {
-                r["identity_id"]
-                for r in payload
-                if isinstance(r, dict)
-                and isinstance(r.get("identity_id"), str)
-                and self.names_hidden(r, r["identity_id"])
-            }
-        return {subject} if subject and self.names_hidden(payload, subject) else set()
-
-    def names_hidden(self, payload: Any, ctx: str | None) -> bool:
-        """Whether a payload refers to anyone hidden from a partner in context `ctx` (who would
-        then be labelled by ctx's victim chain)."""
-        refs = references(payload)
-        values = refs.identities | refs.persons | refs.anything
-        return any(self._hidden(self.facts.identity_of.get(v), ctx) for v in values)
-
     # -- names ------------------------------------------------------------------------------
 
     def pseudo_id(self, identity_id: str, context: str | None) -> str:
@@ -238,6 +220,8 @@ class Redactor:
         return prefix + hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()[:12]
 
     def label(self, identity_id: str, context: str | None) -> str:
+        if context is not None and context not in self.chains:
+            self.wanted.add(context)
         n = self.chains.get(context or "", {}).get(identity_id)
         if n is not None:
             return f"Victim {n}"
@@ -292,7 +276,9 @@ class Redactor:
         return out
 
     def _field(self, k: str, v: Any, ctx: str | None) -> Any:
-        if isinstance(v, list) and k in IDENTITY_FIELDS | PERSON_KEY_FIELDS | ANY_KEY_FIELDS:
+        if k not in REFERENCE_FIELDS:
+            return self._walk(v, ctx) if isinstance(v, dict | list) else v
+        if isinstance(v, list):
             return [self._field(k, x, ctx) if isinstance(x, str) else self._walk(x, ctx)
                     for x in v]  # fmt: skip
         if not isinstance(v, str):

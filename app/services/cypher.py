@@ -236,10 +236,13 @@ CALL () {
   WITH i, refs,
        EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident) }
        OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)<-[:PROTECTS]-(:Order) } AS victim
-  RETURN collect({identity_id: i.identity_id, refs: refs, victim: victim,
-                  hidden: """
-    + _hidden("i")
-    + """}) AS people
+  WITH i, refs, victim,
+       victim OR (EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:INTIMATE_PARTNER|EX_PARTNER]-(:Person) }
+                  AND NOT """
+    + _PERPETRATOR
+    + """) AS hidden
+  RETURN collect({identity_id: i.identity_id, refs: refs, victim: victim, hidden: hidden})
+         AS people
 }
 CALL () {
   UNWIND $addresses AS k

@@ -127,7 +127,7 @@ def for_subject(access: Access, id_: str, perm: Perm, driver: Driver | None = No
 
 def redact(payload: T, subject: str | None, rows: bool, driver: Driver | None = None) -> T:
     """The partner view of a payload (see app/security/redaction.py): one read for what its
-    references are, one more for the victim chains only when someone must be labelled."""
+    references are, one more for the victim chains only when someone is to be labelled."""
     drv = driver or get_driver()
     refs = references(payload)
     found = read(
@@ -142,9 +142,9 @@ def redact(payload: T, subject: str | None, rows: bool, driver: Driver | None = 
     redactor = Redactor(
         Facts.from_rows(found["people"], found["places"]), get_api_settings().secret()
     )
-    contexts = redactor.contexts(payload, subject, rows)
-    if contexts:
-        chains = read(cypher.CHAINS, {"perps": sorted(contexts)}, driver=drv)
-        redactor.set_chains({r["perpetrator"]: r["victims"] for r in chains})
     result: T = redactor.apply(payload, subject, rows)
+    if redactor.wanted:  # someone is to be called "Victim n": read the chains, label again
+        chains = read(cypher.CHAINS, {"perps": sorted(redactor.wanted)}, driver=drv)
+        redactor.set_chains({r["perpetrator"]: r["victims"] for r in chains})
+        result = redactor.apply(payload, subject, rows)
     return result

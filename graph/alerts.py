@@ -210,8 +210,9 @@ _NAME = (
     "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
     "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name"
 )
-# The other person as he is now: the identity his records (kept when the alert was raised)
-# resolve to today, so a later resolution never leaves a stale identity id in an alert.
+# His record keys and the other person as they are now (never as they were when the alert was
+# raised): the other is the identity his records (kept with the alert) resolve to today, so a
+# later resolution never leaves a stale identity id or key in an alert.
 _OTHER = (
     "coalesce(COLLECT { UNWIND coalesce(al.other_keys, []) AS k "
     "MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(o:Identity) "
@@ -229,7 +230,9 @@ _ROW = (
     "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
     "al.summary AS summary, al.status AS status, al.owner AS owner, "
     "i.identity_id AS identity_id, " + _NAME + ", "
-    "al.record_keys AS record_keys, al.evidence AS evidence, " + _OTHER + ", "
+    "CASE WHEN i IS NULL THEN al.record_keys ELSE COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) "
+    "RETURN r.person_key ORDER BY r.person_key } END AS record_keys, "
+    "al.evidence AS evidence, " + _OTHER + ", "
     "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
     "al.status_by AS status_by, toString(al.status_at) AS status_at "
 )

@@ -126,8 +126,11 @@ def references(payload: Any) -> Refs:
             continue
         if not isinstance(v, dict):
             continue
+        own_keys = isinstance(v.get("identity_id"), str)  # its record_keys are its own
         for k, x in v.items():
-            if k in IDENTITY_FIELDS:
+            if k == "record_keys" and own_keys:
+                pass
+            elif k in IDENTITY_FIELDS:
                 refs.identities.update(_strings(x))
             elif k in PERSON_KEY_FIELDS:
                 refs.persons.update(_strings(x))
@@ -263,8 +266,8 @@ class Redactor:
                 out[k] = [label] if isinstance(v, list) else label
             elif hidden is not None and k in PERSONAL_FIELDS:
                 out[k] = [] if isinstance(v, list) else None
-            elif hidden is not None and k == "record_keys":
-                out[k] = [] if isinstance(v, list) else None
+            elif k == "record_keys" and isinstance(d.get("identity_id"), str):
+                out[k] = [] if hidden is not None else v  # an element's own keys
             elif hidden is not None and k in ("identity_id", "person_key", "key"):
                 out[k] = self.pseudo_id(hidden, ctx)
             elif place and k in ADDRESS_FIELDS:

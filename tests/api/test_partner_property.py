@@ -59,7 +59,7 @@ def notes(draw: Any, hidden: list[Hidden]) -> str:
 
 
 @settings(
-    max_examples=10,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -4,6 +4,11 @@ percentiles (overall and per operation) and errors; never asserts.
 
     python -m bench.api                       # 100,000 people, 20 users, 60 s
     python -m bench.api --users 20 --seconds 60 --people 100000
+    python -m bench.api --only partner        # every user a partner (then --only officer)
+
+`--only ROLE` makes every simulated user that role and keeps to the operations every role may
+run, so an officer-only and a partner-only run compare the same mix (the partner's redaction
+is the difference).
 
 Uses the benchmark server (bench/common.py), loaded once by the bulk path and reused on later
 runs; its own users and audit trail in that home. The uvicorn server listens on loopback only
@@ -129,9 +134,15 @@ class Window:
         self.stop_at = self.measure_from + self.seconds
 
 
+def mix(role: str, only: bool) -> list[tuple[str, int, tuple[str, ...]]]:
+    """The operations a user of `role` draws from; with `only`, those every role may run."""
+    return [m for m in MIX if (set(ROLES) <= set(m[2]) if only else role in m[2])]
+
+
 def user_loop(
     base: str,
     role: str,
+    only: bool,
     perps: list[str],
     names: list[str],
     window: Window,
@@ -141,7 +152,7 @@ def user_loop(
     import httpx
 
     rng = random.Random(seed)
-    ops = [(name, weight) for name, weight, roles in MIX if role in roles]
+    ops = [(name, weight) for name, weight, roles in mix(role, only)]
     with httpx.Client(base_url=base, timeout=30) as client:
         tok = client.post(
             "/token", data={"username": f"bench-{role}", "password": f"bench-{role}-password"}
@@ -201,6 +212,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10, help="seconds not counted")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
+    parser.add_argument(
+        "--only", choices=ROLES, help="every user has this role; the mix every role may run"
+    )
     args = parser.parse_args()
     perps, names = prepare(args.people, args.seed, args.out)
     ensure_users()
@@ -216,7 +230,8 @@ def main() -> None:
                 target=user_loop,
                 args=(
                     f"http://127.0.0.1:{port}",
-                    ROLES[i % len(ROLES)],
+                    args.only or ROLES[i % len(ROLES)],
+                    bool(args.only),
                     perps,
                     names,
                     window,
@@ -240,7 +255,8 @@ def report(results: list[tuple[str, float, int]], wall: float, args: Any) -> Non
     ok = [ms for _, ms, st in results if st == 200]
     errors = [(op, st) for op, _, st in results if st != 200]
     print(
-        f"\n{args.users} users, {wall:.1f} s, {args.people:,} people: {len(results):,} "
+        f"\n{args.users} users{' (' + args.only + ' only)' if args.only else ''}, {wall:.1f} s, "
+        f"{args.people:,} people: {len(results):,} "
         f"requests = {len(results) / wall:,.1f} req/s; errors {len(errors)}"
     )
     if ok:
@@ -268,13 +284,18 @@ def report(results: list[tuple[str, float, int]], wall: float, args: Any) -> Non
         if args.think
         else "requests back to back (no think time: a saturation test)"
     )
+    roles = (
+        f"every user has the role {args.only}"
+        if args.only
+        else "roles rotate officer, analyst, caseworker, partner; each draws what his role may"
+    )
     print(
         f"\nmethod: {args.workers} uvicorn worker(s) on 127.0.0.1 (subprocess) and the bench "
         f"Neo4j 5.26 server ({BENCH_ENV['NEO4J_BOLT_PORT']}, heap {BENCH_ENV['NEO4J_HEAP']}, "
         f"page cache {BENCH_ENV['NEO4J_PAGECACHE']}) bulk-loaded with the synthetic delivery, "
         f"all on this machine ({os.cpu_count()} CPUs) with the load generator; each simulated "
-        "user is a thread with its own HTTP client and token (roles rotate officer, analyst, "
-        f"caseworker, partner) issuing the weighted mix {[(o, w) for o, w, _ in MIX]}, with "
+        f"user is a thread with its own HTTP client and token ({roles}) issuing the weighted "
+        f"mix {[(o, w) for o, w, _ in mix(args.only or ROLES[0], bool(args.only))]}, with "
         f"{think}; after logging in, a {args.warmup:g} s warm-up is not counted; every "
         "request states a purpose, so each is also one audit entry; latency = client-side "
         "wall time per request; throughput = requests counted / timed window."

@@ -130,10 +130,13 @@ RULES: dict[str, Rule] = {
 _RAISE = """
 UNWIND $alerts AS a
 OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
+WITH a, old, COLLECT { MATCH (:Identity {identity_id: a.other})<-[:RESOLVES_TO]-(r:Person)
+                       RETURN r.person_key ORDER BY r.person_key } AS other_keys
 MERGE (al:Alert {alert_id: a.alert_id})
 ON CREATE SET al.rule = a.rule, al.title = a.title, al.summary = a.summary, al.status = 'new',
   al.owner = a.owner, al.evidence = a.evidence, al.record_keys = a.record_keys,
   al.other = a.other, al.subject_key = a.record_keys[0],
+  al.other_keys = other_keys,
   al.raised_at = datetime(), al.history = [toString(datetime()) + ' new']
 WITH al, a, old WHERE old IS NULL
 MATCH (i:Identity {identity_id: a.identity_id})
@@ -234,11 +237,26 @@ NAME = (
     "COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) WHERE r.full_name IS NOT NULL "
     "RETURN r.full_name ORDER BY r.person_key LIMIT 1 }[0] AS name"
 )
+# His record keys and the other person as they are now (never as they were when the alert was
+# raised): the other is the identity his records (kept with the alert) resolve to today, so a
+# later resolution never leaves a stale identity id or key in an alert.
+_OTHER = (
+    "coalesce(COLLECT { UNWIND coalesce(al.other_keys, []) AS k "
+    "MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(o:Identity) "
+    "RETURN o.identity_id ORDER BY k LIMIT 1 }[0], al.other) AS other"
+)
+# Who an alert is about now: the identity his record resolves to today (resolution renames and
+# merges identities), else the one it was raised about.
+SUBJECT = (
+    "OPTIONAL MATCH (al)-[:ABOUT]->(about:Identity) "
+    "OPTIONAL MATCH (:Person {person_key: al.subject_key})-[:RESOLVES_TO]->(now:Identity) "
+    "RETURN coalesce(now, about) AS i LIMIT 1"
+)
 _FILTER = (
     "MATCH (al:Alert) "
     "WHERE ($status IS NULL OR al.status = $status) AND ($rule IS NULL OR al.rule = $rule) "
     "AND ($owner IS NULL OR al.owner = $owner) "
-    "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
+    "CALL (al) { " + SUBJECT + " } "
     "WITH al, i WHERE ($identity IS NULL OR i.identity_id = $identity) "
     "AND (NOT $perpetrators_only OR (i IS NOT NULL AND " + PERPETRATOR + ")) "
 )
@@ -246,7 +264,9 @@ _ROW = (
     "RETURN al.alert_id AS alert_id, al.rule AS rule, al.title AS title, "
     "al.summary AS summary, al.status AS status, al.owner AS owner, "
     "i.identity_id AS identity_id, " + NAME + ", "
-    "al.record_keys AS record_keys, al.evidence AS evidence, al.other AS other, "
+    "CASE WHEN i IS NULL THEN al.record_keys ELSE COLLECT { MATCH (i)<-[:RESOLVES_TO]-(r:Person) "
+    "RETURN r.person_key ORDER BY r.person_key } END AS record_keys, "
+    "al.evidence AS evidence, " + _OTHER + ", "
     "toString(al.raised_at) AS raised_at, al.history AS history, al.reason AS reason, "
     "al.status_by AS status_by, toString(al.status_at) AS status_at "
 )
@@ -315,7 +335,7 @@ def alert(
     `perpetrators_only`, if it is not about a perpetrator: existence is not disclosed)."""
     rows = read(
         "MATCH (al:Alert {alert_id: $id}) "
-        "OPTIONAL MATCH (al)-[:ABOUT]->(i:Identity) "
+        "CALL (al) { " + SUBJECT + " } "
         "WITH al, i WHERE NOT $perpetrators_only OR (i IS NOT NULL AND " + PERPETRATOR + ") "
         + _ROW,
         {"id": alert_id_, "perpetrators_only": perpetrators_only},

@@ -39,6 +39,31 @@ RESOLVE: LiteralString = (
     _IDENTITY + "RETURN i.identity_id AS identity_id, " + _PERPETRATOR + (" AS perpetrator")
 )
 
+
+def _hidden(i: LiteralString) -> LiteralString:
+    """Whether identity `i` is hidden from partners: a victim (of any incident, or protected by
+    any order), or an intimate partner who is not a perpetrator."""
+    return (
+        "(EXISTS { ("
+        + i
+        + ")<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident) } OR EXISTS { ("
+        + i
+        + ")<-[:RESOLVES_TO]-(:Person)<-[:PROTECTS]-(:Order) } OR (EXISTS { ("
+        + i
+        + ")<-[:RESOLVES_TO]-(:Person)-[:INTIMATE_PARTNER|EX_PARTNER]-(:Person) } AND NOT "
+        + _PERPETRATOR.replace("(i)", "(" + i + ")")
+        + "))"
+    )
+
+
+# An address is hidden from partners when a hidden person lived there, or a victim's incident
+# happened there (so it may be hers).
+_HIDDEN_ADDRESS: LiteralString = (
+    """(EXISTS { (a)<-[:RESIDED_AT]-(:Person)-[:RESOLVES_TO]->(j:Identity) WHERE """
+    + _hidden("j")
+    + """ } OR EXISTS { (a)<-[:OCCURRED_AT]-(:Incident)<-[:VICTIM_IN]-(:Person) })"""
+)
+
 SEARCH: LiteralString = (
     """
 CALL () {
@@ -65,7 +90,10 @@ WITH i, max(score) AS score
 WHERE ($dob IS NULL OR EXISTS { (i)<-[:RESOLVES_TO]-(q:Person) WHERE q.date_of_birth = $dob })
   AND ($record_key IS NULL OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person {person_key: $record_key}) })
   AND ($postcode IS NULL OR EXISTS {
-        (i)<-[:RESOLVES_TO]-(:Person)-[:RESIDED_AT]->(:Address {postcode: $postcode}) })
+        (i)<-[:RESOLVES_TO]-(:Person)-[:RESIDED_AT]->(a:Address {postcode: $postcode})
+        WHERE NOT $perpetrators_only OR NOT """
+    + _HIDDEN_ADDRESS
+    + """ })
   AND (NOT $perpetrators_only OR """
     + _PERPETRATOR
     + """)
@@ -204,55 +232,39 @@ ORDER BY first[0], first[1], v.identity_id
 RETURN i.identity_id AS perpetrator, collect(v.identity_id) AS victims
 """
 
-# Identities a partner may not see among the given keys (identities, person records, or the
-# addresses, incidents and orders that lead to them), with what could name or locate them:
-# victims (of any incident or protected by any order), and partners who are not perpetrators.
-HIDDEN: LiteralString = (
+# What a partner's payload refers to, as the graph knows it (one read per request): the
+# identity behind each identity id and person key given, whether it is hidden and as a victim,
+# and which of the given addresses are hidden.
+PARTNER_FACTS: LiteralString = (
     """
 CALL () {
-  UNWIND $keys AS k MATCH (i:Identity {identity_id: k}) RETURN i
-  UNION
-  UNWIND $keys AS k MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(i:Identity) RETURN i
-  UNION
-  UNWIND $keys AS k MATCH (:Address {address_key: k})<-[:RESIDED_AT]-(:Person)
-                          -[:RESOLVES_TO]->(i:Identity) RETURN i
-  UNION
-  UNWIND $keys AS k MATCH (:Address {address_key: k})<-[:OCCURRED_AT]-(:Incident)
-                          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(i:Identity) RETURN i
-  UNION
-  UNWIND $keys AS k MATCH (:Incident {incident_key: k})<-[:VICTIM_IN]-(:Person)
-                          -[:RESOLVES_TO]->(i:Identity) RETURN i
-  UNION
-  UNWIND $keys AS k MATCH (:Order {order_key: k})-[:PROTECTS]->(:Person)
-                          -[:RESOLVES_TO]->(i:Identity) RETURN i
-}
-WITH DISTINCT i
-WITH i,
-     EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident) }
-     OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)<-[:PROTECTS]-(:Order) } AS victim,
-     EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:INTIMATE_PARTNER|EX_PARTNER]-(:Person) } AS partner
-WHERE victim OR (partner AND NOT """
-    + _PERPETRATOR
-    + """)
-CALL (i) {
-  MATCH (i)<-[:RESOLVES_TO]-(p:Person)
-  RETURN collect(p.person_key) AS person_keys,
-         [n IN collect(p.full_name) + reduce(a = [], x IN collect(coalesce(p.aliases, [])) | a + x)
-          WHERE n IS NOT NULL] AS names,
-         [d IN collect(DISTINCT p.date_of_birth) | toString(d)] AS dobs
-}
-CALL (i) {
-  CALL (i) {
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:RESIDED_AT]->(a:Address) RETURN a
+  CALL () {
+    UNWIND $identities AS k MATCH (i:Identity {identity_id: k}) RETURN i, k AS ref
     UNION
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident)-[:OCCURRED_AT]->(a:Address)
-    RETURN a
+    UNWIND $persons AS k MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(i:Identity)
+    RETURN i, k AS ref
   }
-  RETURN collect(a.address_key) AS address_keys, collect(DISTINCT a.postcode) AS postcodes,
-         [l IN collect(DISTINCT a.line1) WHERE l IS NOT NULL] AS lines
+  WITH i, collect(ref) AS refs
+  WITH i, refs,
+       EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident) }
+       OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)<-[:PROTECTS]-(:Order) } AS victim
+  WITH i, refs, victim,
+       victim OR (EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:INTIMATE_PARTNER|EX_PARTNER]-(:Person) }
+                  AND NOT """
+    + _PERPETRATOR
+    + """) AS hidden
+  RETURN collect({identity_id: i.identity_id, refs: refs, victim: victim, hidden: hidden})
+         AS people
 }
-RETURN i.identity_id AS identity_id, victim, person_keys, names, dobs, address_keys,
-       postcodes, lines
+CALL () {
+  UNWIND $addresses AS k
+  MATCH (a:Address {address_key: k})
+  WHERE """
+    + _HIDDEN_ADDRESS
+    + """
+  RETURN collect(k) AS places
+}
+RETURN people, places
 """
 )
 

@@ -17,11 +17,12 @@ from neo4j import Driver
 
 from app.errors import Forbidden, NotFound, PurposeRequired
 from app.security import audit
-from app.security.redaction import Hidden, Redactor, identities, strings
+from app.security.redaction import Facts, Redactor, identities, references
 from app.security.roles import Perm, Role, allowed, require
 from app.security.users import User
 from app.services import cypher
 from app.settings import get_api_settings
+from graph.cypher import coerce
 from graph.driver import get_driver, read
 
 T = TypeVar("T")
@@ -148,9 +149,12 @@ def for_subject(access: Access, id_: str, perm: Perm, driver: Driver | None = No
     and is told the same as for an unknown person otherwise (existence is not disclosed;
     the probe is audited as not-found). A caller without `perm` gets the id back unresolved:
     `personal` refuses and audits it."""
+    id_ = coerce("string", id_, "person")  # a number is checked as the text it stands for
     if not allowed(access.user.role, perm):
         return id_
     with probe(access, f"subject:{perm.value}", {"person": id_}):
+        if id_ is None:
+            raise NotFound("no person with that identity id or record key")
         identity_id, perpetrator = resolve(id_, driver)
         if access.partner and not perpetrator:
             raise NotFound("no person with that identity id or record key")
@@ -177,21 +181,25 @@ def named_identities(payload: Any, driver: Driver | None = None) -> set[str]:
 
 
 def redact(payload: T, subject: str | None, rows: bool, driver: Driver | None = None) -> T:
-    """The partner view of a payload (see app/security/redaction.py)."""
+    """The partner view of a payload (see app/security/redaction.py): one read for what its
+    references are, one more for the victim chains only when someone is to be labelled."""
     drv = driver or get_driver()
-    perps: set[str] = {subject} if subject else set()
-    if rows and isinstance(payload, list):
-        perps |= {
-            r["identity_id"]
-            for r in payload
-            if isinstance(r, dict) and isinstance(r.get("identity_id"), str)
-        }
-    chains = {
-        r["perpetrator"]: r["victims"]
-        for r in read(cypher.CHAINS, {"perps": sorted(perps)}, driver=drv)
-    }
-    keys = strings(payload) | {v for vs in chains.values() for v in vs}
-    hidden = [Hidden(**r) for r in read(cypher.HIDDEN, {"keys": sorted(keys)}, driver=drv)]
-    redactor = Redactor(hidden, chains, get_api_settings().secret())
+    refs = references(payload)
+    found = read(
+        cypher.PARTNER_FACTS,
+        {
+            "identities": refs.identity_lookups(),
+            "persons": refs.person_lookups(),
+            "addresses": refs.address_lookups(),
+        },
+        driver=drv,
+    )[0]
+    redactor = Redactor(
+        Facts.from_rows(found["people"], found["places"]), get_api_settings().secret()
+    )
     result: T = redactor.apply(payload, subject, rows)
+    if redactor.wanted:  # someone is to be called "Victim n": read the chains, label again
+        chains = read(cypher.CHAINS, {"perps": sorted(redactor.wanted)}, driver=drv)
+        redactor.set_chains({r["perpetrator"]: r["victims"] for r in chains})
+        result = redactor.apply(payload, subject, rows)
     return result

@@ -17,7 +17,7 @@ from app.security.roles import Perm, may_run_query, require
 from app.services.door import Access, for_subject, guard, personal, probe
 from graph.cypher import MISSING
 from graph.registry import SavedQuery, get_library
-from graph.runner import cell
+from graph.runner import bind, cell
 from graph.runner import run as run_query
 
 SUBJECT_PARAM = {"person": "person", "pair": "a"}
@@ -77,14 +77,15 @@ def run(
     with probe(access, f"query:{name}", audit_params, action):
         if not may_run_query(access.user.role, name):
             raise Forbidden(f"the {access.user.role} role may not run {name}")
+    values = bind(query, params)  # typed as the header says BEFORE any check: 424242 is "424242"
     subject = None
     key = SUBJECT_PARAM.get(query.scope)
-    if key and isinstance(params.get(key), str):
-        subject = for_subject(access, params[key], perm, driver)
+    if key and values.get(key) is not None:
+        subject = for_subject(access, values[key], perm, driver)
     meta: dict[str, Any] = {}
 
     def fetch() -> list[dict[str, Any]]:
-        result = run_query(name, params, driver=driver, row_cap=limit)
+        result = run_query(name, values, driver=driver, row_cap=limit)
         meta.update(
             columns=result.columns,
             truncated=result.truncated,

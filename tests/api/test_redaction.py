@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from app.security.redaction import Hidden, Redactor
+from app.security.redaction import Facts, Redactor
 from graph.driver import read
 from tests.api.conftest import showcase
 
@@ -130,17 +130,12 @@ def test_partner_search_finds_no_victim(client: TestClient, graph: Driver, h: An
 
 @pytest.mark.parametrize("field", ["name", "caption", "names", "full_name"])
 def test_redactor_on_any_shape(field: str) -> None:
-    hidden = Hidden(
-        "ID:V1",
-        True,
-        ["SRC:V1"],
-        ["Alexa Testperson"],
-        ["1990-02-03"],
-        ["SRC:A1"],
-        ["ZZ1 1ZZ"],
-        ["1 Example Row"],
+    facts = Facts(
+        identity_of={"ID:V1": "ID:V1", "SRC:V1": "ID:V1", "ID:P": "ID:P"},
+        hidden={"ID:V1": True},
+        addresses={"SRC:A1"},
     )
-    r = Redactor([hidden], {"ID:P": ["ID:V1"]}, "k" * 40)
+    r = Redactor(facts, "k" * 40, {"ID:P": ["ID:V1"]})
     payload = {
         "rows": [
             {
@@ -150,7 +145,7 @@ def test_redactor_on_any_shape(field: str) -> None:
                 "note": "seen with alexa testperson at ZZ1 1ZZ",
             },
             {"label": "Address", "key": "SRC:A1", "caption": "ZZ1 1ZZ"},
-            {"to": "SRC:V1", "when": "1990-02-03"},
+            {"to": "SRC:V1", "evidence": ["ID:P|intimate_partner|SRC:V1|2020-01-01"]},
         ]
     }
     text = json.dumps(r.apply(payload, "ID:P"))

@@ -170,14 +170,16 @@ def plant(
 
 
 def remove(driver: Driver, case: Case) -> None:
-    """Take the case out of the graph again (its records, identities, alerts and agency)."""
+    """Take the case out of the graph again (its records, identities, alerts, inbox items and
+    agency)."""
     write(
         """
         UNWIND $persons AS k
         MATCH (p:Person {person_key: k})
         OPTIONAL MATCH (p)-[:RESOLVES_TO]->(i:Identity)
         OPTIONAL MATCH (al:Alert)-[:ABOUT]->(i)
-        DETACH DELETE p, i, al
+        OPTIONAL MATCH (it:AlertItem)-[:SUBJECT]->(p)
+        DETACH DELETE p, i, al, it
         """,
         {"persons": case.keys["persons"]},
         driver=driver,

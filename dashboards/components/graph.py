@@ -12,6 +12,8 @@ from typing import Any
 import dash_cytoscape as cyto
 from dash import html
 
+from dashboards.components import people_chart
+
 PERP_EDGES = {"SUSPECT_IN", "OFFENDER_IN", "SUBJECT_OF"}
 VICTIM_EDGES = {"VICTIM_IN", "PROTECTS"}
 NODE_TYPES = ["Identity", "Person", "Incident", "Order", "Breach", "Notification", "Address"]
@@ -34,6 +36,7 @@ REL_TYPES = [
 ]
 ORDER_TYPES = ["DVPN", "DVPO", "DAPN", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"]
 LAYOUTS = {
+    "people": "People around the subject",
     "fcose": "Organic (fcose)",
     "cose-bilkent": "Organic (cose-bilkent)",
     "dagre": "Chain (dagre)",
@@ -41,16 +44,17 @@ LAYOUTS = {
     "concentric": "Concentric",
     "victim-chain": "Victim chain (in order)",
 }
+# Okabe-Ito colours (safe for colour-blind readers), each type with its own shape as well
 LEGEND = [
-    ("Perpetrator", "#c0392b", "◆"),
-    ("Victim", "#2e86de", "●"),
-    ("Other person", "#7d8794", "●"),
-    ("Identity (resolved)", "#5b6573", "▬"),
-    ("Incident", "#e67e22", "▲"),
-    ("Order", "#8e44ad", "■"),
-    ("Breach", "#d35400", "★"),
-    ("Notification", "#16a085", "◣"),
-    ("Address", "#27ae60", "⬢"),
+    ("Perpetrator", "#D55E00", "◆"),
+    ("Victim", "#0072B2", "●"),
+    ("Other person", "#999999", "●"),
+    ("Group (count: records inside)", "#666666", "▣"),
+    ("Incident", "#E69F00", "▲"),
+    ("Order", "#CC79A7", "■"),
+    ("Breach", "#000000", "★"),
+    ("Notification", "#009E73", "◣"),
+    ("Address", "#56B4E9", "⬢"),
 ]
 BASE_SIZE = 30
 # Above these sizes a chart gets what keeps 2,000 elements usable: edge labels only on demand
@@ -144,7 +148,10 @@ def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None)
     under the subject, and each other node near what it links to."""
     if name == "victim-chain":
         return {"name": "preset", "positions": chain_positions(els, chain or [])}
-    spec: dict[str, Any] = {"name": name, "animate": False}
+    if name == "people":
+        positions = people_chart.positions(els)
+        return {"name": "preset", "positions": positions, "fit": True, "padding": 24}
+    spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": 24}
     if name == "breadthfirst":
         spec["roots"] = ".subject"
     if name == "dagre":
@@ -153,7 +160,7 @@ def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None)
         big = sum(1 for e in els if is_node(e)) > DRAFT_ABOVE_NODES
         spec.update(
             quality="draft" if big else "default",
-            randomize=True,
+            randomize=False,
             nodeRepulsion=6000,
             idealEdgeLength=90,
         )
@@ -187,7 +194,9 @@ def image_download(kind: str, filename: str) -> dict[str, Any]:
         "type": kind,
         "action": "download",
         "filename": filename,
-        "options": {"full": True, "bg": "#ffffff"},
+        # the whole chart at print size, whatever the zoom on screen (cytoscape scales the
+        # image to fit these bounds)
+        "options": {"full": True, "bg": "#ffffff", "maxWidth": 3200, "maxHeight": 2400},
     }
 
 
@@ -200,8 +209,8 @@ def legend() -> html.Div:
         ]
         + [
             html.Span(
-                "Red lines: his offending and orders; blue: victims; pink dashed: "
-                "relationships; yellow: shortest path"
+                "Orange lines: his offending and orders; blue: victims; pink dashed: "
+                "relationships; yellow: shortest path. Zoom in for dates and records."
             )
         ],
         className="sw-legend",

@@ -11,7 +11,10 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, dash_table, dcc, html
 
 from app.services import network
-from dashboards.components import chart_view  # noqa: F401 - registers the view callbacks
+from dashboards.components import (
+    chart_view,  # noqa: F401 - registers the view callbacks
+    people_chart,
+)
 from dashboards.components import graph as G
 from dashboards.components.session import STORE, access, failure, need_login
 
@@ -20,41 +23,90 @@ Y0, Y1 = 1995, date.today().year
 SIZE_BY = {"none": "Same size", "degree": "Degree", "betweenness": "Betweenness"}
 
 
-def _controls(steps: int) -> html.Div:
+def _controls(steps: int) -> html.Details:
+    """Filters and layout, folded away so that the screen goes to the chart."""
+    return html.Details(
+        [
+            html.Summary("Filters and layout", id="chart-filters-open"),
+            html.Div(
+                [
+                    html.Label("Years shown"),
+                    dcc.RangeSlider(
+                        Y0,
+                        Y1,
+                        1,
+                        value=[Y0, Y1],
+                        id="chart-years",
+                        marks={y: str(y) for y in range(Y0, Y1 + 1, 5)},
+                        tooltip={"placement": "bottom"},
+                    ),
+                    html.Label("Steps out from the subject"),
+                    dcc.Slider(1, 3, 1, value=steps, id="chart-hops"),
+                    html.Label("Node types"),
+                    dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
+                    html.Label("Relationship types (none: all)"),
+                    dcc.Dropdown(G.REL_TYPES, [], multi=True, id="chart-rels"),
+                    html.Label("Forces / agencies (none: all)"),
+                    dcc.Dropdown([], [], multi=True, id="chart-forces"),
+                    html.Label("Order types (none: all)"),
+                    dcc.Dropdown(G.ORDER_TYPES, [], multi=True, id="chart-orders"),
+                    html.Button("Apply filters", id="chart-apply", n_clicks=0),
+                    html.Label("Layout"),
+                    dcc.Dropdown(
+                        [{"label": v, "value": k} for k, v in G.LAYOUTS.items()],
+                        "people",
+                        clearable=False,
+                        id="chart-layout",
+                    ),
+                    html.Label("Node size by"),
+                    dcc.RadioItems(SIZE_BY, "none", id="chart-size", inline=True),
+                ],
+                className="sw-card sw-drawer",
+            ),
+        ],
+        className="sw-filters",
+    )
+
+
+def _toolbar(steps: int) -> html.Div:
     return html.Div(
         [
-            html.Label("Years shown"),
-            dcc.RangeSlider(
-                Y0,
-                Y1,
-                1,
-                value=[Y0, Y1],
-                id="chart-years",
-                marks={y: str(y) for y in range(Y0, Y1 + 1, 5)},
-                tooltip={"placement": "bottom"},
-            ),
-            html.Label("Steps out from the subject"),
-            dcc.Slider(1, 3, 1, value=steps, id="chart-hops"),
-            html.Label("Node types"),
-            dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
-            html.Label("Relationship types (none: all)"),
-            dcc.Dropdown(G.REL_TYPES, [], multi=True, id="chart-rels"),
-            html.Label("Forces / agencies (none: all)"),
-            dcc.Dropdown([], [], multi=True, id="chart-forces"),
-            html.Label("Order types (none: all)"),
-            dcc.Dropdown(G.ORDER_TYPES, [], multi=True, id="chart-orders"),
-            html.Button("Apply filters", id="chart-apply", n_clicks=0),
-            html.Label("Layout"),
+            _controls(steps),
+            html.Label("Selected", htmlFor="chart-focus"),
             dcc.Dropdown(
-                [{"label": v, "value": k} for k, v in G.LAYOUTS.items()],
-                "fcose",
-                clearable=False,
-                id="chart-layout",
-            ),
-            html.Label("Node size by"),
-            dcc.RadioItems(SIZE_BY, "none", id="chart-size", inline=True),
+                [],
+                None,
+                id="chart-focus",
+                placeholder="click a node or pick one",
+                className="sw-focus",
+            ),  # fmt: skip
+            html.Button("Open / close group", id="chart-group", n_clicks=0),
+            html.Button("Expand", id="chart-expand", n_clicks=0),
+            html.Button("Hide", id="chart-hide", n_clicks=0),
+            html.Button("Pin", id="chart-pin", n_clicks=0),
+            html.Button("Remove", id="chart-remove", n_clicks=0),
+            html.Button("Show hidden", id="chart-unhide", n_clicks=0),
+            html.Button("Export PNG", id="chart-png", n_clicks=0),
+            html.Button("Export SVG", id="chart-svg", n_clicks=0),
+            html.Span(id="chart-message", className="sw-note"),
         ],
-        className="sw-card sw-side",
+        className="sw-toolbar",
+    )
+
+
+def _side() -> html.Div:
+    return html.Div(
+        [
+            html.H3("Details"),
+            html.Div("Click a person or a group.", id="chart-detail"),
+            html.H3("Shortest path between"),
+            dcc.Dropdown([], None, id="chart-path-a", placeholder="person"),
+            dcc.Dropdown([], None, id="chart-path-b", placeholder="person"),
+            html.Button("Show shortest path", id="chart-path", n_clicks=0),
+            html.Div(id="chart-path-note", className="sw-note"),
+            G.legend(),
+        ],
+        className="sw-card sw-chart-side",
     )
 
 
@@ -65,65 +117,30 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
         [
             dcc.Store(id="chart-person", data=person),
             dcc.Store(id="chart-els", data=[]),
+            dcc.Store(id="chart-open", data=[]),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
-            html.Div(id="chart-message"),
+            _toolbar(steps),
             html.Div(
                 [
-                    _controls(steps),
-                    html.Div(
-                        [
-                            G.legend(),
-                            html.Div(
-                                [
-                                    html.Label("Selected", htmlFor="chart-focus"),
-                                    dcc.Dropdown(
-                                        [],
-                                        None,
-                                        id="chart-focus",
-                                        placeholder="click a node or pick one",
-                                    ),
-                                    html.Button("Expand", id="chart-expand", n_clicks=0),
-                                    html.Button("Hide", id="chart-hide", n_clicks=0),
-                                    html.Button("Pin", id="chart-pin", n_clicks=0),
-                                    html.Button("Remove", id="chart-remove", n_clicks=0),
-                                    html.Button("Show hidden", id="chart-unhide", n_clicks=0),
-                                    html.Button("Export PNG", id="chart-png", n_clicks=0),
-                                    html.Button("Export SVG", id="chart-svg", n_clicks=0),
-                                ]
-                            ),
-                            dcc.Loading(
-                                cyto.Cytoscape(
-                                    id="chart",
-                                    elements=[],
-                                    layout={"name": "preset"},
-                                    # the layout runs when `render` changes it, once (by
-                                    # default it would run again on every added element)
-                                    autoRefreshLayout=False,
-                                    stylesheet=G.stylesheet(),
-                                    style={"width": "100%", "height": "640px"},
-                                    minZoom=0.1,
-                                    maxZoom=4,
-                                    boxSelectionEnabled=True,
-                                )
-                            ),
-                            html.Div(
-                                [
-                                    html.Label("Shortest path between"),
-                                    dcc.Dropdown([], None, id="chart-path-a", placeholder="person"),
-                                    dcc.Dropdown([], None, id="chart-path-b", placeholder="person"),
-                                    html.Button("Show shortest path", id="chart-path", n_clicks=0),
-                                    html.Span(id="chart-path-note", className="sw-note"),
-                                ]
-                            ),
-                        ],
-                        className="sw-card sw-grow",
+                    dcc.Loading(
+                        cyto.Cytoscape(
+                            id="chart",
+                            elements=[],
+                            layout={"name": "preset"},
+                            # the layout runs when `render` changes it, once (by
+                            # default it would run again on every added element)
+                            autoRefreshLayout=False,
+                            stylesheet=G.stylesheet(),
+                            style={"width": "100%", "height": "calc(100vh - 132px)"},
+                            minZoom=0.05,
+                            maxZoom=4,
+                            boxSelectionEnabled=True,
+                        ),
+                        parent_className="sw-chart-box",
                     ),
-                    html.Div(
-                        [html.H3("Details"), html.Div("Click a node.", id="chart-detail")],
-                        className="sw-card sw-side",
-                    ),
+                    _side(),
                 ],
-                className="sw-row",
+                className="sw-chart-row",
             ),
             html.Div(
                 [
@@ -146,7 +163,8 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
                 ],
                 className="sw-card",
             ),
-        ]
+        ],
+        className="sw-chart-page",
     )
 
 
@@ -198,7 +216,7 @@ def _read(person, years, hops, labels, rels, forces, session):
         )
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = G.elements(chart, person)
+    els = people_chart.elements(chart, person)
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes
@@ -235,8 +253,27 @@ def _expanded(focus, els, years, session):
         more = network.neighbourhood(who, focus, hops=1, date_from=date_from, date_to=date_to)
     except Exception as e:  # noqa: BLE001
         return dash.no_update, failure(e)
-    merged = G.merge(els, G.elements(more))
+    merged = G.merge(els, people_chart.elements(more, focus))
     return merged, f"Expanded: {len(merged) - len(els)} new elements."
+
+
+@dash.callback(
+    Output("chart-open", "data"),
+    Input("chart-group", "n_clicks"),
+    State("chart-focus", "value"),
+    State("chart-els", "data"),
+    State("chart-open", "data"),
+    prevent_initial_call=True,
+)
+def toggle_group(_, focus, els, opened):
+    """Open the selected person's group (her incidents, orders and breaches with him), or
+    close the group the selection is in."""
+    node = next((e["data"] for e in els or [] if e["data"]["id"] == focus), None)
+    group = (node or {}).get("group") or (focus if str(focus).startswith("grp:") else None)
+    if not group:
+        return dash.no_update
+    opened = list(opened or [])
+    return [g for g in opened if g != group] if group in opened else opened + [group]
 
 
 @dash.callback(

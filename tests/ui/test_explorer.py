@@ -17,11 +17,12 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
     page = login(browser, ui_server, "caseworker")
     open_chart(page, planted["name"])
     before = count(page)
-    pick(page, "chart-focus", "(Person)")
+    pick(page, "chart-focus", "(victim)")
     page.click("#chart-expand")
     page.wait_for_selector("text=Expanded:")
     assert count(page) >= before
     # date filter: type a later first year into the range slider's lower box
+    page.click("#chart-filters-open")
     lower = page.locator("#chart-years input").first
     lower.fill(str(date.today().year - 1))
     lower.press("Tab")

@@ -176,6 +176,7 @@ def _rfgv(ids: list[str], today: date, driver: Driver | None) -> dict[str, float
 
 
 def _native(value: Any) -> date | None:
+    """A driver Date as a Python date."""
     return value.to_native() if value is not None else None
 
 

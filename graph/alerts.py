@@ -159,7 +159,7 @@ WITH al, a, COLLECT {
     UNWIND [k IN a.evidence WHERE k =~ '.*[|][0-9]{4}-[0-9]{2}-[0-9]{2}'] AS k
     RETURN date(last(split(k, '|'))) AS d
   } AS dates
-SET al.event_date = coalesce(a.date, reduce(m = null, d IN dates |
+SET al.event_date = coalesce(date(a.date), reduce(m = null, d IN dates |
       CASE WHEN m IS NULL OR d > m THEN d ELSE m END))
 SET al.status = CASE WHEN al.event_date < $history_before THEN 'history' ELSE 'new' END
 RETURN al.alert_id AS alert_id, al.status AS status

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import dash
 import dash_cytoscape as cyto
@@ -68,10 +69,12 @@ def _controls(steps: int) -> html.Details:
     )
 
 
-def _toolbar(steps: int) -> html.Div:
+def _toolbar(steps: int, person: str | None) -> html.Div:
+    chain = dash.get_relative_path(f"/chain?person={quote(person or '')}")
     return html.Div(
         [
             _controls(steps),
+            dcc.Link("Victim chain ▸", href=chain, id="chart-chain-link", className="sw-button"),
             html.Label("Selected", htmlFor="chart-focus"),
             dcc.Dropdown(
                 [],
@@ -119,7 +122,7 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
             dcc.Store(id="chart-els", data=[]),
             dcc.Store(id="chart-open", data=[]),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
-            _toolbar(steps),
+            _toolbar(steps, person),
             html.Div(
                 [
                     dcc.Loading(

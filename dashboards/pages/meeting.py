@@ -15,6 +15,7 @@ from app.services import library, network
 from dashboards import data
 from dashboards.components import graph as G
 from dashboards.components.briefing import pack
+from dashboards.components.chain_story import story
 from dashboards.components.session import STORE, access, failure, guarded
 from dashboards.components.timeline import figure
 
@@ -140,6 +141,7 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
                 [html.Li(f"{k}: {v}") for k, v in brief["facts"].items()], className="sw-facts"
             ),
             html.P("Agencies involved: " + (", ".join(map(str, brief["agencies"])) or "none")),
+            story(brief["name"], brief["chain"]),
         ]
     )
     layout = G.layout("victim-chain", els, chain)

@@ -54,6 +54,9 @@ def _meeting(page: Any, planted: dict[str, Any], folder: Path) -> tuple[Path, Pa
     page.keyboard.press("Escape")
     page.wait_for_selector(f"h1:has-text('{planted['name']}')", timeout=60_000)
     wait_count(page, "n > 3", "meet-chart")
+    # the chain story is the meeting's first view: his victims numbered in order
+    numbers = page.locator("#chain-story .sw-chain-n").all_inner_texts()
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and len(numbers) >= 2
     page.click("#meet-next")
     page.wait_for_selector("#meet-victim:has-text('Victim 1 of')")
     png = download(page, "#meet-png", folder)

@@ -57,7 +57,14 @@ def _meeting(page: Any, planted: dict[str, Any], folder: Path) -> tuple[Path, Pa
     # the chain story is the meeting's first view: his victims numbered in order
     numbers = page.locator("#chain-story .sw-chain-n").all_inner_texts()
     assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and len(numbers) >= 2
-    page.click("#meet-next")
+    # a presenter's clicker: arrows and Page Up / Page Down step through the victims
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#meet-victim:has-text('Victim 1 of')")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector("#meet-victim:has-text('Victim 2 of')")
+    page.wait_for_selector("#chain-story .sw-chain-card.sw-current:has-text('2')")
+    page.keyboard.press("PageUp")
     page.wait_for_selector("#meet-victim:has-text('Victim 1 of')")
     png = download(page, "#meet-png", folder)
     pdf = download(page, "#meet-pdf", folder)

@@ -143,13 +143,18 @@ def is_node(e: dict[str, Any]) -> bool:
     return "source" not in e["data"]
 
 
-def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None) -> dict[str, Any]:
+def layout(
+    name: str,
+    els: list[dict[str, Any]],
+    chain: list[str] | None = None,
+    aspect: float = 1.9,
+) -> dict[str, Any]:
     """A cytoscape layout spec; `victim-chain` places victims left to right in chain order
     under the subject, and each other node near what it links to."""
     if name == "victim-chain":
         return {"name": "preset", "positions": chain_positions(els, chain or [])}
     if name == "people":
-        positions = people_chart.positions(els)
+        positions = people_chart.positions(els, aspect)
         return {"name": "preset", "positions": positions, "fit": True, "padding": 24}
     spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": 24}
     if name == "breadthfirst":

@@ -213,10 +213,11 @@ def _box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float
     return max(size, lw), size + 4 + lh, size / 2 + 4 + lh
 
 
-def positions(drawn: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dict[str, float]]:
     """Subject in the middle; the other people and closed groups on rings around him, victims
     in order of their first date, clockwise from the top; an open group's items beside its
-    person, away from the middle. Same elements, same places."""
+    person, away from the middle. The rings are `aspect` times wider than tall (the screen's
+    shape). Same elements, same places."""
     nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
     subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
     heads = sorted(
@@ -226,7 +227,7 @@ def positions(drawn: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     )  # fmt: skip
     boxes = [_box(h["data"], HEAD, HEAD_FONT) for h in heads]
     centre = _box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
-    places = _ring(boxes, centre)
+    places = _ring(boxes, centre, aspect)
     pos = {h["data"]["id"]: p for h, p in zip(heads, places, strict=True)}
     if subject:
         pos[subject] = {"x": 0.0, "y": 0.0}
@@ -248,7 +249,9 @@ def _ring_order(e: dict[str, Any]) -> tuple[int, str, str]:
 
 
 def _ring(
-    boxes: list[tuple[float, float, float]], centre: tuple[float, float, float]
+    boxes: list[tuple[float, float, float]],
+    centre: tuple[float, float, float],
+    aspect: float = 1.9,
 ) -> list[dict[str, float]]:
     """Places on ellipses (wider than tall, as the screen is), the smallest found (doubling,
     then halving the interval) at which no two boxes, and no box and the centre's, come closer
@@ -265,7 +268,7 @@ def _ring(
             on_ring = len(range(ring, n, rings))
             t = -math.pi / 2 + 2 * math.pi * (k + 0.5 * (ring % 2)) / on_ring
             r = scale * (1 + 0.55 * ring)
-            out.append({"x": 1.9 * r * math.cos(t), "y": r * math.sin(t)})
+            out.append({"x": aspect * r * math.cos(t), "y": r * math.sin(t)})
         return out
 
     low, high = 0.0, 150.0

@@ -197,10 +197,19 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
             story(brief["name"], brief["chain"]),
         ]
     )
-    return brief, view, els, G.layout("people", els), figure(brief["events"]), 0
+    return brief, view, els, G.layout("people", els, aspect=1.2), figure(brief["events"]), 0
 
 
-@dash.callback(
+# Stepping is counted in the browser, so a clicker's quick presses each count.
+clientside_callback(
+    """
+    function(_p, _n, at, brief) {
+        const count = ((brief && brief.chain) || []).length;
+        const trig = window.dash_clientside.callback_context.triggered.map(t => t.prop_id);
+        const delta = trig.some(t => t.startsWith('meet-next')) ? 1 : -1;
+        return Math.max(0, Math.min(count, (at || 0) + delta));
+    }
+    """,
     Output("meet-step", "data"),
     Input("meet-prev", "n_clicks"),
     Input("meet-next", "n_clicks"),
@@ -208,10 +217,6 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     State("meet-brief", "data"),
     prevent_initial_call=True,
 )
-def step(_p: int, _n: int, at: int, brief: dict[str, Any] | None) -> int:
-    count = len((brief or {}).get("chain", []))
-    delta = 1 if dash.ctx.triggered_id == "meet-next" else -1
-    return max(0, min(count, (at or 0) + delta))
 
 
 clientside_callback(

@@ -121,6 +121,7 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
             dcc.Store(id="chart-person", data=person),
             dcc.Store(id="chart-els", data=[]),
             dcc.Store(id="chart-open", data=[]),
+            dcc.Store(id="chart-edits", data={"expanded": [], "removed": []}),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
             _toolbar(steps, person),
             html.Div(
@@ -189,12 +190,38 @@ def _dates(years: list[int]) -> tuple[date | None, date | None]:
     State("chart-rels", "value"),
     State("chart-forces", "value"),
     State(STORE, "data"),
+    State("chart-els", "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call="initial_duplicate",
 )
-def load(person, _, years, hops, labels, rels, forces, session, *view):
+def load(person, _, years, hops, labels, rels, forces, session, old, edits, *view):
     els, note, codes = _read(person, years, hops, labels, rels, forces, session)
+    els = _kept(els, old or [], edits or {}, years, session)
     return els, note, codes, *chart_view.render(els, *view)
+
+
+def _kept(els, old, edits, years, session):
+    """A re-read chart with the user's edits still applied: people he expanded expanded
+    again (under the new filters), what he removed still gone, hidden and pinned nodes still
+    hidden and pinned."""
+    for focus in edits.get("expanded", []):
+        merged, _ = _expanded(focus, els, years, session)
+        els = els if merged is dash.no_update else merged
+    for focus in edits.get("removed", []):
+        els = _edited("chart-remove", focus, els)
+    marks = {
+        e["data"]["id"]: e for e in old if {"hidden", "pinned"} & set(e.get("classes", "").split())
+    }
+    out = []
+    for e in els:
+        was = marks.get(e["data"]["id"])
+        if was is not None:
+            extra = [c for c in ("hidden", "pinned") if c in was["classes"].split()]
+            e = {**e, "classes": " ".join([e.get("classes", ""), *extra]).strip(),
+                 "locked": bool(was.get("locked"))}  # fmt: skip
+        out.append(e)
+    return out
 
 
 def _read(person, years, hops, labels, rels, forces, session):
@@ -228,19 +255,23 @@ def _read(person, years, hops, labels, rels, forces, session):
 @dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
     Output("chart-message", "children", allow_duplicate=True),
+    Output("chart-edits", "data", allow_duplicate=True),
     *chart_view.VIEW,
     Input("chart-expand", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
     State("chart-years", "value"),
     State(STORE, "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def expand(_, focus, els, years, session, *view):
+def expand(_, focus, els, years, session, edits, *view):
     merged, note = _expanded(focus, els, years, session)
-    drawn = chart_view.render(merged, *view) if merged is not dash.no_update else _UNCHANGED
-    return merged, note, *drawn
+    if merged is dash.no_update:
+        return merged, note, dash.no_update, *_UNCHANGED
+    edits = {**edits, "expanded": [*edits.get("expanded", []), focus]}
+    return merged, note, edits, *chart_view.render(merged, *view)
 
 
 def _expanded(focus, els, years, session):
@@ -281,6 +312,7 @@ def toggle_group(_, focus, els, opened):
 
 @dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
+    Output("chart-edits", "data", allow_duplicate=True),
     *chart_view.VIEW,
     Input("chart-hide", "n_clicks"),
     Input("chart-pin", "n_clicks"),
@@ -288,14 +320,18 @@ def toggle_group(_, focus, els, opened):
     Input("chart-unhide", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def edit(_h, _p, _r, _u, focus, els, *view):
-    out = _edited(dash.ctx.triggered_id, focus, els)
+def edit(_h, _p, _r, _u, focus, els, edits, *view):
+    act = dash.ctx.triggered_id
+    out = _edited(act, focus, els)
     if out is dash.no_update:
-        return out, *_UNCHANGED
-    return out, *chart_view.render(out, *view)
+        return out, dash.no_update, *_UNCHANGED
+    if act == "chart-remove":
+        edits = {**edits, "removed": [*edits.get("removed", []), focus]}
+    return out, edits, *chart_view.render(out, *view)
 
 
 _UNCHANGED = (dash.no_update,) * len(chart_view.VIEW)

@@ -201,6 +201,21 @@ def test_hide_pin_remove(browser: Any, ui_server: str, planted: dict[str, Any]):
     page.click("#chart-unhide")
     wait_count(page, f"n === {after}")
     assert cy(page, "cy.getElementById(arg).length", remove) == 0
+    # a filter change reads the chart again and keeps these edits
+    _focus(page, hide)
+    page.click("#chart-hide")
+    wait_count(page, f"n < {after}")
+    hidden = count(page)
+    with page.expect_response(
+        lambda r: "_dash-update-component" in r.url and '"chart-els' in (r.request.post_data or "")
+    ):
+        lower = page.locator("#chart-years input").first
+        lower.fill("1996")
+        lower.press("Tab")
+    page.wait_for_timeout(1500)  # the answer drawn (a count that must not change)
+    assert count(page) == hidden
+    assert cy(page, "cy.getElementById(arg).length", hide) == 0
+    assert cy(page, "cy.getElementById(arg).locked()", pinned)
     page.close()
 
 

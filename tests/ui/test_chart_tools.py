@@ -15,6 +15,7 @@ from tests.ui.browse import (
     cy,
     download,
     open_chart,
+    png_size,
     tap,
     wait_count,
     wait_cy,
@@ -231,4 +232,6 @@ def test_svg_export(browser: Any, ui_server: str, planted: dict[str, Any], tmp_p
     assert planted["name"] in svg.read_text()  # the labels are in the drawing, as text
     png = download(page, "#chart-png", tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = png_size(png)  # print size, whatever the zoom on screen
+    assert max(width, height) >= 2000 and width <= 3200 and height <= 2400
     page.close()

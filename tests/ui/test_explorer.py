@@ -9,7 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.ui.browse import choose, count, cy, download, open_chart, pick, wait_count
+from tests.ui.browse import (
+    choose,
+    count,
+    cy,
+    download,
+    open_chart,
+    pick,
+    png_size,
+    wait_count,
+)
 from tests.ui.conftest import login
 
 
@@ -39,6 +48,9 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
     # meeting mode and exports
     png, pdf = _meeting(page, planted, tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+    width, height = png_size(png)  # the whole chart at print size, never a strip
+    assert width <= 3200 and height <= 2400 and max(width, height) >= 1200
+    assert width / height < 3
     assert pdf.read_bytes()[:5] == b"%PDF-" and b"%%EOF" in pdf.read_bytes()[-32:]
     assert planted["victims"][0].encode() in pdf.read_bytes()  # not redacted for caseworker
     page.close()

@@ -91,11 +91,10 @@ def render(
                 for e in out
             ]
     nodes = [e["data"] for e in out if G.is_node(e)]
-    chain = [n.get("identity_id") for n in nodes if n.get("role") == "victim"]
     # A layout runs when its spec changes: name the elements in it, so that a new set of
     # elements is laid out and a resize or restyle of the same set leaves them where they are.
     ids = "|".join(sorted(n["id"] for n in nodes))
-    spec = {**G.layout(layout_name, out, chain), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
+    spec = {**G.layout(layout_name, out), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
     return (out, spec, *_choices(nodes))
 
 

@@ -35,16 +35,20 @@ def group_of(owner: str) -> str:
     return "grp:" + owner
 
 
-def fold(data: dict[str, Any], subject: str | None) -> dict[str, Any]:
+def fold(
+    data: dict[str, Any], subject: str | None, known: dict[str, str] | None = None
+) -> dict[str, Any]:
     """People, items and links from a service chart: {"subject", "people", "items", "links"}.
 
     people: id (identity, or the record key of an unresolved record), name, role, records,
     agencies; items: id, kind, caption, date, agency_code, group; links: source, target, types
-    (between people and items, record links mapped to their person, RESOLVES_TO gone)."""
+    (between people and items, record links mapped to their person, RESOLVES_TO gone).
+    `known`: roles read elsewhere (his victim chain), for people whose incidents and orders
+    the filters leave off the chart."""
     nodes = {n["id"]: n for n in data.get("nodes", [])}
     owner = {k: _owner(n) for k, n in nodes.items() if n["label"] in PEOPLE}
     centre = _centre(nodes, owner, subject)
-    role = _roles(data.get("edges", []), owner)
+    role = {**(known or {}), **_roles(data.get("edges", []), owner)}
     people: dict[str, dict[str, Any]] = {}
     for key in sorted(owner, key=lambda k: (nodes[k]["label"] != "Person", k)):
         n, who = nodes[key], owner[key]

@@ -17,9 +17,12 @@ WRAP = 180  # text-max-width of people's labels (px)
 GAP = 14  # least space between two boxes
 
 
-def elements(data: dict[str, Any], subject: str | None) -> list[dict[str, Any]]:
-    """Every element of a folded service chart (closed or open, groups are applied by `view`)."""
-    f = F.fold(data, subject)
+def elements(
+    data: dict[str, Any], subject: str | None, known: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every element of a folded service chart (closed or open, groups are applied by `view`);
+    `known` roles as in `fold.fold`."""
+    f = F.fold(data, subject, known)
     per_group = F.counts(f["items"])
     dates: dict[str, list[str]] = {}
     for it in f["items"]:

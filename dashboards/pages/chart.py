@@ -11,6 +11,7 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, dash_table, dcc, html
 
+from app.errors import ApiError
 from app.services import network
 from dashboards.components import (
     chart_view,  # noqa: F401 - registers the view callbacks
@@ -201,6 +202,21 @@ def load(person, _, years, hops, labels, rels, forces, session, old, edits, *vie
     return els, note, codes, *chart_view.render(els, *view)
 
 
+def _chain_roles(who, person, labels):
+    """Roles belong to the people, not to what the filters keep: with incidents and orders
+    left off, his victims (from his chain) are still victims and he the perpetrator."""
+    if {"Incident", "Order"} <= set(labels):
+        return {}
+    try:
+        chain = network.victim_story(who, person)
+    except ApiError:  # a role without the chain query sees the roles the chart shows
+        return {}
+    known = {v["identity_id"]: "victim" for v in chain}
+    if chain:
+        known[chain[0]["perpetrator_id"]] = "perpetrator"
+    return known
+
+
 def _kept(els, old, edits, years, session):
     """A re-read chart with the user's edits still applied: people he expanded expanded
     again (under the new filters), what he removed still gone, hidden and pinned nodes still
@@ -244,9 +260,10 @@ def _read(person, years, hops, labels, rels, forces, session):
             forces=forces or None,
             limit=1000,
         )
+        known = _chain_roles(who, person, labels)
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = people_chart.elements(chart, person)
+    els = people_chart.elements(chart, person, known)
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes

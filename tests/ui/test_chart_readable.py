@@ -123,3 +123,27 @@ def test_partner_chart_is_readable_and_redacted(
     assert any(n.startswith("Victim ") for n in names)
     assert not names & set(planted["victims"])
     page.close()
+
+
+def test_roles_belong_to_people(browser: Any, ui_server: str, planted: dict[str, Any]) -> None:
+    """With incidents and orders filtered out, his victims are still drawn as victims."""
+    from app.services import library
+
+    chain = library.run(analyst(), "victim_chain", {"person": planted["id"]})["rows"]
+    page = login(browser, ui_server, "analyst", viewport=FULL_HD)
+    open_subject(page, ui_server, planted["id"])
+    page.click("#chart-filters-open")
+    for kind in ("Incident", "Order"):
+        page.locator("#chart-labels label", has_text=kind).click()
+    with page.expect_response(
+        lambda r: "_dash-update-component" in r.url and '"chart-els' in (r.request.post_data or "")
+    ):
+        page.click("#chart-apply")
+    page.wait_for_timeout(1000)  # the answer drawn
+    on_chart = set(cy(page, "cy.nodes().map(n => n.id())"))
+    shown = [v["identity_id"] for v in chain if v["identity_id"] in on_chart]
+    assert shown, "none of his victims is on the chart without incidents and orders"
+    victims = set(cy(page, "cy.nodes('.victim').map(n => n.id())"))
+    assert set(shown) <= victims
+    assert cy(page, "cy.getElementById(arg).hasClass('perpetrator')", planted["id"])
+    page.close()

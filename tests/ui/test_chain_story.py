@@ -11,8 +11,15 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.ui.browse import choose, cy, wait_cy
 from tests.ui.conftest import analyst, login
-from tests.ui.test_chart_readable import FULL_HD, assert_readable, open_subject, overlapping
+from tests.ui.test_chart_readable import (
+    BOXES,
+    FULL_HD,
+    assert_readable,
+    open_subject,
+    overlapping,
+)
 
 CARDS = """() => [...document.querySelectorAll('#chain-story .sw-chain-card')].map(c => {
   const r = c.getBoundingClientRect();
@@ -76,4 +83,27 @@ def test_chart_of_eighteen_victims(browser: Any, ui_server: str, chains: dict[in
     m = open_subject(page, ui_server, ident)
     assert_readable(page, m)
     assert len(m["nodes"]) <= 22  # him, 18 victim groups and little else
+    page.close()
+
+
+def test_meeting_of_eighteen_victims(browser: Any, ui_server: str, chains: dict[int, str]):
+    """Meeting mode: his chain story first, 18 numbered cards, and the chart beside it with
+    no overlapping labels or nodes, all of it in view."""
+    page = login(browser, ui_server, "caseworker", viewport=FULL_HD)
+    page.click("a:has-text('MAPPA+ meeting')")
+    page.click("#meet-subjects")
+    page.locator("[role=option]").first.wait_for(timeout=90_000)
+    page.keyboard.press("Escape")
+    choose(page, "meet-subjects", "Chainman18", "Chainman18")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("h1:has-text('Chainman18')")
+    numbers = page.locator("#chain-story .sw-chain-n").all_inner_texts()
+    assert numbers == [str(i) for i in range(1, 19)]
+    wait_cy(page, "cy.nodes('.victim').length === 18", cid="meet-chart")
+    page.wait_for_timeout(500)  # the fit after the preset layout
+    m = cy(page, BOXES, cid="meet-chart")
+    assert len(m["labels"]) == len(m["nodes"]) == 19
+    assert overlapping(m["labels"]) == [] and overlapping(m["nodes"]) == []
+    wx1, wy1, wx2, wy2 = m["whole"]
+    assert wx1 >= 0 and wy1 >= 0 and wx2 <= m["size"][0] and wy2 <= m["size"][1]
     page.close()

@@ -53,6 +53,7 @@ VIEW_CONTROLS = [
     State("chart-size", "value"),
     State("chart-layout", "value"),
     State("chart-open", "data"),
+    State("chart-saved", "data"),
 ]
 
 
@@ -63,10 +64,11 @@ VIEW_CONTROLS = [
     Input("chart-layout", "value"),
     Input("chart-open", "data"),
     State("chart-els", "data"),
+    State("chart-saved", "data"),
     prevent_initial_call=True,
 )
-def restyle(orders, size_by, layout_name, opened, els):
-    return render(els or [], orders, size_by, layout_name, opened)
+def restyle(orders, size_by, layout_name, opened, els, saved):
+    return render(els or [], orders, size_by, layout_name, opened, saved)
 
 
 def render(
@@ -75,6 +77,7 @@ def render(
     size_by: str,
     layout_name: str,
     opened: list[str] | None = None,
+    saved: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Any, ...]:
     """What the chart draws: the people, each group closed unless opened. Network measures
     are computed here only to size nodes by one; the ranked table has its own callback, so
@@ -94,6 +97,13 @@ def render(
     # A layout runs when its spec changes: name the elements in it, so that a new set of
     # elements is laid out and a resize or restyle of the same set leaves them where they are.
     ids = "|".join(sorted(n["id"] for n in nodes))
+    subject = next((e["data"]["id"] for e in out if "subject" in e.get("classes", "")), "")
+    placed = (saved or {}).get(subject) if layout_name == "people" else None
+    if placed:  # the analyst's saved places win; new nodes go where the rings put them
+        here = {n["id"] for n in nodes}
+        spec = G.layout(layout_name, out)
+        spec["positions"].update({k: v for k, v in placed.items() if k in here})
+        return (out, {**spec, "for": f"saved-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
     spec = {**G.layout(layout_name, out), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
     return (out, spec, *_choices(nodes))
 
@@ -262,6 +272,30 @@ def export(_png, _svg, base):
     """The whole chart, undimmed (the selection's highlighting is a view, not the chart)."""
     kind = "svg" if dash.ctx.triggered_id == "chart-svg" else "png"
     return G.image_download(kind, "link-chart"), base
+
+
+# "Save layout": the chart's places kept in this browser, per subject, used when it reopens.
+clientside_callback(
+    """
+    function(n, saved) {
+        const r = document.getElementById('chart');
+        const el = r && [r, ...r.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+        if (!n || !el) { return window.dash_clientside.no_update; }
+        const cy = el._cyreg.cy;
+        const subject = cy.nodes('.subject').map(x => x.id())[0];
+        if (!subject) { return window.dash_clientside.no_update; }
+        const places = {};
+        cy.nodes().forEach(x => {
+            if (!x.isParent()) { places[x.id()] = {x: x.position('x'), y: x.position('y')}; }
+        });
+        return Object.assign({}, saved || {}, {[subject]: places});
+    }
+    """,
+    Output("chart-saved", "data"),
+    Input("chart-save", "n_clicks"),
+    State("chart-saved", "data"),
+    prevent_initial_call=True,
+)
 
 
 # Selecting nodes dims the rest and labels the selected nodes' links; unselecting (a tap on

@@ -147,3 +147,18 @@ def test_roles_belong_to_people(browser: Any, ui_server: str, planted: dict[str,
     assert set(shown) <= victims
     assert cy(page, "cy.getElementById(arg).hasClass('perpetrator')", planted["id"])
     page.close()
+
+
+def test_saved_layout_reopens(browser: Any, ui_server: str, planted: dict[str, Any]) -> None:
+    page = login(browser, ui_server, "analyst", viewport=FULL_HD)
+    open_subject(page, ui_server, planted["id"])
+    moved = cy(page, "cy.nodes('.victim')[0].id()")
+    cy(page, "cy.getElementById(arg).position({x: 4321, y: -1234}) && true", moved)
+    page.click("#chart-save")
+    page.wait_for_function(
+        "(id) => (localStorage.getItem('chart-saved') || '').includes(id)",
+        arg=moved,
+    )
+    open_subject(page, ui_server, planted["id"])  # reopened: his saved places, not the rings
+    assert cy(page, "cy.getElementById(arg).position()", moved) == {"x": 4321, "y": -1234}
+    page.close()

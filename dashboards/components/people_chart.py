@@ -334,11 +334,12 @@ def _place_group(g: str, nodes: dict[str, Any], pos: dict[str, dict[str, float]]
     ux, uy = anchor["x"] / dist, anchor["y"] / dist
     if dist < 1.0:
         ux, uy = 0.0, 1.0
-    cols = 3
+    # a narrow band along the ray from the middle: ring neighbours sit across it, not along it
+    cols = 1 if len(members) <= 4 else 2
     for i, k in enumerate(members):
         row, col = divmod(i, cols)
-        along = 120.0 + 80.0 * row
-        side = (col - (cols - 1) / 2) * 130.0
+        along = 110.0 + 85.0 * row
+        side = (col - (cols - 1) / 2) * 150.0
         pos[k] = {
             "x": anchor["x"] + ux * along - uy * side,
             "y": anchor["y"] + uy * along + ux * side,

@@ -45,5 +45,15 @@ class Invalid(ApiError):
     status = 422
 
 
+class TooManyAttempts(ApiError):
+    """Too many failed logins for one user from one client: wait, then try again."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Unavailable(ApiError):
     status = 503

@@ -8,13 +8,13 @@ and answers 503; the driver reconnects by itself when Neo4j returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import (
     ClientError,
@@ -25,8 +25,12 @@ from neo4j.exceptions import (
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api import docs
+from app.api.headers import SecurityHeaders
+from app.api.limits import JsonDepthLimit
 from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
-from app.errors import ApiError
+from app.errors import ApiError, TooManyAttempts
+from app.security import anchor
 from app.settings import get_api_settings
 from graph.cypher import BadParameter
 from graph.errors import AuthFailed, ConfigError, DatabaseUnavailable, SerialwatchError
@@ -57,6 +61,7 @@ def make_api_driver() -> Driver:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     get_api_settings().secret()  # refuse a default secret before serving anything
+    anchor.key()  # and an audit key that is lost, too short or kept beside the trail
     get_library()  # a broken query file stops start-up, not a user's request
     driver = make_api_driver()
     app.state.driver = driver
@@ -104,6 +109,8 @@ def install_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
             headers = {"Retry-After": "5"}
+        if isinstance(e, TooManyAttempts):
+            headers = {"Retry-After": str(e.retry_after)}
         return _detail(status, text, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -134,13 +141,16 @@ def install_handlers(app: FastAPI) -> None:
         return _detail(500, "internal error; it has been logged")
 
 
-def mount_ui(app: FastAPI) -> None:
-    """Mount the Dash explorer at /ui when it is installed (dashboards.app exposes `mount`)."""
+def mount_ui(app: FastAPI) -> Callable[[], Sequence[str]] | None:
+    """Mount the Dash explorer at /ui when it is installed (dashboards.app exposes `mount`);
+    returns what gives the CSP hashes of its inline scripts."""
     try:
         from dashboards.app import mount  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        return
-    mount(app, "/ui")
+        return None
+    dash_app = mount(app, "/ui")
+    hashes: Callable[[], Sequence[str]] = dash_app.csp_hashes
+    return hashes
 
 
 def create_app(**overrides: Any) -> FastAPI:
@@ -153,10 +163,21 @@ def create_app(**overrides: Any) -> FastAPI:
             "recorded in the audit trail; partners see victims only as pseudonyms."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         **overrides,
     )
     for module in (health, auth, persons, queries, exports, analysis, admin, alerts):
         app.include_router(module.router)
     install_handlers(app)
-    mount_ui(app)
+    docs.install(app)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """People who open the service's address want the explorer."""
+        return RedirectResponse("/ui/")
+
+    ui_hashes = mount_ui(app)
+    app.add_middleware(JsonDepthLimit)  # before any parser, the explorer's included
+    app.add_middleware(SecurityHeaders, ui_hashes=ui_hashes)  # outermost: on every answer
     return app

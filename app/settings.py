@@ -3,10 +3,13 @@
 The token-signing secret comes from `SERIALWATCH_SECRET_KEY`, else from a file generated on
 first use under SERIALWATCH_HOME (readable only by its owner), the same way the local Neo4j
 password is kept. A short or well-known secret is refused unless `SERIALWATCH_TESTING` is set.
+The audit trail's key and anchor live apart from the trail (app/security/anchor.py): by default
+under the user's config and state folders, not SERIALWATCH_HOME.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from functools import lru_cache
@@ -17,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.errors import ConfigError
 from graph.settings import get_settings as get_graph_settings
+from graph.settings import xdg
 
 _WEAK = {"", "secret", "changeme", "change-me", "serialwatch", "password", "dev", "test"}
 MIN_SECRET_LEN = 32
@@ -37,7 +41,13 @@ class ApiSettings(BaseSettings):
     unzip_max_mb: int = Field(4096, alias="SERIALWATCH_UNZIP_MAX_MB", ge=1)
     adhoc_timeout_s: float = Field(10.0, alias="SERIALWATCH_ADHOC_TIMEOUT", gt=0)
     adhoc_row_cap: int = Field(1000, alias="SERIALWATCH_ADHOC_ROW_CAP", ge=1)
+    adhoc_max_mb: float = Field(5.0, alias="SERIALWATCH_ADHOC_MAX_MB", gt=0)
     db_retry_s: float = Field(2.0, alias="SERIALWATCH_DB_RETRY", ge=0)
+    audit_key_env: SecretStr | None = Field(None, alias="SERIALWATCH_AUDIT_KEY")
+    audit_key_file_env: Path | None = Field(None, alias="SERIALWATCH_AUDIT_KEY_FILE")
+    audit_anchor_env: Path | None = Field(None, alias="SERIALWATCH_AUDIT_ANCHOR")
+    login_max_failures: int = Field(5, alias="SERIALWATCH_LOGIN_MAX_FAILURES", ge=1)
+    login_window_minutes: float = Field(15, alias="SERIALWATCH_LOGIN_WINDOW_MINUTES", gt=0)
 
     @property
     def home(self) -> Path:
@@ -49,6 +59,20 @@ class ApiSettings(BaseSettings):
         return self.db_path_env or self.home / "serialwatch.db"
 
     @property
+    def audit_key_file(self) -> Path:
+        """The audit trail's own key (when `SERIALWATCH_AUDIT_KEY` is not set)."""
+        default = xdg("XDG_CONFIG_HOME", ".config") / "serialwatch/audit-key"
+        return self.audit_key_file_env or default
+
+    @property
+    def audit_anchor(self) -> Path:
+        """The append-only log of the trail's checkpoints; one per trail by default."""
+        if self.audit_anchor_env is not None:
+            return self.audit_anchor_env
+        trail = hashlib.sha256(str(self.db_path.resolve()).encode()).hexdigest()[:16]
+        return xdg("XDG_STATE_HOME", ".local/state") / f"serialwatch/audit-anchors/{trail}.log"
+
+    @property
     def secret_file(self) -> Path:
         return self.home / "api-secret-key"
 
@@ -57,7 +81,7 @@ class ApiSettings(BaseSettings):
         if self.secret_env is not None:
             value = self.secret_env.get_secret_value()
         else:
-            value = _read_or_create(self.secret_file)
+            value = read_or_create(self.secret_file)
         if not self.testing and (value.lower() in _WEAK or len(value) < MIN_SECRET_LEN):
             raise ConfigError(
                 f"SERIALWATCH_SECRET_KEY is a default or shorter than {MIN_SECRET_LEN} "
@@ -66,7 +90,8 @@ class ApiSettings(BaseSettings):
         return value
 
 
-def _read_or_create(path: Path) -> str:
+def read_or_create(path: Path) -> str:
+    """A secret kept in `path` (mode 0600), generated on first use."""
     try:
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:

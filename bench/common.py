@@ -41,26 +41,38 @@ def process_peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def delivery_dir(people: int, seed: int, out: Path, adversarial: bool = False) -> Path:
+    """The folder `national_graph` synthesises a delivery into."""
+    return out / f"people-{people}-seed-{seed}{'-adversarial' if adversarial else ''}"
+
+
 def national_graph(
-    people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench"), fresh: bool = False
+    people: int,
+    seed: int = 7,
+    out: Path = Path("/tmp/serialwatch-bench"),
+    fresh: bool = False,
+    adversarial: bool = False,
 ) -> Path:
     """Start the bench server holding a synthetic national delivery of `people`, generated and
     bulk-loaded once (into a reset database), then reused while the loaded delivery is the same
     (`fresh` reloads it, for benches that change the graph); returns the delivery's folder.
+    `adversarial`: the delivery of `serialwatch synth --adversarial` (planted hard cases).
     Call `use_bench_server()` first."""
     from graph.server import LocalServer
     from graph.settings import get_settings
     from ingest.bulk import bulk_load
     from ingest.synth import synthesize
 
-    delivery = out / f"people-{people}-seed-{seed}"
+    delivery = delivery_dir(people, seed, out, adversarial)
     if not (delivery / "truth.json").exists():
         t = time.monotonic()
-        synthesize(people=people, seed=seed, out=delivery)
+        synthesize(people=people, seed=seed, out=delivery, adversarial=adversarial)
         print(f"synthesised {people:,} people in {time.monotonic() - t:.0f} s")
     settings = get_settings()
     marker = settings.home / "bench-delivery.json"
-    wanted = {"people": people, "seed": seed}
+    wanted: dict[str, object] = {"people": people, "seed": seed}
+    if adversarial:
+        wanted["adversarial"] = True
     server = LocalServer(settings)
     if not fresh and marker.exists() and json.loads(marker.read_text()) == wanted:
         server.start()

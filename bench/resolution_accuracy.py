@@ -5,15 +5,22 @@ and score the identities against truth.json. At 1,000,000 people this gives the 
 
     SERIALWATCH_BENCH_HOME=~/.sw-bench SERIALWATCH_BENCH_PORT=7715 \\
     SERIALWATCH_BENCH_HEAP=3g SERIALWATCH_BENCH_PAGECACHE=3g \\
-        .venv/bin/python -m bench.resolution_accuracy --people 1000000 \\
-        [--thresholds 0.75,0.8,0.9] [--retrain]
+        .venv/bin/python -m bench.resolution_accuracy --people 100000 \\
+        [--thresholds 0.75,0.8,0.9] [--retrain] [--adversarial] [--plain-rules]
 
 The graph is the bench's (`bench.common.national_graph`: synthesised with the seed and
 bulk-loaded unless already there); the pull is cached beside the delivery. Every record starts
 from its own identity, as after a fresh load. The model: the packaged default rescaled to the
 records (`model.for_population`), or trained on them with `--retrain`. Pass 1 is clustered at
-the first threshold, pass 2 at each. Printed, never asserted; serial_perpetrators needs the
-written graph: `bench.resolution` checks it.
+the first threshold, pass 2 at each, with the pipeline's rules (PNC id, DOB, gender, and
+the cannot-link pairs of the records' events) and its ambiguity check (`--plain-rules`: PNC
+id and DOB only, no ambiguity check: the clustering before issue 20).
+
+Per threshold: pairwise precision / recall, people split and identities merging people; the
+wrong merges that change a serial tier or a disclosure_check answer
+(`bench.identity_answers`), serial men split over several identities, and the review queue
+(band pairs across identities plus the ambiguous records' pairs) with its share of records.
+`--adversarial`: the delivery of `serialwatch synth --adversarial`. Printed, never asserted.
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from bench.common import national_graph, use_bench_server
+from bench.common import delivery_dir, national_graph, use_bench_server
 from bench.resolution import score
+
+PULLED = "pulled-records.pkl"
 
 
 def pulled(delivery: Path) -> pd.DataFrame:
@@ -37,7 +47,7 @@ def pulled(delivery: Path) -> pd.DataFrame:
     from graph.driver import get_driver
     from ingest.resolve import features
 
-    cache = delivery / "pulled-records.pkl"
+    cache = delivery / PULLED
     if cache.exists():
         return pd.read_pickle(cache)
     t = time.monotonic()
@@ -53,6 +63,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--thresholds", default="0.8")
     parser.add_argument("--retrain", action="store_true")
+    parser.add_argument("--adversarial", action="store_true")
+    parser.add_argument("--plain-rules", action="store_true")
+    parser.add_argument("--model", type=Path, help="a saved model (JSON) instead of the packaged")
+    parser.add_argument(
+        "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -62,15 +78,25 @@ def main() -> None:
     use_bench_server()
     logging.getLogger("splink").setLevel(logging.ERROR)
 
+    from bench import identity_answers
     from ingest.resolve import features, model
     from ingest.resolve.cluster import cluster
-    from ingest.resolve.pipeline import DUCKDB_MEMORY, REVIEW_THRESHOLD, _provisional, _score
-    from ingest.resolve.rules import person_rules
+    from ingest.resolve.pipeline import (
+        DUCKDB_MEMORY,
+        REVIEW_THRESHOLD,
+        _provisional,
+        _score,
+        _split_at,
+    )
+    from ingest.resolve.rules import OneDateOfBirth, OneValue, Rule, person_rules
 
-    delivery = national_graph(args.people, args.seed, args.out)
+    delivery = delivery_dir(args.people, args.seed, args.out, args.adversarial)
+    if not (delivery / PULLED).exists():  # else the bench server is not needed
+        national_graph(args.people, args.seed, args.out, adversarial=args.adversarial)
     raw = pulled(delivery)
     raw["identity_id"] = "ID:" + raw["unique_id"]  # as after a fresh load
     truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
+    answers = identity_answers.load(delivery)
     thresholds = [float(x) for x in args.thresholds.split(",")]
     began = time.monotonic()
     con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
@@ -78,32 +104,77 @@ def main() -> None:
     con.register(features.EVENTS, features.events_of(raw))
     n = features.build_table(con)
     features.set_associates(con, _provisional(con))
-    keys, rules = list(raw["unique_id"]), person_rules(raw)
-    m = model.train(con, features.TABLE, n) if args.retrain else model.load_default()
+    keys = list(raw["unique_id"])
+    if args.plain_rules:
+        pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
+        rules: list[Rule] = [OneValue(pnc), OneDateOfBirth(list(raw["dob"]))]
+    else:
+        rules = person_rules(raw, features.cannot_link(con))
+    if args.retrain:
+        m = model.train(con, features.TABLE, n)
+    elif args.model:
+        m = model.Model.from_json(args.model.read_text(encoding="utf-8"))
+    else:
+        m = model.load_default()
+    if args.retrain and args.save_model:
+        args.save_model.write_text(m.to_json(), encoding="utf-8")
     m = model.for_population(m, n)
-    first = _score(con, m, REVIEW_THRESHOLD)
-    first_ids = cluster(keys, first[first["match_probability"] >= thresholds[0]], [], rules)
-    features.set_associates(con, first_ids.assignments)
+
+    def clustered(pairs: pd.DataFrame, t: float) -> tuple[Any, pd.DataFrame]:
+        links, below = _split_at(pairs, t)
+        if args.plain_rules:
+            return cluster(keys, links, [], rules, margin=-1.0), below
+        return cluster(keys, links, [], rules, candidates=below), below
+
+    first, _ = clustered(_score(con, m, REVIEW_THRESHOLD), thresholds[0])
+    features.set_associates(con, first.assignments)
     pairs = _score(con, m, REVIEW_THRESHOLD)
+    kind = "adversarial " if args.adversarial else ""
     print(
-        f"\n== {args.people:,} people, {n:,} records, model {m.version}, prior "
-        f"{m.splink['probability_two_random_records_match']:.3g}; scored in "
+        f"\n== {args.people:,} people ({kind}seed {args.seed}), {n:,} records, model "
+        f"{m.version}, prior {m.splink['probability_two_random_records_match']:.3g}"
+        f"{', plain rules' if args.plain_rules else ''}; scored in "
         f"{time.monotonic() - began:.0f} s"
     )
     for t in thresholds:
-        result = cluster(keys, pairs[pairs["match_probability"] >= t], [], rules).assignments
-        sc = score(truth, dict(zip(result["unique_id"], result["identity_id"], strict=True)))
+        result, below = clustered(pairs, t)
+        ident = dict(
+            zip(result.assignments["unique_id"], result.assignments["identity_id"], strict=True)
+        )
+        sc = score(truth, ident)
+        damage = identity_answers.merge_damage(answers, truth, ident)
+        across = below[
+            below["unique_id_l"].map(ident).to_numpy() != below["unique_id_r"].map(ident).to_numpy()
+        ]
+        queue = len(_pairs(across) | _pairs(result.ambiguous))
         print(
             f"   link {t}: precision {sc['precision']:.4f}  recall {sc['recall']:.4f}  F1 "
             f"{sc['f1']:.4f}; people split {sc['people_split']:,}; identities merging people "
-            f"{sc['identities_merging_people']:,}"
+            f"{sc['identities_merging_people']:,}\n"
+            f"      wrong merges changing a serial tier {damage.tier_changed}, a "
+            f"disclosure_check answer {damage.answer_changed} (forces only "
+            f"{damage.forces_changed}); serial men split {damage.serial_split} of "
+            f"{damage.serial}\n"
+            f"      review queue {queue:,} pairs ({queue / n:.2%} of records); ambiguous "
+            f"records {result.ambiguous['record'].nunique():,}"
         )
+        for example in damage.examples:
+            print(f"      e.g. {example}")
     print(
         "\nmethod: records pulled once from the bench graph (features.pull_records, cached), "
         "each its own identity; features.build_table, set_associates, pipeline._score twice "
-        f"(pass 1 clustered at {thresholds[0]}) and cluster with person_rules, in-process; "
-        "pairwise scores as bench.resolution's"
+        f"(pass 1 clustered at {thresholds[0]}) and cluster with person_rules (cannot-link "
+        "pairs from the events, genders) and the review band as candidates, in-process; "
+        "pairwise scores as bench.resolution's; tiers and disclosure answers from the "
+        "delivery's files (bench.identity_answers)"
     )
+
+
+def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    return {
+        (a, b) if a < b else (b, a)
+        for a, b in zip(frame["unique_id_l"], frame["unique_id_r"], strict=True)
+    }
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dash
+import flask
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboards.components import keepalive
@@ -45,8 +46,41 @@ def create_dash(server_prefix: str = "/ui/") -> Dash:
         update_title="",
     )
     app.layout = shell()
+    app.server.before_request(lambda: _refuse_malformed_callback(app))
     _apps[server_prefix] = app
     return app
+
+
+def _refuse_malformed_callback(app: Dash) -> Any:
+    """A callback request that is not one of this explorer's is a 400, not an exception deep
+    in Dash (a 500): a JSON object naming a registered output, with lists of inputs and state
+    each naming a component and a property."""
+    if not flask.request.path.endswith("/_dash-update-component"):
+        return None
+    body = flask.request.get_json(silent=True)
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("output"), str)
+        and body["output"] in app.callback_map
+        and isinstance(body.get("outputs"), dict | list)
+        and isinstance(body.get("changedPropIds", []), list)
+        and all(_dependencies(body.get(k, [])) for k in ("inputs", "state"))
+    ):
+        return None
+    return flask.jsonify(detail="not a request for one of this explorer's callbacks"), 400
+
+
+def _dependencies(items: Any) -> bool:
+    def one(item: Any) -> bool:
+        return (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str | dict)
+            and isinstance(item.get("property"), str)
+        )
+
+    return isinstance(items, list) and all(
+        one(i) or (isinstance(i, list) and all(one(j) for j in i)) for i in items
+    )
 
 
 def shell() -> html.Div:
@@ -56,19 +90,25 @@ def shell() -> html.Div:
             *keepalive.pieces(),
             dcc.Location(id="sw-url"),
             html.Div(
-                [html.Span("serialwatch", className="sw-brand")]
-                + [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
-                + [
-                    # alerts badge: count of new alerts, callback in pages/alerts.py (issue 8)
-                    dcc.Link(
-                        "",
-                        id="sw-alert-badge",
-                        href=dash.get_relative_path("/alerts"),
-                        style={"color": "#b00020", "fontWeight": 600},
-                    ),  # fmt: skip
-                    dcc.Interval(id="sw-alert-tick", interval=30_000),
-                    html.Span(id="sw-who", className="sw-who"),
-                    html.Button("Log out", id="sw-logout", n_clicks=0),
+                [
+                    html.Span("serialwatch", className="sw-brand"),
+                    html.Span(  # the pages and the session: shown once someone is logged in
+                        [dcc.Link(t, href=dash.get_relative_path(p)) for t, p in NAV]
+                        + [
+                            # the badge counts high-priority inbox items (pages/alerts.py)
+                            dcc.Link(
+                                "",
+                                id="sw-alert-badge",
+                                href=dash.get_relative_path("/alerts"),
+                                style={"color": "#b00020", "fontWeight": 600},
+                            ),  # fmt: skip
+                            dcc.Interval(id="sw-alert-tick", interval=30_000),
+                            html.Span(id="sw-who", className="sw-who"),
+                            html.Button("Log out", id="sw-logout", n_clicks=0),
+                        ],
+                        id="sw-nav",
+                        style={"display": "none"},
+                    ),
                 ],
                 className="sw-header",
             ),
@@ -77,12 +117,15 @@ def shell() -> html.Div:
     )
 
 
-@dash.callback(Output("sw-who", "children"), Input(STORE, "data"))
-def who(session: dict[str, Any] | None) -> str:
+@dash.callback(
+    Output("sw-who", "children"), Output("sw-nav", "style"), Input(STORE, "data")
+)
+def who(session: dict[str, Any] | None) -> tuple[str, dict[str, str]]:
+    """Who is logged in; logged out, the header shows no pages and no "Log out"."""
     a = access(session)
     if a is None:
-        return "Not logged in"
-    return f"{a.user.name} · {a.user.role.value} · purpose: {a.purpose}"
+        return "", {"display": "none"}
+    return f"{a.user.name} · {a.user.role.value} · purpose: {a.purpose}", {"display": "contents"}
 
 
 @dash.callback(

@@ -9,8 +9,10 @@ from typing import Any
 import networkx as nx
 
 from app.errors import ApiError
+from app.security.roles import Perm
 from app.services import library, network, people
-from app.services.door import Access
+from app.services.door import Access, exported, named_identities
+from dashboards.components.briefing import pack
 
 
 def briefing(access: Access, person: str) -> dict[str, Any]:
@@ -39,6 +41,16 @@ def briefing(access: Access, person: str) -> dict[str, Any]:
         "agencies": [a.get("name") or a.get("agency_code") for a in agencies],
         "facts": facts,
     }
+
+
+def briefing_pdf(access: Access, brief: dict[str, Any]) -> bytes:
+    """The PDF pack of the briefing on screen (already read, redacted and audited through the
+    door); the export is audited too, naming the subject and everyone the pack shows."""
+    body = pack(brief, brief.get("elements", []), access.user.name, access.user.role.value)
+    subject = str(brief["identity_id"])
+    exported(access, Perm.export, "briefing.pdf", {"person": subject},
+             named_identities(brief) | {subject})  # fmt: skip
+    return body
 
 
 def _missed(access: Access, ident: str) -> int | str:

@@ -8,6 +8,7 @@ the CLI and the API show it as it is.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from neo4j import READ_ACCESS, Driver, ManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -137,14 +139,20 @@ def _execute(driver: Driver | None, work: Any, name: str, timeout: float) -> Any
     except (ServiceUnavailable, SessionExpired) as e:
         raise DatabaseUnavailable("Neo4j is not reachable; is it running?") from e
     except ClientError as e:
-        if "TimedOut" in (e.code or "") or "terminated" in (e.message or "").lower():
+        if "TimedOut" in (e.code or ""):
             raise QueryTimeout(
                 f"{name} ran longer than {timeout:g} s and was stopped "
                 "(SERIALWATCH_QUERY_TIMEOUT raises the limit)"
             ) from e
+        if "Terminated" in (e.code or "") or "terminated" in (e.message or "").lower():
+            raise DatabaseUnavailable(f"{name} was stopped by the database; try again") from e
         raise QueryFailed(f"{name} failed: {e.message}") from e
     except Neo4jError as e:
         raise QueryFailed(f"{name} failed: {e.message}") from e
+    except (DriverError, OSError) as e:  # the connection died mid-query (killed, reset)
+        raise DatabaseUnavailable(
+            f"the connection to Neo4j was lost while {name} ran; try again"
+        ) from e
 
 
 def plain(value: Any) -> Any:
@@ -173,17 +181,32 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # what a spreadsheet may run
+_FORMULA_AFTER_BREAK = re.compile(r"([\r\n])(?=[=+\-@\t])")
+
+
 def cell(value: Any, *, spreadsheet_safe: bool = False) -> str:
     """One row value as text for a table or CSV cell: lists of text joined by `;`, maps as
-    JSON. `spreadsheet_safe` defuses a cell opening with = + - @, which a spreadsheet would
-    run as a formula."""
+    JSON. `spreadsheet_safe` (every CSV export of rows) defuses what a spreadsheet would run as
+    a formula, whatever value made it: the cell, and each item of a joined list (a spreadsheet
+    set to split on `;` makes each a cell), opening with = + - @, a tab or a line break get a
+    single quote before them, which keeps them text (OWASP, CSV injection)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return "'" + text if spreadsheet_safe and text[:1] in ("=", "+", "-", "@") else text
+        text = ";".join(_defused(str(v), spreadsheet_safe) for v in value)
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return _defused(text, spreadsheet_safe)
+
+
+def _defused(text: str, spreadsheet_safe: bool) -> str:
+    if not spreadsheet_safe:
+        return text
+    # A line break inside a cell starts a row where a spreadsheet misreads the quoting.
+    text = _FORMULA_AFTER_BREAK.sub("\\1'", text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -20,7 +20,7 @@ from graph.errors import ConfigError
 NEO4J_PINNED = "5.26.30"  # the newest 5.26 LTS patch on Central when this line was last changed
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def xdg(var: str, fallback: str) -> Path:
     return Path(os.environ.get(var) or Path.home() / fallback)
 
 
@@ -39,11 +39,11 @@ class Settings(BaseSettings):
     query_dirs: str = Field("", alias="SERIALWATCH_QUERY_DIRS")
 
     home: Path = Field(
-        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",
+        default_factory=lambda: xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",
         alias="SERIALWATCH_HOME",
     )
     cache: Path = Field(
-        default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "serialwatch",
+        default_factory=lambda: xdg("XDG_CACHE_HOME", ".cache") / "serialwatch",
         alias="SERIALWATCH_CACHE",
     )
     neo4j_version: str = Field(NEO4J_PINNED, alias="SERIALWATCH_NEO4J_VERSION")

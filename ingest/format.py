@@ -40,6 +40,9 @@ NotificationType = Literal[
 DA_CATEGORIES = frozenset({"domestic_abuse", "stalking", "harassment", "coercive_control"})
 NOTICES = frozenset({"DVPN", "DAPN"})
 QUALIFYING_ORDERS = frozenset({"DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"})
+# The free-text columns, whose values may span lines (so may unknown columns' values): a line
+# break in any other column can only be a stray quote, and the reader says so.
+FREE_TEXT = frozenset({"offence", "conditions", "details", "outcome", "issuing_body"})
 
 
 class Row(BaseModel):

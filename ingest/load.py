@@ -8,7 +8,6 @@ record keys, so a load killed midway and run again ends with the same graph as a
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
 import json
@@ -25,22 +24,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from graph.errors import SerialwatchError
 from ingest.digests import DigestSet, digests
 from ingest.files import FILES, FileSpec
-from ingest.reading import Bad, Good, read_rows
+from ingest.reading import Bad, DeliveryUnreadable, Good, layout, read_header, read_rows
 from ingest.rejects import RejectWriter
 
 BATCH = 5000
 
 KINDS = ("agency", "address", "person", "incident", "order")
 _REL_ENDPOINTS = ("person_key", "other_key", "address_key", "type")
-
-
-class DeliveryUnreadable(SerialwatchError):
-    """The delivery as a whole cannot be read (no folder, no extract files)."""
-
-    exit_code = 2
 
 
 class RecordKeys:
@@ -76,6 +68,7 @@ class FileResult:
     unchanged: int = 0
     keys: RecordKeys = field(default_factory=RecordKeys, repr=False)  # for alert rules
     rejected: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list, repr=False)  # the first ones
     seconds: float = 0.0
 
     @property
@@ -178,6 +171,7 @@ class Loader:
 
     def load(self, delivery: Path) -> LoadSummary:
         present, ignored = delivery_files(delivery)
+        _check_headers(delivery, present)
         summary = LoadSummary(ignored=ignored)
         with _rare_collections():
             for spec in present:
@@ -192,10 +186,10 @@ class Loader:
         seen = DigestSet()  # each good row's identity, with its line
         batch: list[Good] = []
         writes = _Writes(self.sink, spec, self.writers)
-        with writes, RejectWriter(delivery, spec.name, _header(path)) as rejects:
+        with writes, RejectWriter(delivery, spec.name, read_header(path) or []) as rejects:
             for item in read_rows(path, spec):
                 if isinstance(item, Bad):
-                    rejects.add(item.line, item.reason, item.raw)
+                    rejects.add(item.line, item.reason, item.raw, item.text)
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
@@ -206,6 +200,7 @@ class Loader:
             result.loaded, result.unchanged = writes.finish()
             result.keys = writes.keys
             result.rejected = rejects.count
+            result.rejects = rejects.sample
             self._report(spec, writes.handed, rejects, total)
         result.seconds = time.monotonic() - began
         return result
@@ -234,7 +229,8 @@ class Loader:
             _, originals = seen.find(identities[~first])
             for g, original in zip(repeats, originals.tolist(), strict=True):
                 what = f"{spec.key} {g.key!r}" if spec.key else "the same row"
-                rejects.add(g.line, f"duplicate of line {original}: {what} appears twice", g.raw)
+                reason = f"duplicate of line {original}: {what} appears twice"
+                rejects.add(g.line, reason, g.raw, g.text)
             batch, identities = list(compress(batch, first)), identities[first]
         keep = self._check_references(spec, batch, rejects)
         good = list(compress(batch, keep))
@@ -265,7 +261,7 @@ class Loader:
                 if (value := getattr(g.row, column)) in keys
             ]
             if bad:
-                rejects.add(g.line, "; ".join(bad), g.raw)
+                rejects.add(g.line, "; ".join(bad), g.raw, g.text)
             keep.append(not bad)
         return keep
 
@@ -333,9 +329,10 @@ def _count_lines(path: Path) -> int:
         return max(sum(1 for _ in fh) - 1, 0)
 
 
-def _header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-        try:
-            return next(csv.reader(fh))
-        except (StopIteration, csv.Error):
-            return []
+def _check_headers(delivery: Path, present: list[FileSpec]) -> None:
+    """Refuse the whole delivery, before anything loads, when a file's header cannot be read
+    or would lose or spray data (ingest.reading.layout)."""
+    for spec in present:
+        header = read_header(delivery / spec.name)
+        if header is not None:
+            layout(header, spec)

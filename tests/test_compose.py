@@ -29,11 +29,19 @@ def compose_config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_compose_parses_with_secrets_set() -> None:
-    out = compose_config({"NEO4J_PASSWORD": "pw-for-test", "SERIALWATCH_SECRET_KEY": "k" * 32})
+    secrets = {"SERIALWATCH_SECRET_KEY": "k" * 32, "SERIALWATCH_AUDIT_KEY": "a" * 32}
+    out = compose_config({"NEO4J_PASSWORD": "pw-for-test", **secrets})
     assert out.returncode == 0, out.stderr
     assert "neo4j:5.26-community" in out.stdout
     for service in ("neo4j:", "api:", "ui:", "healthcheck:"):
         assert service in out.stdout
+    assert "SERIALWATCH_AUDIT_ANCHOR" in out.stdout
+
+
+def test_compose_refuses_a_missing_audit_key() -> None:
+    out = compose_config({"NEO4J_PASSWORD": "pw-for-test", "SERIALWATCH_SECRET_KEY": "k" * 32})
+    assert out.returncode != 0
+    assert "set SERIALWATCH_AUDIT_KEY" in out.stderr
 
 
 def test_compose_refuses_a_missing_password() -> None:

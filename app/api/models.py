@@ -108,6 +108,7 @@ class Rows(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool | None = None
+    note: str | None = None  # why the rows were cut short, when they were
     elapsed_ms: float | None = None
 
 
@@ -136,6 +137,7 @@ class RejectRow(BaseModel):
     file: str
     line: int | None
     reason: str
+    raw: str = ""  # the record as it came (the first line of a malformed one)
     row: dict[str, Any]
 
 
@@ -178,6 +180,13 @@ class NewUser(BaseModel):
     name: str = Field(min_length=2, max_length=64)
     role: str
     password: str | None = Field(None, min_length=12, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(max_length=200)
+    new_password: str = Field(
+        min_length=12, max_length=200, description="12 to 200 characters, not blank"
+    )
 
 
 class CreatedUser(BaseModel):

@@ -1,4 +1,5 @@
-"""`serialwatch alerts`: the alerts raised by ingest, their status, and the user's watchlist.
+"""`serialwatch alerts`: the inbox (one item per perpetrator, gathering the alerts raised by
+ingest and resolution), its items' status, and the user's watchlist.
 
 Every command runs as the logged-in user (`serialwatch login`), through the same door as the
 API: role checked, partners' view redacted, each read and change audited with its purpose.
@@ -18,62 +19,96 @@ from app.services import alerts as service
 from graph import alerts as al
 
 alerts_app = typer.Typer(help="Alerts raised on ingest, and watchlists.", no_args_is_help=True)
-COLUMNS = ["alert_id", "status", "rule", "identity_id", "name", "summary", "owner", "raised"]
+COLUMNS = ["item_id", "band", "priority", "name", "identity_id", "owner", "status",
+           "evidence_count", "rules", "reasons"]  # fmt: skip
 
 
 @alerts_app.command("list")
 @reports_errors
 def list_(
-    status: Annotated[str | None, typer.Option(help=", ".join(al.STATUSES))] = None,
-    rule: Annotated[str | None, typer.Option(help=", ".join(al.RULES))] = None,
-    owner: Annotated[str | None, typer.Option(help="owning agency code (or watcher)")] = None,
-    identity: Annotated[str | None, typer.Option(help="only alerts about this identity")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Most alerts to show.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Alerts to skip (paging).")] = 0,
+    status: Annotated[
+        str, typer.Option(help=f"{', '.join(al.STATUSES)}, or 'any'")
+    ] = "new",
+    band: Annotated[str | None, typer.Option(help="high, medium or low")] = None,
+    owner: Annotated[str | None, typer.Option(help="only this area (agency code)")] = None,
+    area: Annotated[str | None, typer.Option(help="this area's items first")] = None,
+    identity: Annotated[str | None, typer.Option(help="only items about this person")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Most items to show.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Items to skip (paging).")] = 0,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     purpose: Purpose = None,
 ) -> None:
-    """List alerts, newest first, with how many the filters select in all."""
+    """The inbox: one item per perpetrator, the most pressing first, with how many in all."""
     access = cli_access(purpose)
-    rows = service.listing(
-        access, status=status, rule=rule, owner=owner, identity=identity, limit=limit,
-        offset=offset,
+    wanted = None if status == "any" else status
+    rows = service.inbox(
+        access, status=wanted, band=band, owner=owner, area=area, identity=identity,
+        limit=limit, offset=offset,
     )  # fmt: skip
-    total = service.total(access, status=status, rule=rule, owner=owner, identity=identity)
-    shown = [{**a, "raised": (a.get("raised_at") or "")[:16]} for a in rows]
+    counts = service.inbox_count(access, status=wanted, owner=owner, band=band)
     first = offset + 1 if rows else 0
-    span = f"alerts {first:,}-{offset + len(rows):,} of {total:,}"
-    tables.emit(console, err_console, fmt, COLUMNS, shown, span)
-
-
-def _move(alert: str, action: str, purpose: str | None, reason: str | None = None) -> None:
-    row = service.move(cli_access(purpose), alert, action, reason)
-    console.print(f"{row['alert_id']}: {row['status']}", highlight=False)
+    per_band = ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "total")
+    span = f"items {first:,}-{offset + len(rows):,} of {counts['total']:,} ({per_band})"
+    tables.emit(console, err_console, fmt, COLUMNS, rows, span)
 
 
 @alerts_app.command()
 @reports_errors
-def ack(alert: str, purpose: Purpose = None) -> None:
-    """Acknowledge an alert: you own it now."""
-    _move(alert, "acknowledge", purpose)
+def show(
+    item: Annotated[str, typer.Argument(help="An inbox item's id (IT-...).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    purpose: Purpose = None,
+) -> None:
+    """One inbox item: why it ranks where it does, and each alert in it."""
+    found = service.inbox_item(cli_access(purpose), item)
+    if fmt is not Format.table:
+        typer.echo(tables.render(list(found), [found], fmt))
+        return
+    console.print(
+        f"[bold]{found['item_id']}[/bold]  {found['band']} ({found['priority']})  "
+        f"{found['name'] or '-'} {found['identity_id']}  owner {found['owner']}  "
+        f"{found['status']}",
+        highlight=False,
+    )
+    console.print("why: " + "; ".join(found["reasons"]), highlight=False)
+    columns = ["alert_id", "rule", "event_date", "summary", "evidence"]
+    tables.show(console, err_console, columns, found["alerts"], f"{len(found['alerts'])} alerts")
+
+
+def _move(target: str, action: str, purpose: str | None, reason: str | None = None) -> None:
+    """Move an inbox item (IT-...) and its alerts, or one alert (AL-...)."""
+    access = cli_access(purpose)
+    if target.startswith("IT-"):
+        row = service.move_item(access, target, action, reason)
+        console.print(f"{row['item_id']}: {row['status']}", highlight=False)
+    else:
+        row = service.move(access, target, action, reason)
+        console.print(f"{row['alert_id']}: {row['status']}", highlight=False)
 
 
 @alerts_app.command()
 @reports_errors
-def action(alert: str, purpose: Purpose = None) -> None:
-    """Mark an alert actioned (a disclosure made, a referral sent, ...)."""
-    _move(alert, "action", purpose)
+def ack(target: str, purpose: Purpose = None) -> None:
+    """Acknowledge an inbox item (or one alert): you own it now."""
+    _move(target, "acknowledge", purpose)
+
+
+@alerts_app.command()
+@reports_errors
+def action(target: str, purpose: Purpose = None) -> None:
+    """Mark an item (or one alert) actioned: a disclosure made, a referral sent, ..."""
+    _move(target, "action", purpose)
 
 
 @alerts_app.command()
 @reports_errors
 def dismiss(
-    alert: str,
+    target: str,
     reason: Annotated[str, typer.Option("--reason", help="why it needs no action")],
     purpose: Purpose = None,
 ) -> None:
-    """Dismiss an alert, with a reason."""
-    _move(alert, "dismiss", purpose, reason)
+    """Dismiss an item (or one alert), with a reason."""
+    _move(target, "dismiss", purpose, reason)
 
 
 @alerts_app.command()

@@ -25,12 +25,18 @@ def synth(
     out: Path = typer.Option(..., "--out", help="Folder to write the delivery into."),
     people: int = typer.Option(10_000, "--people", min=10, help="How many humans to invent."),
     seed: int = typer.Option(1, "--seed", help="Same seed, same files."),
+    adversarial: bool = typer.Option(
+        False,
+        "--adversarial",
+        help="Plant hard cases for identity resolution (couples sharing a surname and home, "
+        "namesakes, brothers, twins, married names) among the stories.",
+    ),
 ) -> None:
     """Write a synthetic delivery in the extract format, with truth.json."""
     from ingest.synth import synthesize
 
     with user_errors():
-        summary = synthesize(people=people, seed=seed, out=out)
+        summary = synthesize(people=people, seed=seed, out=out, adversarial=adversarial)
     console.print(f"wrote a delivery of {people:,} people to {out}")
     console.print(summary)
 
@@ -39,6 +45,12 @@ def ingest(
     delivery: Path = typer.Argument(..., help="The delivery folder (one CSV per record type)."),
     bulk: bool = typer.Option(False, "--bulk", help="First national load into an empty database."),
     batch_size: int = typer.Option(BATCH, "--batch-size", min=1, max=100_000),
+    baseline: bool | None = typer.Option(
+        None,
+        "--baseline/--follow-up",
+        help="A force's first delivery: what it shows about events more than 28 days before "
+        "its newest is history, not news (default: baseline when the graph is empty).",
+    ),
 ) -> None:
     """Validate and load a delivery; rejected rows go to DIR/rejects/ with their reasons.
 
@@ -50,12 +62,12 @@ def ingest(
 
             summary = bulk_load(delivery)
         else:
-            summary = _load(delivery, batch_size)
+            summary = _load(delivery, batch_size, baseline)
     _print_summary(summary, delivery)
     raise typer.Exit(summary.exit_code)
 
 
-def _load(delivery: Path, batch_size: int) -> LoadSummary:
+def _load(delivery: Path, batch_size: int, baseline: bool | None) -> LoadSummary:
     driver = get_driver()
     wait_until_ready(driver, timeout_s=10)
     columns = (
@@ -72,7 +84,7 @@ def _load(delivery: Path, batch_size: int) -> LoadSummary:
                 tasks[name] = bar.add_task(name, total=total)
             bar.update(tasks[name], completed=done, total=max(total, done))
 
-        return load_delivery(delivery, driver, batch_size, progress)
+        return load_delivery(delivery, driver, batch_size, progress, baseline)
 
 
 def _print_summary(summary: LoadSummary, delivery: Path) -> None:
@@ -85,7 +97,8 @@ def _print_summary(summary: LoadSummary, delivery: Path) -> None:
         console.print(f"ignored (not extract files): {', '.join(summary.ignored)}")
     if summary.alerts:
         console.print(
-            f"{len(summary.alerts):,} new alert(s): `serialwatch alerts list --status new`"
+            f"{len(summary.alerts):,} new alert(s), gathered in the inbox: `serialwatch alerts "
+            "list`"
         )
     if summary.rejected:
         where = delivery / "rejects"

@@ -69,6 +69,7 @@ def run(
         (f"pairs >= {review_threshold}", f"{s.pairs_above_review:,}"),
         (f"links (>= {link_threshold})", f"{s.links:,}"),
         ("review queue (pending)", f"{s.review_queue:,}"),
+        ("ambiguous records (left alone, queued)", f"{s.ambiguous_records:,}"),
         (
             "decisions applied",
             f"{s.decisions_applied:,}" + (f" ({s.conflicts} conflicting)" if s.conflicts else ""),
@@ -128,12 +129,28 @@ def review_cmd(
 
 
 def _pair_table(p: dict) -> Table:
-    t = Table(title=f"{p['pair_id']}  p = {p['probability']:.4f}", box=None)
+    title = f"{p['pair_id']}  p = {p['probability']:.4f}"
+    if p.get("reason") == "ambiguous":
+        title += f"  ({p['ambiguous_record']} matches {len(p['alternatives']) + 1} people alike)"
+    t = Table(title=escape(title), box=None)
     t.add_column("field")
     t.add_column("left")
     t.add_column("right")
     for f in ("person_key", "agency_code", "forename", "surname", "date_of_birth", "pnc_id"):
         t.add_row(f, escape(str(p["left"].get(f) or "")), escape(str(p["right"].get(f) or "")))
+    columns = [("why", p.get("explanation") or [])] + [
+        (f"vs {a['candidate']['person_key']}", a.get("explanation") or [])
+        for a in p.get("alternatives") or []
+    ]
+    if len(columns) > 1:  # this pair's explanation, then the other candidates' beside it
+        t.add_row(
+            "",
+            escape("[this pair]"),
+            escape("  |  ".join(f"[{title}]" for title, _ in columns[1:])),
+        )
+    for i in range(max(len(lines) for _, lines in columns)):
+        cells = [lines[i] if i < len(lines) else "" for _, lines in columns]
+        t.add_row("" if i else "explanation", escape(cells[0]), escape("  |  ".join(cells[1:])))
     return t
 
 

@@ -2,16 +2,15 @@
 resource or query with which parameters, and why.
 
 Append-only (SQLite triggers refuse UPDATE and DELETE) and tamper-evident: each entry's hash is
-an HMAC, under the service's secret, of its fields and the previous entry's hash, so an edited
-entry breaks its own hash and a deleted one breaks the chain. A signed head file beside the
-database records the last entry, so cutting entries off the end is detected too.
+an HMAC, under the trail's own key, of its fields and the previous entry's hash, so an edited
+entry breaks its own hash and a deleted one breaks the chain. Each commit appends a checkpoint
+to the anchor, kept apart with the key (anchor.py), so entries cut off the end, a deleted trail
+and an older copy put back are detected too.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import hmac
 import json
 import os
 import threading
@@ -22,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.security import anchor
+from app.security.anchor import GENESIS, mac
 from app.security.store import connect, db_path
-from app.settings import get_api_settings
 
-GENESIS = "0" * 64
 FIELDS = (
     "seq",
     "at",
@@ -48,19 +47,6 @@ class Verdict:
     ok: bool
     entries: int
     problems: list[str]
-
-
-def _key() -> bytes:
-    return hashlib.sha256(b"serialwatch-audit:" + get_api_settings().secret().encode()).digest()
-
-
-def _mac(key: bytes, values: Iterable[Any]) -> str:
-    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def head_path() -> Path:
-    return db_path().with_suffix(".audit-head")
 
 
 @dataclass
@@ -128,27 +114,26 @@ def append(
     """Add one entry, durably, and return its sequence number."""
     params_text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
     ids_text = json.dumps(sorted(set(identities)), ensure_ascii=False)
-    return _group.append(
-        (user, role, purpose, action, resource, params_text, ids_text, outcome)
-    )
+    return _group.append((user, role, purpose, action, resource, params_text, ids_text, outcome))
 
 
 def _commit(batch: list[_Entry]) -> None:
-    """Chain and insert a batch in one transaction; then sign the new head. A lock file held
-    throughout orders whole commits across processes, so the head only ever moves forward."""
-    key = _key()
-    with _exclusive(head_path().with_suffix(".audit-lock")), connect() as conn:
+    """Chain and insert a batch in one transaction; then checkpoint the new end in the anchor.
+    A lock file held throughout orders whole commits across processes, so the anchor's
+    checkpoints only ever move forward."""
+    key = anchor.key()
+    with _exclusive(db_path().with_suffix(".audit-lock")), connect() as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
             last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
+            first = seq == 0
             for entry in batch:
                 seq += 1
                 values = (seq, *entry.values, prev)
-                prev = _mac(key, values)
+                prev = mac(key, values)
                 conn.execute(
-                    f"INSERT INTO audit ({', '.join(FIELDS)}, hash) "
-                    f"VALUES ({', '.join('?' * 12)})",
+                    f"INSERT INTO audit ({', '.join(FIELDS)}, hash) VALUES ({', '.join('?' * 12)})",
                     (*values, prev),
                 )
                 entry.seq = seq
@@ -156,26 +141,18 @@ def _commit(batch: list[_Entry]) -> None:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        _write_head(key, seq, prev)
+        anchor.record(key, seq, prev, first)
 
 
 @contextmanager
 def _exclusive(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock
-
-
-def _write_head(key: bytes, seq: int, digest: str) -> None:
-    path = head_path()
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"seq": seq, "hash": digest, "mac": _mac(key, ("head", seq, digest))}, f)
-    os.replace(tmp, path)
 
 
 def entries(after: int = 0, limit: int = 100, user: str | None = None) -> list[dict[str, Any]]:
@@ -199,8 +176,9 @@ def count() -> int:
 
 
 def verify() -> Verdict:
-    """Recompute every hash and link; check the signed head. Any edit or deletion fails."""
-    key = _key()
+    """Recompute every hash and link; hold the trail to the anchor's checkpoints. Any edit,
+    deletion, truncation or rollback fails."""
+    key = anchor.key()
     problems: list[str] = []
     prev, expected_seq, n = GENESIS, 1, 0
     hashes: dict[int, str] = {}
@@ -212,26 +190,9 @@ def verify() -> Verdict:
                 problems.append(f"entries {expected_seq}..{seq - 1} are missing")
             if r["prev_hash"] != prev:
                 problems.append(f"entry {seq} does not follow the entry before it")
-            if _mac(key, (r[f] for f in FIELDS)) != r["hash"]:
+            if mac(key, (r[f] for f in FIELDS)) != r["hash"]:
                 problems.append(f"entry {seq} was altered (its hash does not match)")
             prev, expected_seq = r["hash"], seq + 1
             hashes[seq] = r["hash"]
-    problems += _check_head(key, hashes, expected_seq - 1)
+    problems += anchor.check(key, hashes)
     return Verdict(not problems, n, problems)
-
-
-def _check_head(key: bytes, hashes: dict[int, str], last: int) -> list[str]:
-    try:
-        head = json.loads(head_path().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ["the head file is missing but entries exist"] if hashes else []
-    except ValueError:
-        return ["the head file is unreadable"]
-    seq, digest = head.get("seq"), head.get("hash")
-    if not isinstance(seq, int) or head.get("mac") != _mac(key, ("head", seq, digest)):
-        return ["the head file was altered"]
-    if seq > last:
-        return [f"entries after {last} were removed (the head records entry {seq})"]
-    if hashes.get(seq) != digest:
-        return [f"entry {seq} differs from the one the head records"]
-    return []

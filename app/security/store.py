@@ -20,8 +20,16 @@ CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL,
     password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    epoch TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS login_failures (
+    name TEXT NOT NULL,
+    client TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_by ON login_failures (name, client, at);
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -53,6 +61,8 @@ def db_path() -> Path:
 def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
     """A connection to the store, created with its schema on first use; commits on success."""
     path = path or db_path()
+    if path in _ready and not path.exists():  # deleted under us: make it (and its schema) again
+        _ready.discard(path)
     if path not in _ready:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -64,7 +74,17 @@ def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
         conn.execute("PRAGMA synchronous=FULL")
         if path not in _ready:
             conn.executescript(SCHEMA)
+            _upgrade(conn)
             _ready.add(path)
         yield conn
     finally:
         conn.close()
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Columns added since a store was made (its tables already exist, so SCHEMA skips them)."""
+    columns = {r["name"] for r in conn.execute("PRAGMA table_info(users)")}
+    if "epoch" not in columns:  # tokens carry it: a re-added name gets a new one
+        conn.execute("ALTER TABLE users ADD COLUMN epoch TEXT NOT NULL DEFAULT ''")
+    if "area" not in columns:  # the inbox puts the user's area first
+        conn.execute("ALTER TABLE users ADD COLUMN area TEXT NOT NULL DEFAULT ''")

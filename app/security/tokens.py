@@ -3,10 +3,12 @@
 A token lives `token_minutes` (15 by default). A caller still holding a valid token may swap
 it for a fresh one (`refresh`), so an active session lasts a whole MAPPA+ meeting while an idle
 one ends when its token does; every token carries the time of the password login (`auth_time`)
-and no refresh reaches past `SESSION_HOURS` after it."""
+and no refresh reaches past `SESSION_HOURS` after it. It also carries the user's epoch
+(users.py), so removing a user, or changing his password, ends his tokens for good."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +37,7 @@ def issue(user: User, auth_time: int | None = None) -> tuple[str, int]:
         "iat": now,
         "exp": now + timedelta(seconds=lifetime),
         "auth_time": logged_in,
+        "epoch": user.epoch,
     }
     return jwt.encode(claims, settings.secret(), algorithm=ALGORITHM), lifetime
 
@@ -69,4 +72,6 @@ def _verify(token: str) -> tuple[User, dict[str, Any]]:
     user = users.get(str(claims["sub"]))
     if user is None or user.role.value != claims["role"]:
         raise NotAuthenticated("the token's user no longer exists or changed role")
+    if not hmac.compare_digest(user.epoch, str(claims.get("epoch", ""))):
+        raise NotAuthenticated("the token was issued before the user's password or account changed")
     return user, claims

@@ -20,8 +20,10 @@ from neo4j import Driver
 
 from app.errors import Conflict, Invalid, NotFound
 from app.security.roles import Perm
-from app.services.door import Access, check_purpose, for_subject, guard, personal
+from app.services.door import Access, check_purpose, for_subject, guard, personal, probe
+from graph import alert_items as items
 from graph import alerts as al
+from graph import priority
 from graph.alert_evidence import evidence
 
 T = TypeVar("T")
@@ -101,8 +103,8 @@ def new_count(access: Access, driver: Driver | None = None) -> dict[str, int]:
 
 
 def _subject(access: Access, alert_id: str, driver: Driver | None) -> str | None:
-    """The identity an alert is about (NotFound if a partner may not see it)."""
-    with _as_api_errors():
+    """The identity an alert is about (NotFound, audited, if a partner may not see it)."""
+    with probe(access, "alert", {"alert": alert_id}), _as_api_errors():
         found = al.alert(alert_id, driver=driver, perpetrators_only=access.partner)
     subject: str | None = found["identity_id"]
     return subject
@@ -194,3 +196,98 @@ def unfollow(access: Access, person: str, driver: Driver | None = None) -> dict[
         return {"identity_id": subject, "watcher": access.user.name, "following": False}
 
     return _watch_change(access, person, "unfollow", change, driver)
+
+
+# -- the inbox: one item per perpetrator (graph/alert_items.py) -------------------------------
+def _checked_item(status: str | None, band: str | None) -> None:
+    if status is not None and status not in al.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(al.STATUSES)}")
+    bands = [b["name"] for b in priority.settings()["bands"]]
+    if band is not None and band not in bands:
+        raise Invalid(f"band must be one of {', '.join(bands)}")
+
+
+def inbox(
+    access: Access,
+    *,
+    status: str | None = "new",
+    owner: str | None = None,
+    band: str | None = None,
+    identity: str | None = None,
+    area: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    driver: Driver | None = None,
+) -> list[dict[str, Any]]:
+    """Inbox items, the most pressing first, `area`'s first (by default the caller's own
+    area); each redacted for its subject."""
+    area = access.user.area or None if area is None else area or None
+    params = {"status": status, "owner": owner, "band": band, "identity": identity,
+              "area": area, "limit": limit, "offset": offset}  # fmt: skip
+    _checked_item(status, band)
+    subject = for_subject(access, identity, Perm.alerts, driver) if identity else None
+
+    def fetch() -> list[dict[str, Any]]:
+        return items.items(
+            status=status, owner=owner, band=band, identity=subject, area=area, limit=limit,
+            skip=offset, perpetrators_only=access.partner, driver=driver,
+        )  # fmt: skip
+
+    return personal(access, Perm.alerts, "inbox", params, fetch, rows=True, driver=driver)
+
+
+def inbox_count(
+    access: Access,
+    *,
+    status: str | None = "new",
+    owner: str | None = None,
+    band: str | None = None,
+    driver: Driver | None = None,
+) -> dict[str, int]:
+    """How many items the filters select, in all and per band (the badge counts `high`):
+    role and purpose checked, not audited, since a number names nobody."""
+    guard(access, Perm.alerts, "inbox", {"status": status}, action="count")
+    check_purpose(access.purpose)
+    _checked_item(status, band)
+    return items.count(
+        driver, status=status, owner=owner, band=band, perpetrators_only=access.partner
+    )
+
+
+def inbox_item(access: Access, item_id: str, driver: Driver | None = None) -> dict[str, Any]:
+    """One item with its alerts."""
+    params = {"item": item_id}
+    guard(access, Perm.alerts, "inbox", params)
+    with probe(access, "inbox", params), _as_api_errors():
+        found = items.item(item_id, driver=driver, perpetrators_only=access.partner)
+    return personal(
+        access, Perm.alerts, "inbox", params, lambda: found, subject=found["identity_id"],
+        driver=driver,
+    )  # fmt: skip
+
+
+def move_item(
+    access: Access,
+    item_id: str,
+    action: str,
+    reason: str | None = None,
+    driver: Driver | None = None,
+) -> dict[str, Any]:
+    """Acknowledge, action or dismiss (with a reason) an item and its alerts, as the caller."""
+    if action not in ACTIONS:
+        raise Invalid(f"action must be one of {', '.join(ACTIONS)}")
+    params = {"item": item_id, "reason": reason}
+    guard(access, Perm.alert_actions, "inbox", params, action=action)
+    with probe(access, "inbox", params, action), _as_api_errors():
+        subject = items.item(item_id, driver=driver, perpetrators_only=access.partner)[
+            "identity_id"
+        ]
+
+    def change() -> dict[str, Any]:
+        with _as_api_errors():
+            return items.set_status(item_id, ACTIONS[action], access.user.name, reason, driver)
+
+    return personal(
+        access, Perm.alert_actions, "inbox", params, change, subject=subject, driver=driver,
+        action=action,
+    )  # fmt: skip

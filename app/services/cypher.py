@@ -23,6 +23,18 @@ _PERPETRATOR: LiteralString = """(
            WHERE n.da_related }
   OR EXISTS { (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order) })"""
 
+NAMED_IDENTITIES: LiteralString = """
+UNWIND $values AS value
+CALL (value) {
+  MATCH (i:Identity {identity_id: value})
+  RETURN i
+  UNION
+  MATCH (:Person {person_key: value})-[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+}
+RETURN DISTINCT i.identity_id AS identity_id
+"""
+
 RESOLVE: LiteralString = (
     _IDENTITY + "RETURN i.identity_id AS identity_id, " + _PERPETRATOR + (" AS perpetrator")
 )

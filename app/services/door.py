@@ -8,7 +8,8 @@ the same checks by calling the same functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -68,57 +69,111 @@ def personal(
     rows: bool = False,
     driver: Driver | None = None,
     action: str = "read",
+    identities_of: Callable[[T], Iterable[str]] | None = None,
 ) -> T:
     """Check, fetch, redact, audit. `subject` is the perpetrator a person-centred request is
-    about (already resolved); with `rows`, each row's own identity is its row's subject."""
+    about (already resolved); with `rows`, each row's own identity is its row's subject.
+    `identities_of` names what else the payload shows (audited before redaction)."""
     guard(access, perm, resource, params, action)
     purpose = check_purpose(access.purpose)
-    payload = fetch()
+    with probe(access, resource, params, action):
+        payload = fetch()
     seen = identities(payload) | ({subject} if subject else set())
+    if identities_of is not None:
+        seen |= set(identities_of(payload))
     if access.partner:
         payload = redact(payload, subject, rows, driver)
+    record(access, action, resource, params, seen, purpose=purpose)
+    return payload
+
+
+def record(
+    access: Access,
+    action: str,
+    resource: str,
+    params: dict[str, Any],
+    seen: Iterable[str],
+    *,
+    purpose: str | None = None,
+    outcome: str = "ok",
+) -> None:
+    """One audit entry for the caller (the purpose as stated, unless checked already)."""
     audit.append(
         user=access.user.name,
         role=access.user.role.value,
-        purpose=purpose,
+        purpose=purpose if purpose is not None else (access.purpose or "")[:300],
         action=action,
         resource=resource,
         params=params,
         identities=seen,
+        outcome=outcome,
     )
-    return payload
+
+
+@contextmanager
+def probe(
+    access: Access, resource: str, params: dict[str, Any], action: str = "read"
+) -> Iterator[None]:
+    """Audit a refusal (403) or a miss (404) raised inside: a probe for someone the caller
+    may not see, or who does not exist, is a consultation too."""
+    try:
+        yield
+    except Forbidden:
+        record(access, action, resource, params, [], outcome="refused")
+        raise
+    except NotFound:
+        record(access, action, resource, params, [], outcome="not-found")
+        raise
 
 
 def guard(
     access: Access, perm: Perm, resource: str, params: dict[str, Any], action: str = "read"
 ) -> None:
     """Refuse (403) unless the caller's role holds `perm`; a refusal is audited too."""
-    try:
+    with probe(access, resource, params, action):
         require(access.user.role, perm)
-    except Forbidden:
-        audit.append(
-            user=access.user.name,
-            role=access.user.role.value,
-            purpose=(access.purpose or "")[:300],
-            action=action,
-            resource=resource,
-            params=params,
-            identities=[],
-            outcome="refused",
-        )
-        raise
+
+
+def exported(
+    access: Access, perm: Perm, resource: str, params: dict[str, Any], seen: Iterable[str]
+) -> None:
+    """Audit an export built from payloads already read through this door (the UI's PDF
+    briefing pack): role and purpose checked, one entry with what the export shows."""
+    guard(access, perm, resource, params, "export")
+    record(access, "export", resource, params, seen, purpose=check_purpose(access.purpose))
 
 
 def for_subject(access: Access, id_: str, perm: Perm, driver: Driver | None = None) -> str:
     """Resolve a request's subject; a partner may only centre a request on a perpetrator,
-    and is told the same as for an unknown person otherwise (existence is not disclosed).
-    A caller without `perm` gets the id back unresolved: `personal` refuses and audits it."""
+    and is told the same as for an unknown person otherwise (existence is not disclosed;
+    the probe is audited as not-found). A caller without `perm` gets the id back unresolved:
+    `personal` refuses and audits it."""
     if not allowed(access.user.role, perm):
         return id_
-    identity_id, perpetrator = resolve(id_, driver)
-    if access.partner and not perpetrator:
-        raise NotFound("no person with that identity id or record key")
+    with probe(access, f"subject:{perm.value}", {"person": id_}):
+        identity_id, perpetrator = resolve(id_, driver)
+        if access.partner and not perpetrator:
+            raise NotFound("no person with that identity id or record key")
     return identity_id
+
+
+def named_identities(payload: Any, driver: Driver | None = None) -> set[str]:
+    """The identities a free-form payload (ad-hoc Cypher rows) names by identity id or record
+    key, anywhere in it (a node's properties, a projected key, a list of keys)."""
+    values: set[str] = set()
+    stack = [payload]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, str) and 0 < len(v) <= 200:
+            values.add(v)
+    if not values:
+        return set()
+    rows = read(cypher.NAMED_IDENTITIES, {"values": sorted(values)}, driver=driver or get_driver())
+    return {r["identity_id"] for r in rows}
 
 
 def redact(payload: T, subject: str | None, rows: bool, driver: Driver | None = None) -> T:

@@ -14,7 +14,7 @@ from neo4j import Driver
 
 from app.errors import Forbidden
 from app.security.roles import Perm, may_run_query, require
-from app.services.door import Access, for_subject, guard, personal
+from app.services.door import Access, for_subject, guard, personal, probe
 from graph.cypher import MISSING
 from graph.registry import SavedQuery, get_library
 from graph.runner import cell
@@ -74,8 +74,9 @@ def run(
     audit_params = {"query": name, "params": params, "limit": limit}
     guard(access, perm, f"query:{name}", audit_params, action)
     query = get_library().get(name)
-    if not may_run_query(access.user.role, name):
-        raise Forbidden(f"the {access.user.role} role may not run {name}")
+    with probe(access, f"query:{name}", audit_params, action):
+        if not may_run_query(access.user.role, name):
+            raise Forbidden(f"the {access.user.role} role may not run {name}")
     subject = None
     key = SUBJECT_PARAM.get(query.scope)
     if key and isinstance(params.get(key), str):

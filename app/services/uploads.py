@@ -8,12 +8,13 @@ and so is the compression ratio, so a zip bomb stops at the cap instead of filli
 
 from __future__ import annotations
 
-import csv
+import os
 import shutil
 import stat
 import tempfile
 import threading
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -33,7 +34,6 @@ ALLOWED = frozenset(spec.name for spec in FILES)
 MAX_MEMBERS = 64
 MAX_RATIO = 200
 CHUNK = 1 << 20
-REJECTS_SHOWN = 100
 _busy = threading.Lock()
 
 
@@ -61,19 +61,23 @@ def upload(
 def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
     settings = get_api_settings()
     root = settings.home / "uploads"
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    root.chmod(0o700)  # deliveries name victims
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     work = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=root))
-    archive = work / "upload.zip"
-    _save(stream, archive, settings.upload_max_mb << 20)
     delivery = work / "delivery"
-    unpack(archive, delivery, settings.unzip_max_mb << 20)
-    archive.unlink()
     try:
+        archive = work / "upload.zip"
+        _save(stream, archive, settings.upload_max_mb << 20)
+        unpack(archive, delivery, settings.unzip_max_mb << 20)
+        archive.unlink()
         summary = load_delivery(delivery, driver)
     except DeliveryUnreadable as e:
         shutil.rmtree(work, ignore_errors=True)
         raise Invalid(str(e).replace(str(delivery), "the upload")) from e
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # a refused upload leaves nothing behind
+        raise
     return {
         "delivery": work.name,
         "files": [
@@ -88,13 +92,13 @@ def _load(stream: BinaryIO, driver: Driver) -> dict[str, Any]:
         ],
         "ignored": summary.ignored,
         "rejected": summary.rejected,
-        "rejects": _rejects(delivery / "rejects"),
+        "rejects": [{"file": f.name, **r} for f in summary.files for r in f.rejects],
     }
 
 
 def _save(stream: BinaryIO, target: Path, cap: int) -> None:
     size = 0
-    with open(target, "wb") as out:
+    with _private_file(target) as out:
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > cap:
@@ -102,6 +106,11 @@ def _save(stream: BinaryIO, target: Path, cap: int) -> None:
             out.write(chunk)
     if not zipfile.is_zipfile(target):
         raise Invalid("the upload is not a zip file")
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file only its owner may read: deliveries name victims."""
+    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -123,8 +132,12 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 def unpack(archive: Path, target: Path, cap: int) -> None:
     """Unpack the extract's files from `archive` into `target`, refusing anything unsafe."""
-    target.mkdir(parents=True)
-    with zipfile.ZipFile(archive) as zf:
+    target.mkdir(mode=0o700, parents=True)
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise Invalid(f"the zip cannot be read: {e}") from e
+    with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
             raise Invalid(f"the zip holds more than {MAX_MEMBERS} files")
@@ -138,31 +151,22 @@ def unpack(archive: Path, target: Path, cap: int) -> None:
                 raise TooLarge(f"{info.filename[:100]!r} is compressed suspiciously well")
         total = 0
         for info, name in zip(infos, names, strict=True):
-            with zf.open(info) as src, open(target / name, "wb") as dst:
-                written = 0
-                while chunk := src.read(CHUNK):
-                    written += len(chunk)
-                    total += len(chunk)
-                    if written > info.file_size or total > cap:
-                        raise TooLarge("the zip unpacks to more than it declares")
-                    dst.write(chunk)
+            total += _extract(zf, info, target / name, cap - total)
 
 
-def _rejects(folder: Path) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-            for n, row in enumerate(csv.DictReader(fh)):
-                if n >= REJECTS_SHOWN:
-                    break
-                line = row.pop("line", "")
-                reason = row.pop("reason", "")
-                out.append(
-                    {
-                        "file": path.name,
-                        "line": int(line) if line.isdigit() else None,
-                        "reason": reason,
-                        "row": row,
-                    }
-                )
-    return out
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, room: int) -> int:
+    """Unpack one member, at most its declared size and `room` bytes; a damaged member (bad
+    CRC, truncated or corrupt data, a size that lies) is refused with a readable reason."""
+    written = 0
+    try:
+        with zf.open(info) as src, _private_file(target) as dst:
+            while chunk := src.read(CHUNK):
+                written += len(chunk)
+                if written > info.file_size or written > room:
+                    raise TooLarge("the zip unpacks to more than it declares")
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise Invalid(f"the zip is damaged or unsupported at {info.filename[:100]!r}: {e}") from e
+    if written != info.file_size:
+        raise Invalid(f"the zip is damaged at {info.filename[:100]!r}: it lies about its size")
+    return written

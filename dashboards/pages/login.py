@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import flask
 from dash import Input, Output, State, dcc, html
 
-from app.errors import ApiError
-from app.security import users
+from app.errors import ApiError, PurposeRequired
+from app.security import logins
 from app.services.door import check_purpose
 from dashboards.components.session import STORE, start
 
@@ -47,16 +48,29 @@ layout = html.Div(
     Output("login-message", "children"),
     Output("sw-url", "href"),
     Input("login-submit", "n_clicks"),
+    Input("login-user", "n_submit"),
+    Input("login-password", "n_submit"),
     Input("login-purpose", "n_submit"),
     State("login-user", "value"),
     State("login-password", "value"),
     State("login-purpose", "value"),
     prevent_initial_call=True,
 )
-def login(_: int, __: int, name: str, password: str, purpose: str) -> tuple[Any, Any, Any]:
+def login(
+    _: int, __: int, ___: int, ____: int, name: str, password: str, purpose: str
+) -> tuple[Any, Any, Any]:
+    """Submitted by the button or Enter in any field. Dash also calls this when the page is
+    (re)drawn, with no click and no Enter behind it: then nothing is said."""
+    if not any(t.get("value") for t in dash.ctx.triggered):
+        return dash.no_update, dash.no_update, dash.no_update
     try:
+        if not (purpose or "").strip():
+            raise PurposeRequired(
+                "Say why you are using serialwatch today (e.g. 'MAPPA+ meeting 12 May'): it is "
+                "recorded with everything you open."
+            )
         purpose = check_purpose(purpose)
-        user = users.authenticate((name or "").strip(), password or "")
+        user = logins.login((name or "").strip(), password or "", flask.request.remote_addr or "")
     except ApiError as e:
         return dash.no_update, html.Div(str(e), className="sw-error"), dash.no_update
     return start(user, purpose), f"Logged in as {user.name}", dash.get_relative_path("/search")

@@ -5,6 +5,7 @@ with PNG/SVG chart export and a PDF briefing pack. Partners always get the redac
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dash
@@ -15,7 +16,6 @@ from app.services import library, network
 from dashboards import data
 from dashboards.components import graph as G
 from dashboards.components import people_chart
-from dashboards.components.briefing import pack
 from dashboards.components.chain_story import story
 from dashboards.components.session import STORE, access, failure, guarded
 from dashboards.components.timeline import figure
@@ -274,6 +274,10 @@ def pdf(_: int, brief: dict[str, Any] | None, session: Any) -> Any:
     who = access(session)
     if who is None or not brief:
         return dash.no_update
-    body = pack(brief, brief.get("elements", []), who.user.name, who.user.role.value)
+    try:
+        body = data.briefing_pdf(who, brief)
+    except Exception:  # noqa: BLE001 - refused or failed: no pack leaves unaudited
+        logging.getLogger("serialwatch.ui").exception("briefing pack not exported")
+        return dash.no_update
     name = f"briefing-{brief['identity_id'].replace(':', '_')}.pdf"
     return dcc.send_bytes(body, name)

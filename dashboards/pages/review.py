@@ -18,8 +18,9 @@ layout = html.Div(
     [
         html.H2("Identity review queue"),
         html.P(
-            "Pairs of records the matcher was unsure about, most likely first. Decide "
-            "whether they are the same person; your decision wins on every later run.",
+            "Pairs of records the matcher was unsure about: records it could not place "
+            "between two people first, then the most likely. Decide whether they are the "
+            "same person; your decision wins on every later run.",
             className="sw-note",
         ),
         html.Div(id="review-note"),
@@ -38,12 +39,42 @@ def _pair(p: dict[str, Any]) -> html.Div:
     return html.Div(
         [
             html.Strong(f"Match probability {float(p.get('probability') or 0):.2f}"),
+            *_ambiguous(p),
             html.Table(rows, className="sw-table"),
+            _explanations(p),
             html.Button("Same person", id={"type": "review-same", "pair": pid}),
             html.Button("Not the same", id={"type": "review-diff", "pair": pid}),
         ],
         className="sw-card",
     )
+
+
+def _ambiguous(p: dict[str, Any]) -> list[Any]:
+    if p.get("reason") != "ambiguous":
+        return []
+    return [
+        html.P(
+            f"Record {p.get('ambiguous_record')} matches this person and "
+            f"{len(p.get('alternatives') or [])} other(s) about equally well; it was left on "
+            "its own until someone decides.",
+            className="sw-note",
+        )
+    ]
+
+
+def _explanations(p: dict[str, Any]) -> html.Table:
+    """This pair's explanation beside each alternative candidate's, one column each."""
+    columns = [("this pair", p.get("explanation") or [])] + [
+        (f"vs {(a.get('candidate') or {}).get('person_key', '')}", a.get("explanation") or [])
+        for a in p.get("alternatives") or []
+    ]
+    depth = max((len(lines) for _, lines in columns), default=0)
+    rows = [html.Tr([html.Th(title) for title, _ in columns])]
+    rows += [
+        html.Tr([html.Td(lines[i] if i < len(lines) else "") for _, lines in columns])
+        for i in range(depth)
+    ]
+    return html.Table(rows, className="sw-table")
 
 
 def listing(a: Access) -> Any:

@@ -1,7 +1,9 @@
 """Start, stop, inspect and wipe the project's local Neo4j server.
 
 The server listens on 127.0.0.1 only, with auth on. Its password is generated on first start
-and kept in a file only its owner can read (unless `NEO4J_PASSWORD` is set).
+and kept in a file only its owner can read (unless `NEO4J_PASSWORD` is set). Its store and
+transaction logs hold victims' names: the server and `neo4j-admin` run with umask 077, and
+each start makes the home private again (folders 0700, files 0600), whoever made them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from graph.errors import DatabaseUnavailable, SerialwatchError
 from graph.server.distribution import Distribution, OnFile, ensure_distribution
 from graph.settings import Settings
 
+PRIVATE_UMASK = 0o077
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 JVM_OPTIONS = [
@@ -69,6 +72,7 @@ class LocalServer:
         dist = ensure_distribution(self.settings.cache, self.settings.neo4j_version, on_file)
         if self.pid() is None:
             self._write_config()
+            make_private(self.home)
             self._ensure_password(dist)
             self._launch(dist)
         self._wait(timeout_s)
@@ -126,8 +130,9 @@ class LocalServer:
     # -- internals ---------------------------------------------------------------------------
     def _write_config(self) -> None:
         s = self.settings
+        self.home.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for sub in ("conf", "data", "logs", "run", "import"):
-            (self.home / sub).mkdir(parents=True, exist_ok=True)
+            (self.home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
         conf = {
             "server.default_listen_address": "127.0.0.1",
             "server.default_advertised_address": "127.0.0.1",
@@ -146,8 +151,10 @@ class LocalServer:
             "db.transaction.timeout": "0",
         }
         text = "".join(f"{k}={v}\n" for k, v in conf.items())
-        (self.home / "conf" / "neo4j.conf").write_text(
-            "# Written by `serialwatch db start` from its settings; edits are overwritten.\n" + text
+        _write_private(
+            self.home / "conf" / "neo4j.conf",
+            "# Written by `serialwatch db start` from its settings; edits are overwritten.\n"
+            + text.rstrip("\n"),
         )
 
     def _ensure_password(self, dist: Distribution) -> None:
@@ -177,6 +184,7 @@ class LocalServer:
             env=self._env(),
             capture_output=True,
             text=True,
+            umask=PRIVATE_UMASK,
         )
 
     def _launch(self, dist: Distribution) -> None:
@@ -192,7 +200,8 @@ class LocalServer:
             f"--home-dir={self.home}",
             f"--config-dir={self.home / 'conf'}",
         ]
-        with open(self.console_log, "ab") as log:
+        fd = os.open(self.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with open(fd, "ab") as log:
             self._proc = subprocess.Popen(
                 cmd,
                 stdout=log,
@@ -200,8 +209,9 @@ class LocalServer:
                 stdin=subprocess.DEVNULL,
                 env=self._env(),
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
-        self.pid_file.write_text(str(self._proc.pid))
+        _write_private(self.pid_file, str(self._proc.pid))
 
     def _wait(self, timeout_s: float) -> None:
         driver = make_driver(self.settings)
@@ -237,6 +247,16 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text + "\n")
     os.chmod(path, 0o600)
+
+
+def make_private(root: Path) -> None:
+    """Folders under `root` (and itself) 0700, files 0600: readable by their owner only."""
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, 0o700)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o600)
 
 
 def _alive(pid: int) -> bool:

@@ -23,12 +23,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ingest.resolve import ambiguity
 from ingest.resolve.rules import Rule
 
 SAME, NOT_SAME = "same", "not_same"
 _UNCUTTABLE = 1e9
 
 Edges = dict[tuple[int, int], tuple[float, float]]  # (lo, hi) -> (probability, weight)
+
+
+_AMBIGUOUS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "record"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Clusters:
     assignments: pd.DataFrame  # unique_id, identity_id, method, probability
     conflicts: list[Decision] = field(default_factory=list)
     cut_edges: int = 0
+    # Pairs to put to an analyst: an ambiguous record (`record`) and the best record of each of
+    # its candidate identities (unique_id_l, unique_id_r, match_probability, match_weight).
+    ambiguous: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_AMBIGUOUS))
 
 
 def cluster(
@@ -52,14 +59,19 @@ def cluster(
     links: pd.DataFrame,
     decisions: Iterable[Decision],
     rules: Sequence[Rule] = (),
+    candidates: pd.DataFrame | None = None,
+    margin: float = ambiguity.MARGIN,
 ) -> Clusters:
     """Cluster `keys` by `links` (unique_id_l, unique_id_r, match_probability, match_weight),
     all at or above the link threshold, with `decisions` winning over the model.
 
     `rules` (each aligned with `keys`) say what one person cannot hold two of (a PNC id, a
-    gender, a date of birth beyond a keying error): records that break one are never left in
-    one identity, however they are linked through others; they are split like a `not same`
-    decision.
+    gender, a date of birth beyond a keying error, two parties to one event): records that
+    break one are never left in one identity, however they are linked through others; they are
+    split like a `not same` decision. A record the links and `candidates` (scored pairs below
+    the link threshold, same columns) place about equally in two identities a rule keeps apart
+    (`ambiguity`, within `margin` bits) is left on its own identity, and its pairs with each
+    candidate are returned in `ambiguous` for review.
     """
     n = len(keys)
     index = pd.Series(np.arange(n), index=pd.Index(keys))
@@ -67,8 +79,11 @@ def cluster(
     not_same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == NOT_SAME}
     same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == SAME}
     lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
-    graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
-    membership = np.asarray(graph.connected_components().membership)
+    evidence = [lo, hi, prob, weight]
+    if candidates is not None and len(candidates):
+        band = _link_arrays(index, candidates, not_same, set())
+        evidence = [np.concatenate([x, y]) for x, y in zip(evidence, band, strict=True)]
+    membership = _components(n, lo, hi)
     todo = sorted(_constrained(membership, not_same, rules))
     conflicts: list[tuple[int, int]] = []
     cut = 0
@@ -98,11 +113,32 @@ def cluster(
         hi = np.concatenate([hi[rest], np.array([e[1] for e in kept], dtype=np.int64)])
         prob = np.concatenate([prob[rest], np.array([v[0] for v in kept.values()])])
         weight = np.concatenate([weight[rest], np.array([v[1] for v in kept.values()])])
+    e_lo, e_hi, e_prob, e_weight = evidence
+    found = ambiguity.find(membership, e_lo, e_hi, e_prob, e_weight, rules, margin) if rules else {}
+    if found:  # each stays on its own: its links go, and what they held together re-parts
+        alone = np.isin(lo, list(found)) | np.isin(hi, list(found))
+        lo, hi, prob, weight = lo[~alone], hi[~alone], prob[~alone], weight[~alone]
+        membership = _components(n, lo, hi)
     return Clusters(
         _assign(keys, membership, lo, hi, prob, weight),
         [Decision(keys[a], keys[b], NOT_SAME) for a, b in sorted(conflicts)],
         cut,
+        _review_pairs(keys, found),
     )
+
+
+def _components(n: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    graph = ig.Graph(n=n, edges=np.column_stack([lo, hi]).tolist())
+    return np.asarray(graph.connected_components().membership)
+
+
+def _review_pairs(keys: Sequence[str], found: dict[int, list[ambiguity.Candidate]]) -> pd.DataFrame:
+    rows = [
+        (keys[min(r, c.other)], keys[max(r, c.other)], c.probability, c.weight, keys[r])
+        for r, cands in sorted(found.items())
+        for c in cands
+    ]
+    return pd.DataFrame(rows, columns=_AMBIGUOUS)
 
 
 def _link_arrays(
@@ -170,12 +206,11 @@ def _split(
         g.add_edges_from(edges)
         parts = [sorted(c) for c in nx.connected_components(g)]
         part_of = {u: i for i, part in enumerate(parts) for u in part}
-        apart = set(pairs)
+        apart: dict[tuple[int, int], Rule | None] = dict.fromkeys(pairs)
         for rule in rules:
             for part in parts:
-                apart |= rule.clashes(part)
-        apart -= conflicts
-        joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]]]
+                apart.update(dict.fromkeys(rule.clashes(part), rule))
+        joined = [p for p in sorted(apart) if part_of[p[0]] == part_of[p[1]] and p not in conflicts]
         if not joined:
             break
         seen: set[int] = set()
@@ -183,7 +218,9 @@ def _split(
             if part_of[a] in seen:
                 continue
             seen.add(part_of[a])
-            cut = _min_cut(edges, set(parts[part_of[a]]), a, b)
+            part = parts[part_of[a]]
+            side_a, side_b = _sides(apart[(a, b)], part, a, b)
+            cut = _min_cut(edges, set(part), side_a, side_b)
             if cut is None:
                 conflicts.add((a, b))
                 continue
@@ -197,11 +234,28 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (int(a), int(b)) if a < b else (int(b), int(a))
 
 
-def _min_cut(edges: Edges, part: set[int], a: int, b: int) -> list[tuple[int, int]] | None:
-    """The edges of a minimum (match-weight) cut between a and b in their part."""
+def _sides(rule: Rule | None, part: list[int], a: int, b: int) -> tuple[set[int], set[int]]:
+    """The records a cut must keep with a and with b: those holding the same value of the
+    rule that set them apart (every record of one PNC id against every record of the other, so
+    the cut separates two men, not one record of one of them), else a and b alone."""
+    kin = getattr(rule, "kin", None)
+    if kin is None:
+        return {a}, {b}
+    side_a, side_b = kin(a, part), kin(b, part)
+    return (side_a, side_b) if not side_a & side_b else ({a}, {b})
+
+
+def _min_cut(
+    edges: Edges, part: set[int], side_a: set[int], side_b: set[int]
+) -> list[tuple[int, int]] | None:
+    """The edges of a minimum (match-weight) cut between the records `side_a` and `side_b`
+    of one part (each side tied to a terminal that cannot be cut from it)."""
     g = nx.Graph()
     inside = [(u, v, w) for (u, v), (_, w) in edges.items() if u in part]
     g.add_weighted_edges_from(inside, weight="capacity")
+    a, b = -1, -2  # the terminals; record indexes are never negative
+    g.add_edges_from(((a, u) for u in side_a), capacity=_UNCUTTABLE * 10)
+    g.add_edges_from(((b, u) for u in side_b), capacity=_UNCUTTABLE * 10)
     value, (side_a, _) = nx.minimum_cut(g, a, b)
     if value >= _UNCUTTABLE:
         return None

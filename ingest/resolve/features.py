@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from neo4j import Driver
 
@@ -353,7 +354,9 @@ def set_associates(
     identity_id) of the other records a record shares an incident, order or relationship with
     (table or view `events`: unique_id, event). Two records of one person often share a victim
     or a partner; strangers who share a name almost never share one, so this separates them
-    where name and DOB cannot."""
+    where name and DOB cannot. Column `own_identity` is set to the record's own identity in
+    `identities`: a record among the other's associates is that person's victim, partner or
+    co-party, never that person."""
     con.register("record_identities", identities[["unique_id", "identity_id"]])
     con.execute(
         f"""
@@ -367,12 +370,35 @@ def set_associates(
           FROM pairs p JOIN record_identities i ON i.unique_id = p.other
           GROUP BY p.unique_id
         )
-        SELECT r.* EXCLUDE (associates), known.associates
+        SELECT r.* EXCLUDE (associates, own_identity), known.associates,
+               i.identity_id AS own_identity
         FROM {name} r LEFT JOIN known USING (unique_id)
+          LEFT JOIN record_identities i USING (unique_id)
         ORDER BY r.unique_id
         """
     )
     con.unregister("record_identities")
+
+
+def cannot_link(
+    con: duckdb.DuckDBPyConnection, events: str = EVENTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of records that share an incident, an order or a recorded relationship
+    (table or view `events`), as indexes of `RAW` in key order (lo < hi): parties to one event
+    are different humans. One self-join in DuckDB, like the associates'."""
+    got = con.execute(
+        f"""
+        WITH ix AS (
+          SELECT unique_id, row_number() OVER (ORDER BY unique_id) - 1 AS i FROM {RAW}
+        ), ev AS (
+          SELECT DISTINCT ix.i, e.event FROM {events} e JOIN ix USING (unique_id)
+          WHERE e.event IS NOT NULL
+        )
+        SELECT DISTINCT a.i AS lo, b.i AS hi
+        FROM ev a JOIN ev b ON a.event = b.event AND a.i < b.i
+        """
+    ).fetchnumpy()
+    return np.asarray(got["lo"], dtype=np.int64), np.asarray(got["hi"], dtype=np.int64)
 
 
 def build_table(con: duckdb.DuckDBPyConnection, name: str = TABLE) -> int:
@@ -441,7 +467,7 @@ def build_table(con: duckdb.DuckDBPyConnection, name: str = TABLE) -> int:
                                        lambda x: regexp_extract(upper(trim(x)), '^[A-Z]+')))
                END AS pc_areas,
                NULLIF(region, '') AS region, identity_id,
-               CAST(NULL AS VARCHAR[]) AS associates
+               CAST(NULL AS VARCHAR[]) AS associates, identity_id AS own_identity
         FROM base
         """
     )

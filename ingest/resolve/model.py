@@ -38,6 +38,27 @@ MIN_WEIGHT = -10.0  # bits: the strongest evidence against a link one comparison
 
 _JW = "jaro_winkler_similarity"
 _PARTS = "list_has_any(surname_parts_l, surname_parts_r)"
+# The forenames name one person: equal (nicknames as their formal name), one keying error
+# apart, or transposed with the surname. People who share a home or an incident are mostly
+# partners, parents, children and siblings: they share a surname and an address, never a
+# forename, so only when forenames agree are a shared home or associate evidence of identity.
+# Twins share a DOB as well: a DOB agreement counts only when the forenames are alike (one
+# typo apart, Jaro-Winkler >= 0.8: a sibling's different forename is no keying error).
+
+
+def _forenames(similarity: float) -> str:
+    return (
+        f"coalesce(forename_canon_l = forename_canon_r"
+        f" OR {_JW}(forename_canon_l, forename_canon_r) >= {similarity}"
+        f" OR forename_canon_l = surname_canon_r OR forename_canon_r = surname_canon_l"
+        f" OR {_JW}(forename_l, surname_r) >= 0.92 OR {_JW}(surname_l, forename_r) >= 0.92"
+        f" OR list_contains(surname_parts_r, forename_l)"
+        f" OR list_contains(surname_parts_l, forename_r), FALSE)"
+    )
+
+
+_FORENAMES_AGREE = _forenames(0.92)
+_FORENAMES_ALIKE = _forenames(0.8)
 
 
 def _level(sql: str, label: str, null: bool = False, tf: str | None = None) -> dict[str, Any]:
@@ -104,7 +125,11 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         output_column_name="dob",
         comparison_description="date of birth, with day-month swaps and one-digit typos",
         comparison_levels=[
-            _level("dob_l IS NULL OR dob_r IS NULL", "DOB missing", null=True),
+            _level(
+                f"dob_l IS NULL OR dob_r IS NULL OR NOT {_FORENAMES_ALIKE}",
+                "DOB missing, or forenames differ (siblings, twins)",
+                null=True,
+            ),
             _level("dob_l = dob_r", "exact DOB"),
             _level("dob_swapped_l = dob_r", "day and month swapped"),
             _level(
@@ -121,9 +146,14 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     )
     address = cl.CustomComparison(
         output_column_name="address",
-        comparison_description="residences: the same address record, postcode or postcode area",
+        comparison_description="residences: the same address record, postcode or postcode "
+        "area (evidence only when the forenames agree: co-residents are family)",
         comparison_levels=[
-            _level("address_keys_l IS NULL OR address_keys_r IS NULL", "no residence", null=True),
+            _level(
+                f"address_keys_l IS NULL OR address_keys_r IS NULL OR NOT {_FORENAMES_AGREE}",
+                "no residence, or forenames differ",
+                null=True,
+            ),
             _level("list_has_any(address_keys_l, address_keys_r)", "shared address"),
             _level("list_has_any(postcodes_l, postcodes_r)", "shared postcode"),
             _level("list_has_any(outcodes_l, outcodes_r)", "shared postcode district"),
@@ -175,9 +205,17 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     associates = cl.CustomComparison(
         output_column_name="associates",
         comparison_description="associates: the identities of those the records share an "
-        "incident, order or relationship with",
+        "incident, order or relationship with (evidence only when the forenames agree)",
         comparison_levels=[
             _level("associates_l IS NULL OR associates_r IS NULL", "no associates", null=True),
+            # One is the other's victim, partner, witness or co-party: two people.
+            _level(
+                "list_contains(associates_l, own_identity_r)"
+                " OR list_contains(associates_r, own_identity_l)",
+                "each is the other's associate",
+            ),
+            # A witness or a child shared with a partner says nothing about identity.
+            _level(f"NOT {_FORENAMES_AGREE}", "forenames differ", null=True),
             _level("list_has_any(associates_l, associates_r)", "shared associate"),
             _level("ELSE", "no shared associate"),
         ],

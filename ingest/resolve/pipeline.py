@@ -20,7 +20,7 @@ from neo4j import Driver
 from graph.facts import refresh_after_relink
 from ingest.alerting import raise_relink_alerts, withhold_relink_alerts
 from ingest.resolve import features, model, review
-from ingest.resolve.cluster import cluster
+from ingest.resolve.cluster import SAME, cluster
 from ingest.resolve.graph_writer import changes, write_identities
 from ingest.resolve.rules import person_rules
 
@@ -43,6 +43,7 @@ class ResolveSummary:
     relinked: int = 0
     decisions_applied: int = 0
     conflicts: int = 0
+    ambiguous_records: int = 0  # records left on their own for an analyst to place
     model_version: str = ""
     relinked_records: list[str] = field(default_factory=list)  # person keys whose identity changed
     trained: bool = False
@@ -75,7 +76,12 @@ def resolve(
         clock("pull")
         current = features.raw_frame(con, "unique_id, identity_id, method, model_version")
         keys = list(current["unique_id"])
-        rules = person_rules(features.raw_frame(con, "pnc_raw, dob"))
+        decided = review.decisions(driver)
+        rules = person_rules(
+            features.raw_frame(con, "pnc_raw, dob, gender_raw"),
+            features.cannot_link(con),
+            same_pairs(keys, decided),
+        )
         con.execute(f"DROP TABLE {features.RAW}")
         # Training is its own step (`--retrain`); a run uses the model the last training
         # saved, else the packaged one, so resolving never waits on EM unasked.
@@ -89,24 +95,25 @@ def resolve(
         out.model_version = m.version
         m = model.for_population(m, out.records)
         clock("train" if out.trained else "load model")
-        decided = review.decisions(driver)
         # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
         # identities reveal (records of one person sharing a victim, partner or order).
         pairs = _score(con, m, review_threshold)
-        first = cluster(keys, pairs[pairs["match_probability"] >= link_threshold], decided, rules)
+        links, below = _split_at(pairs, link_threshold)
+        first = cluster(keys, links, decided, rules, candidates=below)
         features.set_associates(con, first.assignments)
         del first
         clock("predict, cluster (pass 1)")
-        pairs = _score(con, m, review_threshold)
+        pairs = _score(con, m, review_threshold, levels=True)
         out.duckdb_peak_mb = _duckdb_mb(con)
         out.pairs_above_review = len(pairs)
         if count_pairs:
             out.pairs_scored = _pairs_scored(con)
         con.close()  # nothing after this needs DuckDB: its memory is free for the rest
         clock("predict")
-        links = pairs[pairs["match_probability"] >= link_threshold]
+        links, below = _split_at(pairs, link_threshold)
         out.links = len(links)
-        result = cluster(keys, links, decided, rules)
+        result = cluster(keys, links, decided, rules, candidates=below)
+        out.ambiguous_records = result.ambiguous["record"].nunique()
         out.decisions_applied, out.conflicts = len(decided), len(result.conflicts)
         for c in result.conflicts:
             log.warning("conflicting decisions keep %s and %s together", c.key_l, c.key_r)
@@ -126,12 +133,11 @@ def resolve(
         refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
         clock("facts refresh")
         ident = result.assignments.set_index("unique_id")["identity_id"]
-        band = pairs[pairs["match_probability"] < link_threshold]
-        band = band[
-            ident.loc[band["unique_id_l"]].to_numpy() != ident.loc[band["unique_id_r"]].to_numpy()
+        band = below[
+            ident.loc[below["unique_id_l"]].to_numpy() != ident.loc[below["unique_id_r"]].to_numpy()
         ]
-        band = _undecided(band, decided)
-        out.review_queue = review.sync_queue(driver, band, m.version)
+        band = _undecided(review.with_ambiguous(band, result.ambiguous, pairs), decided)
+        out.review_queue = review.sync_queue(driver, review.explained(band, m), m.version)
         out.identities, out.multi_record_identities = len(sizes), int((sizes > 1).sum())
         clock("review queue")
     finally:
@@ -155,17 +161,45 @@ def _provisional(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _score(con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float) -> pd.DataFrame:
-    """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now).
-    The tables Splink made for them are dropped once they are read."""
+def _score(
+    con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float, levels: bool = False
+) -> pd.DataFrame:
+    """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now), with
+    each comparison's match weight (`w_<name>`, and `w_tf_name` for the name's frequency) if
+    `levels`, for the review queue's explanations. The tables Splink made for them are
+    dropped once they are read."""
+    if levels:
+        m = model.Model(
+            m.version, m.splink | {"retain_intermediate_calculation_columns": True}, m.trained
+        )
     linker = model.linker(con, features.TABLE, m)
     scored = linker.inference.predict(threshold_match_probability=threshold)
+    names = [c["output_column_name"] for c in m.splink["comparisons"]] if levels else []
+    weights = "".join(f", CAST(log2(bf_{c}) AS FLOAT) AS w_{c}" for c in names)
+    if levels:
+        weights += ", CAST(log2(bf_tf_adj_name) AS FLOAT) AS w_tf_name"
     pairs = con.sql(
-        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight "
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight{weights} "
         f"FROM {scored.physical_name}"
     ).df()
     linker.table_management.delete_tables_created_by_splink_from_db()
     return pairs
+
+
+def _split_at(pairs: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Links (at or above the link threshold) and the pairs below it."""
+    above = pairs["match_probability"].to_numpy() >= threshold
+    return pairs[above], pairs[~above]
+
+
+def same_pairs(keys: list[str], decided: list[review.Decision]) -> list[tuple[int, int]]:
+    """The `same` decisions as pairs of record indexes (of `keys`)."""
+    index = {k: i for i, k in enumerate(keys)}
+    return [
+        (index[d.key_l], index[d.key_r])
+        for d in decided
+        if d.decision == SAME and d.key_l in index and d.key_r in index
+    ]
 
 
 def _undecided(band: pd.DataFrame, decided: list[review.Decision]) -> pd.DataFrame:

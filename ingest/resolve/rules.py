@@ -3,14 +3,20 @@
 Connected components chain links: A-B and B-C put A and C in one identity even when nothing
 links A and C, so a weak link between two people's records merges all of both. A rule finds the
 identities that cannot be one person (two PNC ids; two dates of birth further apart than a
-keying error) and names pairs of records to keep apart; clustering then cuts the weakest links
-between them, as it does for an analyst's `not same` decision.
+keying error; two recorded genders; two records the graph itself shows to be two people) and
+names pairs of records to keep apart; clustering then cuts the weakest links between them, as
+it does for an analyst's `not same` decision.
+
+The graph's own structure proves two records are two humans (`CannotLink`): parties to one
+incident (a perpetrator and his victim, a victim and the witness), the subject and a protected
+person of one order (and two people one order protects), the two ends of a recorded
+relationship. No score, however high, puts such records in one identity.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -68,6 +74,10 @@ class OneValue:
                 first.setdefault(int(self.codes[u]), u)
         reps = list(first.values())
         return {_pair(a, b) for a, b in zip(reps, reps[1:], strict=False)}
+
+    def kin(self, u: int, part: Sequence[int]) -> set[int]:
+        """The records of `part` holding u's value: a cut keeps them on u's side."""
+        return {int(v) for v in part if self.codes[v] == self.codes[u]}
 
 
 class OneDateOfBirth:
@@ -152,8 +162,71 @@ def keying_error(a: int, b: int) -> bool:
     )
 
 
-def person_rules(raw: pd.DataFrame) -> list[Rule]:
+class OneGender(OneValue):
+    """A person has one recorded gender (M or F; U, X and missing say nothing), unless an
+    analyst decided `same` on two records of different genders: then the records that decision
+    holds together may show both (a keying error, or a person whose gender changed)."""
+
+    def __init__(self, genders: Sequence[str | None], same: Iterable[Pair] = ()) -> None:
+        super().__init__([g if g in ("M", "F") else None for g in genders])
+        self.waived = {_pair(a, b) for a, b in same if self._differ(a, b)}
+        self.waived_nodes = {u for p in self.waived for u in p}
+
+    def _differ(self, a: int, b: int) -> bool:
+        return bool(self.codes[a] >= 0 and self.codes[b] >= 0 and self.codes[a] != self.codes[b])
+
+    def broken(self, membership: np.ndarray) -> set[int]:
+        waived = {int(membership[a]) for a, b in self.waived if membership[a] == membership[b]}
+        return super().broken(membership) - waived
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        if self.waived_nodes.intersection(part):
+            inside = set(part)
+            if any(a in inside and b in inside for a, b in self.waived):
+                return set()
+        return super().clashes(part)
+
+
+class CannotLink:
+    """Pairs of records (indexes) that are two humans whatever their scores: no identity may
+    hold both records of any pair."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, n: int) -> None:
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        self.lo, self.hi = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+        order = np.argsort(self.lo, kind="stable")
+        self.lo, self.hi = self.lo[order], self.hi[order]
+        self.start = np.searchsorted(self.lo, np.arange(n + 1))  # partners of u: start[u]:[u+1]
+
+    def broken(self, membership: np.ndarray) -> set[int]:
+        joined = membership[self.lo] == membership[self.hi]
+        return {int(c) for c in np.unique(membership[self.lo[joined]])}
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        inside = set(part)
+        out: set[Pair] = set()
+        for u in part:
+            for v in self.hi[self.start[u] : self.start[u + 1]].tolist():
+                if v in inside:
+                    out.add(_pair(u, v))
+        return out
+
+
+def person_rules(
+    raw: pd.DataFrame,
+    cannot_link: tuple[np.ndarray, np.ndarray] | None = None,
+    same: Iterable[Pair] = (),
+) -> list[Rule]:
     """The rules for records as `features.pull_records` returns them (columns `pnc_raw`,
-    `dob`): one PNC id, one date of birth."""
+    `dob`, `gender_raw`): one PNC id, one date of birth, one gender (unless decided `same`:
+    `same`, pairs of record indexes), and the structural pairs `cannot_link` (index arrays, as
+    `features.cannot_link` gives them)."""
     pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
-    return [OneValue(pnc), OneDateOfBirth(list(raw["dob"]))]
+    rules: list[Rule] = [
+        OneValue(pnc),
+        OneDateOfBirth(list(raw["dob"])),
+        OneGender(list(raw["gender_raw"]), same),
+    ]
+    if cannot_link is not None:
+        rules.append(CannotLink(*cannot_link, len(raw)))
+    return rules

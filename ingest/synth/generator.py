@@ -15,6 +15,7 @@ from pathlib import Path
 from random import Random
 from types import MappingProxyType
 
+from . import adversarial as adversarial_cases
 from .agencies import AgencyTable
 from .background import background_story
 from .population import World
@@ -46,11 +47,13 @@ def victim_count(rng: Random) -> int:
     return 1 + bisect_right(_VICTIM_CUM, rng.random() * _VICTIM_CUM[-1])
 
 
-def synthesize(people: int, seed: int, out: Path) -> SynthSummary:
+def synthesize(people: int, seed: int, out: Path, adversarial: bool = False) -> SynthSummary:
     """Write a delivery of ``people`` humans (more person records than that) into ``out``.
 
     With ``people >= 200`` one perpetrator (the showcase) has 18-24 victims, at least one order of
-    every type, and the notification duties that come with them.
+    every type, and the notification duties that come with them. ``adversarial``: about one
+    story in eight is a planted hard case for identity resolution (``adversarial.py``); without
+    it the same seed gives the same bytes as before the option existed.
     """
     if people < 1:
         raise ValueError("people must be at least 1")
@@ -68,6 +71,12 @@ def synthesize(people: int, seed: int, out: Path) -> SynthSummary:
             if showcase_at is not None and world.next_hid + lookahead >= showcase_at:
                 PerpetratorStory(world, rng.randint(*SHOWCASE_VICTIMS), showcase=True).run()
                 showcase_at = None
+            elif (
+                adversarial
+                and room >= adversarial_cases.HUMANS
+                and (rng.random() < adversarial_cases.SHARE)
+            ):
+                adversarial_cases.adversarial_story(world)
             elif room >= humans_needed(1) and rng.random() < PERPETRATOR_SHARE:
                 k = min(victim_count(rng), (room - humans_needed(0)) // 3)
                 PerpetratorStory(world, k).run()

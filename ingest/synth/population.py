@@ -189,7 +189,7 @@ class World:
         for h in story.humans:
             if not h.recs:
                 self.rec(h, h.force)
-            pnc = self._pnc(h) if h.pnc else ""
+            pnc = self.pnc_id(h) if h.pnc else ""
             records = list(h.recs.items()) + h.extra
             for i, (agency, key) in enumerate(records):
                 kind = self._types[agency]
@@ -205,7 +205,7 @@ class World:
                 self._clone_pool.append((h.forename, h.middle, h.surname, h.gender, h.dob))
         self.truth.story(story.log, police, dob, self.is_police)
 
-    def _pnc(self, h: Human) -> str:
+    def pnc_id(self, h: Human) -> str:
         """A PNC-style id (YY/NNNNNNNL), derived from the hid so it is stable per human."""
         yy = 12 + h.hid % 14
         n = (h.hid * 7919) % 10_000_000

@@ -5,7 +5,6 @@ SQLite file; the signing secret is a random one for this run."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from graph.driver import read
+from tests.stores import trail_env
 
 ROLES = ("officer", "analyst", "caseworker", "partner", "admin")
 PEOPLE = 1000
@@ -32,9 +32,9 @@ def api_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from app.settings import get_api_settings
 
     folder = tmp_path_factory.mktemp("api")
-    saved = {k: os.environ.get(k) for k in ("SERIALWATCH_DB", "SERIALWATCH_SECRET_KEY")}
-    os.environ["SERIALWATCH_DB"] = str(folder / "serialwatch.db")
-    os.environ["SERIALWATCH_SECRET_KEY"] = secrets.token_urlsafe(48)
+    env = trail_env(folder)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     get_api_settings.cache_clear()
     for role in ROLES:
         users.add(role, role, password(role))
@@ -64,7 +64,7 @@ def graph(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Driver
         wipe(driver)
         out = tmp_path_factory.mktemp("delivery")
         synthesize(people=PEOPLE, seed=SEED, out=out)
-        load_delivery(out, driver)
+        load_delivery(out, driver, baseline=False)  # every finding in the inbox, as before
         _loaded["persons"] = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
     return driver
 

@@ -191,3 +191,28 @@ def test_watchlist_follow_list_unfollow(client: TestClient, graph: Driver, h: An
     assert client.delete(f"/watchlist/{perp}", headers=h("caseworker")).status_code == 200
     assert client.delete(f"/watchlist/{perp}", headers=h("caseworker")).status_code == 404
     assert client.put("/watchlist/NOBODY:1", headers=h("caseworker")).status_code == 404
+
+
+def test_the_inbox_puts_the_users_area_first_and_names_every_subject(
+    client: TestClient, graph: Driver, h: Any
+) -> None:
+    from app.security import users
+    from graph import alert_items as items
+
+    areas = [r["owner"] for r in items.items(limit=500) if r["owner"]]
+    assert areas, "the synthetic delivery put nothing in the inbox"
+    least = min(set(areas), key=lambda a: (areas.count(a), a))  # an area rarely on top
+    users.add("pc.area", "officer", "synthetic-area-password", area=least)
+    token = client.post(
+        "/token", data={"username": "pc.area", "password": "synthetic-area-password"}
+    ).json()["access_token"]
+    mine = {"Authorization": f"Bearer {token}", "X-Purpose": "morning inbox"}
+    shown = client.get("/inbox?limit=500", headers=mine).json()
+    firsts = [r["owner"] for r in shown[: areas.count(least)]]
+    assert firsts == [least] * areas.count(least)  # hers first, then the rest: widened view
+    assert len(shown) == len(areas) or len(shown) == 500
+    assert all(r["identity_id"] and r["name"] for r in shown)  # every item names its man
+    only = client.get(f"/inbox?owner={least}", headers=mine).json()
+    assert {r["owner"] for r in only} == {least}
+    counts = client.get("/inbox/count", headers=h("officer")).json()
+    assert counts["total"] == sum(counts[b] for b in ("high", "medium", "low"))

@@ -103,8 +103,13 @@ def test_rfgv_components_add_up(scenario: Driver) -> None:
     h1 = next(r for r in rows if r["identity_id"] == "H1")
     assert (h1["recency_days"], h1["incidents"], h1["harm_days"], h1["victims_count"]) == (
         507, 2, 90 + 730 + 120, 4)
-    assert (h1["recency"], h1["frequency"], h1["gravity"], h1["victims"]) == (4, 4, 8, 7)
-    assert h1["score"] == pytest.approx(4 * 0.25 + 4 * 0.25 + 8 * 0.3 + 7 * 0.2)
+    # Sliding points: 507 days lies between the bands 365 (6 points) and 730 (4), 940 harm days
+    # between 365 (6) and 1095 (8); 2 incidents and 4 victims sit on band edges (4 and 7).
+    recency, gravity = 6 - 2 * (507 - 365) / (730 - 365), 6 + 2 * (940 - 365) / (1095 - 365)
+    assert (h1["recency"], h1["frequency"], h1["gravity"], h1["victims"]) == pytest.approx(
+        (recency, 4, gravity, 7))
+    assert h1["score"] == pytest.approx(
+        recency * 0.25 + 4 * 0.25 + gravity * 0.3 + 7 * 0.2, abs=0.005)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     flat = {"window_years": 3, "recency": {"weight": 0, "bands": []},
             "frequency": {"weight": 0, "bands": []}, "victims": {"weight": 1, "bands": [

@@ -120,3 +120,27 @@ def test_failed_fetch_says_what_to_check(tmp_path: Path) -> None:
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: could not fetch Neo4j 5.26.9999")
+
+
+def test_the_server_home_is_private_after_a_start(neo4j_server: LocalServer) -> None:
+    """Store and transaction logs name victims: after a start (by a shell with umask 022)
+    and writes, nothing under the home is readable by group or others, including what an
+    earlier version left open."""
+    from graph.driver import get_driver
+
+    home = neo4j_server.home
+    assert cli("db", "stop").returncode == 0
+    (home / "logs" / "old").mkdir(mode=0o755, exist_ok=True)
+    (home / "logs" / "old" / "left-open.log").write_text("synthetic")
+    os.chmod(home / "logs" / "old" / "left-open.log", 0o644)
+    started = cli("db", "start")
+    assert started.returncode == 0, started.stderr
+    driver = get_driver()
+    driver.execute_query("CREATE (:PermissionProbe {name: 'synthetic'})")
+    driver.execute_query("MATCH (n:PermissionProbe) DELETE n")
+    open_paths = [
+        f"{oct(p.stat().st_mode & 0o777)} {p.relative_to(home)}"
+        for p in [home, *home.rglob("*")]
+        if not p.is_symlink() and p.stat().st_mode & 0o077
+    ]
+    assert open_paths == []

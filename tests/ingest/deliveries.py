@@ -26,8 +26,12 @@ def rejects(folder: Path, name: str) -> list[dict[str, str]]:
     path = folder / "rejects" / name
     if not path.exists():
         return []
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-        return list(csv.DictReader(fh))
+    limit = csv.field_size_limit(1 << 30)  # a rejected field may be over the usual limit
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+            return list(csv.DictReader(fh))
+    finally:
+        csv.field_size_limit(limit)
 
 
 def csv_rows(path: Path) -> int:

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 
 import duckdb
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
 from ingest.resolve.cluster import NOT_SAME, SAME, Decision, cluster
 from ingest.resolve.model import comparisons
-from ingest.resolve.rules import OneDateOfBirth, OneValue, keying_error
+from ingest.resolve.rules import CannotLink, OneDateOfBirth, OneGender, OneValue, keying_error
 
 
 def _links(edges: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -166,3 +167,63 @@ def test_identities_keep_one_date_of_birth_on_random_graphs(seed: int) -> None:
     component = {k: i for i, comp in enumerate(nx.connected_components(g)) for k in comp}
     for ks in members:
         assert len({component.get(k, k) for k in ks}) == 1
+
+
+def test_a_structural_cannot_link_holds_against_an_overwhelming_score() -> None:
+    """Two parties to one incident never share an identity, directly linked or chained."""
+    keys = ["perp", "perp2", "victim", "witness"]
+    links = _links([("perp", "victim", 60.0), ("perp", "perp2", 60.0), ("victim", "witness", 60.0)])
+    apart = CannotLink(np.array([0, 2]), np.array([2, 3]), len(keys))  # perp|victim, victim|witness
+    ids = cluster(keys, links, [], [apart]).assignments.set_index("unique_id")["identity_id"]
+    assert ids["perp"] == ids["perp2"]
+    assert len({ids["perp"], ids["victim"], ids["witness"]}) == 3
+
+
+def test_different_genders_are_split_unless_an_analyst_decided_same() -> None:
+    keys = ["a", "b", "c"]
+    links = _links([("a", "b", 30.0), ("b", "c", 30.0)])
+    genders = ["M", "F", "U"]
+    ids = cluster(keys, links, [], [OneGender(genders)]).assignments["identity_id"]
+    assert ids[0] != ids[1]
+    decided = [Decision("a", "b", SAME)]
+    result = cluster(keys, links, decided, [OneGender(genders, [(0, 1)])])
+    assert set(result.assignments["identity_id"]) == {"ID:a"} and not result.conflicts
+
+
+def _namesakes(to_x: float, to_y: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """x1, x2 (PNC 1) and y1, y2 (PNC 2) and r (no PNC) scoring to_x / to_y against x1 / y1."""
+    links = _links([("x1", "x2", 25.0), ("y1", "y2", 25.0), ("r", "x1", to_x), ("r", "y1", to_y)])
+    ids = cluster(["r", "x1", "x2", "y1", "y2"], links, [], [OneValue([None, "1", "1", "2", "2"])])
+    return ids.assignments.set_index("unique_id"), ids.ambiguous
+
+
+def test_a_record_matching_two_kept_apart_people_equally_goes_to_review() -> None:
+    ids, review = _namesakes(8.0, 8.0)
+    assert ids.loc["r", "identity_id"] == "ID:r"
+    assert ids.loc["x2", "identity_id"] == "ID:x1" and ids.loc["y2", "identity_id"] == "ID:y1"
+    pairs = set(zip(review["unique_id_l"], review["unique_id_r"], strict=True))
+    assert pairs == {("r", "x1"), ("r", "y1")}
+    assert set(review["record"]) == {"r"}
+    ids, review = _namesakes(8.0, 5.5)  # within the margin: still no clear preference
+    assert ids.loc["r", "identity_id"] == "ID:r" and len(review) == 2
+
+
+def test_clear_evidence_places_the_record() -> None:
+    ids, review = _namesakes(12.0, 5.0)
+    assert review.empty
+    assert ids.loc["x1", "identity_id"] == ids.loc["r", "identity_id"] == "ID:r"  # r joined x
+    assert ids.loc["y1", "identity_id"] == "ID:y1"
+
+
+def test_a_review_band_pair_to_a_kept_apart_person_counts_as_a_candidate() -> None:
+    links = _links([("x1", "x2", 25.0), ("y1", "y2", 25.0), ("r", "x1", 3.0)])
+    band = _links([("r", "y1", 1.0)])
+    result = cluster(
+        ["r", "x1", "x2", "y1", "y2"],
+        links,
+        [],
+        [OneValue([None, "1", "1", "2", "2"])],
+        candidates=band,
+    )
+    assert result.assignments.set_index("unique_id").loc["x1", "identity_id"] == "ID:x1"
+    assert len(result.ambiguous) == 2

@@ -27,7 +27,7 @@ def test_associates_equal_a_python_computation(seed: int) -> None:
     con = duckdb.connect()
     con.execute(
         f"CREATE TABLE {features.TABLE} AS SELECT unique_id, CAST(NULL AS VARCHAR[]) AS "
-        "associates FROM (SELECT unnest(?) AS unique_id)",
+        "associates, CAST(NULL AS VARCHAR) AS own_identity FROM (SELECT unnest(?) AS unique_id)",
         [keys],
     )
     con.register("events", events)
@@ -37,6 +37,8 @@ def test_associates_equal_a_python_computation(seed: int) -> None:
         for k, a in con.execute(f"SELECT unique_id, associates FROM {features.TABLE}").fetchall()
     }
     ident = dict(zip(identities["unique_id"], identities["identity_id"], strict=True))
+    own = dict(con.execute(f"SELECT unique_id, own_identity FROM {features.TABLE}").fetchall())
+    assert own == ident
     by_event: dict[str, set[str]] = {}
     for k, e in zip(events["unique_id"], events["event"], strict=True):
         by_event.setdefault(e, set()).add(k)

@@ -21,6 +21,20 @@ def _weights(trained: dict) -> dict[str, list[float]]:
     }
 
 
+def test_packaged_default_model_was_trained_on_the_comparisons_in_the_code() -> None:
+    """The model carries its own SQL: a comparison changed in the code takes effect only once
+    the default is retrained."""
+    saved = {
+        c["output_column_name"]: [lv["sql_condition"] for lv in c["comparison_levels"]]
+        for c in model.load_default().splink["comparisons"]
+    }
+    code = {
+        c["output_column_name"]: [lv["sql_condition"] for lv in c["comparison_levels"]]
+        for c in (x.get_comparison("duckdb").as_dict() for x in model.comparisons())  # type: ignore[union-attr]
+    }
+    assert saved == code
+
+
 def test_packaged_default_model_covers_every_comparison() -> None:
     m = model.load_default()
     w = _weights(m.splink)
@@ -37,7 +51,8 @@ def test_packaged_default_model_covers_every_comparison() -> None:
     }
     assert all(x >= model.MIN_WEIGHT - 1e-9 for levels in w.values() for x in levels)
     assert w["pnc_id"][0] > 5 and w["dob"][0] > 5  # agreement is evidence for a link
-    assert w["associates"][0] > 5  # a shared victim, partner or order is strong evidence
+    assert w["associates"][0] <= -5  # the other's victim or partner is someone else
+    assert w["associates"][1] > 5  # a shared victim, partner or order is strong evidence
     name = next(c for c in m.splink["comparisons"] if c["output_column_name"] == "name")
     first = name["comparison_levels"][0]  # common names weigh less than rare ones
     assert first["tf_adjustment_column"] == "full_name"

@@ -275,6 +275,27 @@ def test_same_name_same_dob_strangers_with_other_evidence_are_not_linked(resolve
         assert ident[r["a"]] != ident[r["b"]], r
 
 
+def test_no_identity_holds_a_perpetrator_and_his_or_her_victim(resolved: Any) -> None:
+    """Issue 20's seed-5 delivery: a perpetrator was merged with her own victim and ex-partner
+    (shared home and witness). Neither the graph's incidents nor the truth's victim chains may
+    find one identity holding both."""
+    driver, truth, _, _ = resolved
+    together = read(
+        "MATCH (p:Person)-[:SUSPECT_IN|OFFENDER_IN]->(:Incident)<-[:VICTIM_IN]-(v:Person), "
+        "(p)-[:RESOLVES_TO]->(i:Identity)<-[:RESOLVES_TO]-(v) "
+        "RETURN p.person_key AS p, v.person_key AS v",
+        driver=driver,
+    )
+    assert together == []
+    ident = identities(driver)
+    chains = truth["victim_chains"]
+    assert len(chains) >= 100
+    for perp, victims in chains.items():
+        his = {ident[k] for k in truth["people"][perp]}
+        for v in victims:
+            assert not his & {ident[k] for k in truth["people"][v]}, (perp, v)
+
+
 def test_explanation_names_every_comparison(resolved: Any) -> None:
     driver, truth, _, _ = resolved
     keys = next(ks for ks in truth["people"].values() if len(ks) >= 2)

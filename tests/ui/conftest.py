@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.stores import trail_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -52,7 +53,7 @@ def ui_data(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict
     if not marker.exists() or int(marker.read_text()) != count:
         wipe(driver)
         synthesize(people=PEOPLE, seed=SEED, out=folder)
-        load_delivery(folder, driver)
+        load_delivery(folder, driver, baseline=False)  # every finding in the inbox
         count = read("MATCH (p:Person) RETURN count(p) AS n", driver=driver)[0]["n"]
         marker.write_text(str(count))
     truth: dict[str, Any] = json.loads((folder / "truth.json").read_text())
@@ -98,10 +99,10 @@ def ui_server(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     from app.settings import get_api_settings
 
     folder = tmp_path_factory.mktemp("ui")
-    env = {**os.environ, "SERIALWATCH_DB": str(folder / "sw.db"),
-           "SERIALWATCH_SECRET_KEY": secrets.token_urlsafe(48)}  # fmt: skip
-    saved = {k: os.environ.get(k) for k in ("SERIALWATCH_DB", "SERIALWATCH_SECRET_KEY")}
-    os.environ.update({k: env[k] for k in saved})
+    store = trail_env(folder)
+    env = {**os.environ, **store}
+    saved = {k: os.environ.get(k) for k in store}
+    os.environ.update(store)
     get_api_settings.cache_clear()
     for role in ROLES:
         users.add(role, role, password(role))

@@ -53,6 +53,11 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
     assert width / height < 3
     assert pdf.read_bytes()[:5] == b"%PDF-" and b"%%EOF" in pdf.read_bytes()[-32:]
     assert planted["victims"][0].encode() in pdf.read_bytes()  # not redacted for caseworker
+    from app.security import audit
+
+    packs = [e for e in audit.entries(limit=100_000) if e["resource"] == "briefing.pdf"]
+    assert packs and packs[-1]["user"] == "caseworker" and packs[-1]["action"] == "export"
+    assert planted["id"] in packs[-1]["identities"]  # the pack's export is audited
     page.close()
 
 

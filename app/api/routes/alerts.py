@@ -132,6 +132,97 @@ def dismiss(
     return _move("dismiss", alert_id, access, driver, body)
 
 
+ItemId = Annotated[str, Path(max_length=64, pattern=r"^IT-[0-9a-f]{1,40}$")]
+
+
+class Item(Open):
+    item_id: str
+    status: str
+    band: str = Field(description="high, medium or low, after escalation")
+    overdue: bool = Field(description="Still new after its band's time to acknowledge")
+    escalated: bool = Field(description="Overdue, so counted one band higher")
+    priority: int = Field(description="The sum of the points in `reasons` (priority.toml)")
+    reasons: list[str]
+    rules: list[str]
+    evidence_count: int
+    owner: str = Field(description="The area that must act: the agency of the newest evidence")
+    identity_id: str | None = Field(description="The perpetrator the item is about")
+    name: str | None = None
+    opened_at: str
+    due_at: str | None = None
+    newest: str | None = Field(None, description="The date of the newest evidence")
+    history: list[str]
+
+
+class ItemDetail(Item):
+    alerts: list[dict[str, Any]] = Field(description="Its alerts, newest evidence first")
+
+
+class ItemCount(BaseModel):
+    total: int
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+
+
+class ItemMoved(BaseModel):
+    item_id: str
+    status: str
+    history: list[str]
+
+
+@router.get("/inbox", response_model=list[Item])
+def list_inbox(
+    access: AccessDep,
+    driver: DriverDep,
+    status: Annotated[str | None, Query(max_length=20, description=STATUS_HELP)] = "new",
+    band: Annotated[str | None, Query(max_length=20, description="high, medium, low")] = None,
+    owner: Annotated[str | None, Query(max_length=64, description="Only this area")] = None,
+    area: Annotated[str | None, Query(max_length=64, description="This area first")] = None,
+    identity: Annotated[
+        str | None, Query(max_length=200, description="Identity id or record key")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """One item per perpetrator, the most pressing first; `status=` (empty) for every item."""
+    return alerts.inbox(
+        access, status=status or None, band=band, owner=owner, area=area, identity=identity,
+        limit=limit, offset=offset, driver=driver,
+    )  # fmt: skip
+
+
+@router.get("/inbox/count", response_model=ItemCount)
+def count_inbox(
+    access: AccessDep,
+    driver: DriverDep,
+    status: Annotated[str | None, Query(max_length=20)] = "new",
+    owner: Annotated[str | None, Query(max_length=64)] = None,
+) -> dict[str, int]:
+    """How many items, in all and per band (the badge counts `high`); not audited."""
+    return alerts.inbox_count(access, status=status or None, owner=owner, driver=driver)
+
+
+@router.get("/inbox/{item_id}", response_model=ItemDetail)
+def one_item(item_id: ItemId, access: AccessDep, driver: DriverDep) -> dict[str, Any]:
+    return alerts.inbox_item(access, item_id, driver=driver)
+
+
+@router.post(
+    "/inbox/{item_id}/{action}", response_model=ItemMoved, responses=ErrorsWithConflict
+)
+def move_item(
+    item_id: ItemId,
+    action: Annotated[str, Path(pattern="^(acknowledge|action|dismiss)$")],
+    access: AccessDep,
+    driver: DriverDep,
+    body: Reason | None = None,
+) -> dict[str, Any]:
+    """Acknowledge, action or dismiss (a reason required) an item and its alerts."""
+    reason = body.reason if body else None
+    return alerts.move_item(access, item_id, action, reason, driver=driver)
+
+
 @router.get("/watchlist", response_model=list[Watch])
 def watchlist(access: AccessDep, driver: DriverDep) -> list[dict[str, Any]]:
     """The identities you follow."""

@@ -2,7 +2,8 @@
 // title: RFGV ranking (Recency, Frequency, Gravity, Victims)
 // description: Ranks every perpetrator (suspect or offender in a DA-related incident, or subject
 //   of an order) by four components scored 0-10 from the documented bands of
-//   `graph/cypher/rfgv.toml`, and their weighted total. Gravity uses serialwatch's own harm-days
+//   `graph/cypher/rfgv.toml` (sliding between band edges, so that the top of the list is
+//   distinct), and their weighted total. Gravity uses serialwatch's own harm-days
 //   table, an approximation in the spirit of the Cambridge Crime Harm Index. Computed from
 //   the per-identity facts of graph/facts.py (his dated incidents, orders and breaches).
 // audience: caseworker, analyst, mappa_panel
@@ -16,8 +17,15 @@
 // returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
 //   weighted total, 0-10); highest score first.
-MATCH (i:Identity)
-WHERE i.first_event_date <= $as_of AND (size($ids) = 0 OR i.identity_id IN $ids)
+CALL () {
+  WITH 1 AS one WHERE size($ids) = 0
+  MATCH (i:Identity) WHERE i.first_event_date <= $as_of
+  RETURN i
+  UNION
+  UNWIND $ids AS id
+  MATCH (i:Identity {identity_id: id}) WHERE i.first_event_date <= $as_of
+  RETURN i
+}
 WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
 WITH i, as_of, low, cfg,
      [k IN range(0, size(i.da_dates) - 1) WHERE low < i.da_dates[k] <= as_of] AS window,
@@ -35,14 +43,26 @@ WITH i, as_of, cfg, incidents, incident_harm + breaches * cfg.gravity.breach_day
           ELSE last_order END AS last_date, i.victim_count AS victims_count
 WITH i, cfg, last_date, duration.inDays(last_date, as_of).days AS recency_days, incidents, harm,
      victims_count
+// Each component's points: the band its value falls in (the first whose `upto` the value does
+// not exceed); with `interpolate`, sliding linearly from the band before's points at its `upto`
+// to this band's at its own, and the last band's points beyond it.
 WITH i, cfg, last_date, recency_days, incidents, harm, victims_count,
-     coalesce(head([b IN cfg.recency.bands WHERE recency_days <= b.upto | b.points]), 0) AS r,
-     coalesce(head([b IN cfg.frequency.bands WHERE incidents <= b.upto | b.points]), 0) AS f,
-     coalesce(head([b IN cfg.gravity.bands WHERE harm <= b.upto | b.points]), 0) AS g,
-     coalesce(head([b IN cfg.victims.bands WHERE victims_count <= b.upto | b.points]), 0) AS v
-WITH i, last_date, recency_days, incidents, harm, victims_count, r, f, g, v,
-     round(r * cfg.recency.weight + f * cfg.frequency.weight + g * cfg.gravity.weight
-           + v * cfg.victims.weight, 2) AS score
+     coalesce(cfg.interpolate, false) AS slide,
+     [c IN [[cfg.recency.bands, recency_days], [cfg.frequency.bands, incidents],
+            [cfg.gravity.bands, harm], [cfg.victims.bands, victims_count]] |
+       [c[0], c[1], head([k IN range(0, size(c[0]) - 1) WHERE c[1] <= c[0][k].upto])]] AS found
+WITH i, cfg, last_date, recency_days, incidents, harm, victims_count,
+     [c IN found |
+       CASE WHEN size(c[0]) = 0 THEN 0
+            WHEN c[2] IS NULL THEN CASE WHEN slide THEN last(c[0]).points ELSE 0 END
+            WHEN NOT slide OR c[2] = 0 THEN c[0][c[2]].points
+            ELSE c[0][c[2] - 1].points + (c[0][c[2]].points - c[0][c[2] - 1].points)
+                 * toFloat(c[1] - c[0][c[2] - 1].upto) / (c[0][c[2]].upto - c[0][c[2] - 1].upto)
+       END] AS pts
+WITH i, last_date, recency_days, incidents, harm, victims_count,
+     pts[0] AS r, pts[1] AS f, pts[2] AS g, pts[3] AS v,
+     round(pts[0] * cfg.recency.weight + pts[1] * cfg.frequency.weight
+           + pts[2] * cfg.gravity.weight + pts[3] * cfg.victims.weight, 2) AS score
 ORDER BY score DESC, i.identity_id
 LIMIT $limit
 RETURN i.identity_id AS identity_id,

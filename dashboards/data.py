@@ -10,7 +10,7 @@ import networkx as nx
 
 from app.errors import ApiError
 from app.security.roles import Perm
-from app.services import library, people
+from app.services import library, network, people
 from app.services.door import Access, exported, named_identities
 from dashboards.components.briefing import pack
 
@@ -19,7 +19,7 @@ def briefing(access: Access, person: str) -> dict[str, Any]:
     """Profile, victim chain and key facts for one subject (MAPPA+ meeting, PDF pack)."""
     prof = people.profile(access, person)
     ident = prof["identity_id"]
-    chain = library.run(access, "victim_chain", {"person": ident})["rows"]
+    chain = network.victim_story(access, ident)
     agencies = library.run(access, "agencies_involved", {"person": ident})["rows"]
     missed = _missed(access, ident)
     orders = [o for o in prof.get("orders", []) if o.get("role") == "subject"]

@@ -18,6 +18,7 @@ from neo4j import Driver
 from app.security.roles import Perm
 from app.services import library
 from app.services.door import Access, guard
+from graph.registry import get_library
 
 NODE_FIELDS = ("label", "caption", "hops", "date", "agency_code", "identity_id", "record_keys")
 
@@ -138,3 +139,20 @@ def _attrs(node: dict[str, Any]) -> dict[str, str | int]:
         else:
             out[k] = str(v)
     return out
+
+
+def victim_story(access: Access, person: str, driver: Driver | None = None) -> list[dict[str, Any]]:
+    """His victim chain (the saved `victim_chain` query, through the door), each victim with
+    her gravest offence by the same harm table the chain's gravity and escalation use."""
+    rows = library.run(access, "victim_chain", {"person": person}, driver=driver)["rows"]
+    harm = _harm()
+    for r in rows:
+        offences = [o for o in r.get("offences") or [] if o]
+        r["gravest"] = max(offences, key=lambda o: harm.get(o, 0), default=None)
+    return rows
+
+
+def _harm() -> dict[str, int]:
+    param = get_library().get("victim_chain").param("rfgv")
+    table = (param.default if param else None) or {}
+    return dict(table.get("gravity", {}).get("harm", {}))

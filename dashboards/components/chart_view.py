@@ -13,6 +13,7 @@ from dash import Input, Output, State, clientside_callback, html
 from app.services import network, people
 from dashboards import data
 from dashboards.components import graph as G
+from dashboards.components import people_chart
 from dashboards.components.session import STORE, access, failure
 from dashboards.components.timeline import figure
 
@@ -51,6 +52,8 @@ VIEW_CONTROLS = [
     State("chart-orders", "value"),
     State("chart-size", "value"),
     State("chart-layout", "value"),
+    State("chart-open", "data"),
+    State("chart-saved", "data"),
 ]
 
 
@@ -59,19 +62,27 @@ VIEW_CONTROLS = [
     Input("chart-orders", "value"),
     Input("chart-size", "value"),
     Input("chart-layout", "value"),
+    Input("chart-open", "data"),
     State("chart-els", "data"),
+    State("chart-saved", "data"),
     prevent_initial_call=True,
 )
-def restyle(orders, size_by, layout_name, els):
-    return render(els or [], orders, size_by, layout_name)
+def restyle(orders, size_by, layout_name, opened, els, saved):
+    return render(els or [], orders, size_by, layout_name, opened, saved)
 
 
 def render(
-    els: list[dict[str, Any]], orders: list[str] | None, size_by: str, layout_name: str
+    els: list[dict[str, Any]],
+    orders: list[str] | None,
+    size_by: str,
+    layout_name: str,
+    opened: list[str] | None = None,
+    saved: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Any, ...]:
-    """What the chart draws. Network measures are computed here only to size nodes by one;
-    the ranked table has its own callback, so the chart never waits for them."""
-    out = shown(els, orders)
+    """What the chart draws: the people, each group closed unless opened. Network measures
+    are computed here only to size nodes by one; the ranked table has its own callback, so
+    the chart never waits for them."""
+    out = people_chart.view(shown(els, orders), opened)
     if size_by != "none":
         m = data.measures(out)
         top = max((v[size_by] for v in m.values()), default=0)
@@ -83,24 +94,31 @@ def render(
                 for e in out
             ]
     nodes = [e["data"] for e in out if G.is_node(e)]
-    chain = [n.get("identity_id") for n in nodes if n.get("role") == "victim"]
     # A layout runs when its spec changes: name the elements in it, so that a new set of
     # elements is laid out and a resize or restyle of the same set leaves them where they are.
     ids = "|".join(sorted(n["id"] for n in nodes))
-    spec = {**G.layout(layout_name, out, chain), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
+    subject = next((e["data"]["id"] for e in out if "subject" in e.get("classes", "")), "")
+    placed = (saved or {}).get(subject) if layout_name == "people" else None
+    if placed:  # the analyst's saved places win; new nodes go where the rings put them
+        here = {n["id"] for n in nodes}
+        spec = G.layout(layout_name, out)
+        spec["positions"].update({k: v for k, v in placed.items() if k in here})
+        return (out, {**spec, "for": f"saved-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
+    spec = {**G.layout(layout_name, out), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
     return (out, spec, *_choices(nodes))
 
 
 def _choices(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, str]], ...]:
-    """Options of the node picker (every node; on a big chart, people, the rest by clicking)
-    and of the two path pickers (identities: the path query resolves records to them)."""
+    """Options of the node picker (people and groups; items by clicking them) and of the two
+    path pickers (people, by name)."""
 
     def opt(n: dict[str, Any]) -> dict[str, str]:
-        return {"label": f"{n.get('caption')} ({n['kind']})", "value": n["id"]}
+        first = str(n.get("label") or n.get("caption") or n["id"]).split("\n")[0]
+        what = {"Person": n.get("role") or "person", "Group": "group"}.get(n["kind"], n["kind"])
+        return {"label": f"{first} ({what})", "value": n["id"]}
 
-    big = len(nodes) > G.DRAFT_ABOVE_NODES
-    focus = [opt(n) for n in nodes if not big or n["kind"] in PEOPLE]
-    people = [opt(n) for n in nodes if n["kind"] == "Identity"]
+    focus = [opt(n) for n in nodes if n["kind"] in ("Person", "Group") or len(nodes) < 150]
+    people = [opt(n) for n in nodes if n["kind"] == "Person"]
     return focus, people, people
 
 
@@ -112,15 +130,16 @@ def _size(value: float, top: float) -> float:
     Output("chart-rank", "data"),
     Input("chart-els", "data"),
     Input("chart-orders", "value"),
+    Input("chart-open", "data"),
 )
-def rank(els, orders):
+def rank(els, orders, opened):
     """The key people of the chart on screen, most between first (networkx, as in i2)."""
-    out = shown(els, orders)
+    out = people_chart.view(shown(els or [], orders), opened)
     m = data.measures(out)
     rows = sorted(
         (
             {
-                "person": n.get("caption"),
+                "person": n.get("name") or n.get("caption"),
                 "type": n.get("kind"),
                 "role": n.get("role") or "",
                 **m.get(n["id"], {}),
@@ -139,62 +158,90 @@ def rank(els, orders):
     Output("chart-focus", "value"),
     Output("chart-detail", "children"),
     Input("chart", "tapNodeData"),
-    Input("chart-focus", "value"),
     prevent_initial_call=True,
 )
-def detail(tapped, focus):
-    node = tapped if dash.ctx.triggered_id == "chart" and tapped else None
-    if node is None:
+def detail(tapped):
+    if not tapped:
         return dash.no_update, dash.no_update
-    shown = {"key": node["id"]} | {
-        k: v for k, v in node.items() if k not in ("size", "label", "id") and v
-    }
-    rows = [
-        html.Tr([html.Th(k), html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
-        for k, v in shown.items()
-    ]
-    return node["id"], html.Table(rows, className="sw-table")
+    return tapped["id"], describe(tapped)
+
+
+# What the detail panel shows of a node, in this order, by these names (never internals
+# such as the click's timeStamp or the icon).
+DETAIL = [
+    ("name", "Name"), ("caption", "What"), ("role", "Role in this chart"), ("kind", "Type"),
+    ("date", "Date"), ("first", "First"), ("last", "Last"), ("summary", "Records inside"),
+    ("agency_code", "Agency"), ("agencies", "Agencies"), ("records", "Source records"),
+]  # fmt: skip
+
+
+def describe(node: dict[str, Any]) -> html.Table:
+    rows = []
+    for key, name in DETAIL:
+        v = node.get(key)
+        if key == "caption" and node.get("name"):
+            continue
+        if v in (None, "", []):
+            continue
+        text = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+        rows.append(html.Tr([html.Th(name), html.Td(text)]))
+    return html.Table(rows, className="sw-table")
 
 
 @dash.callback(
-    Output("chart", "elements", allow_duplicate=True),
+    *VIEW,
     Output("chart-path-note", "children"),
     Input("chart-path", "n_clicks"),
     State("chart-path-a", "value"),
     State("chart-path-b", "value"),
-    State("chart", "elements"),
+    State("chart-els", "data"),
     State(STORE, "data"),
+    *VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def path(_, a, b, els, session):
+def path(_, a, b, els, session, *view):
+    no = (dash.no_update,) * len(VIEW)
     who = access(session)
     if who is None or not (a and b):
-        return dash.no_update, "Pick two people."
+        return *no, "Pick two people."
+    if a == b:
+        return *no, "Pick two different people."
     try:
         p = network.path(who, a, b)
     except Exception as err:  # noqa: BLE001
-        return dash.no_update, failure(err)
+        return *no, failure(err)
     if not p["found"]:
-        return dash.no_update, "No path within 8 steps."
-    keys, links = _along(p["steps"])
-    out = []
-    for e in els:
+        return *no, "No path within 8 steps."
+    drawn = render(els, *view)
+    nodes = [e for e in drawn[0] if G.is_node(e)]
+    on = on_chart(p["steps"], nodes, els)
+    links = {frozenset(pair) for pair in zip(on, on[1:], strict=False)}
+    marked = []
+    for e in drawn[0]:
         d = e["data"]
-        if G.is_node(e):
-            on = d["id"] in keys
-        else:
-            on = (frozenset((d["source"], d["target"])), d.get("type")) in links
-        cls = e.get("classes", "").replace(" onpath", "") + (" onpath" if on else "")
-        out.append({**e, "classes": cls})
-    return out, f"Path of {p['length']} steps highlighted in yellow."
+        hit = d["id"] in on if G.is_node(e) else frozenset((d["source"], d["target"])) in links
+        marked.append({**e, "classes": e.get("classes", "") + (" onpath" if hit else "")})
+    steps = len(on) - 1
+    return marked, *drawn[1:], f"Path of {steps} step{'s' * (steps != 1)} highlighted in yellow."
 
 
-def _along(steps: list[dict[str, Any]]) -> tuple[set[str], set[tuple[frozenset[str], str]]]:
-    """The nodes of a path and its links (each a pair of ends and a type), so that only the
-    path's own edges light up, not every edge between two of its nodes."""
-    keys = [str(s["key"]) for s in steps]
-    links = {(frozenset(keys[k - 1 : k + 1]), str(steps[k]["via"])) for k in range(1, len(keys))}
-    return set(keys), links
+def on_chart(
+    steps: list[dict[str, Any]], drawn: list[dict[str, Any]], els: list[dict[str, Any]]
+) -> list[str]:
+    """The chart nodes a path goes through, in order: a record is its person, an item in a
+    closed group is that group's node, and a hop between records of one person (RESOLVES_TO)
+    is no step."""
+    here = {e["data"]["id"] for e in drawn}
+    group = {e["data"]["id"]: e["data"].get("group") for e in els if G.is_node(e)}
+    out: list[str] = []
+    for s in steps:
+        key = next((k for k in (s.get("identity_id"), s.get("key")) if k in here), None)
+        g = group.get(str(s.get("key")))
+        if key is None and g:
+            key = g[len("grp:") :] if g[len("grp:") :] in here else g
+        if key and key in here and (not out or out[-1] != key):
+            out.append(key)
+    return out
 
 
 @dash.callback(
@@ -215,29 +262,62 @@ def timeline(person, years, session):
 
 @dash.callback(
     Output("chart", "generateImage"),
+    Output("chart", "stylesheet", allow_duplicate=True),
     Input("chart-png", "n_clicks"),
     Input("chart-svg", "n_clicks"),
+    State("chart-base-style", "data"),
     prevent_initial_call=True,
 )
-def export(_png, _svg):
-    return G.image_download("svg" if dash.ctx.triggered_id == "chart-svg" else "png", "link-chart")
+def export(_png, _svg, base):
+    """The whole chart, undimmed (the selection's highlighting is a view, not the chart)."""
+    kind = "svg" if dash.ctx.triggered_id == "chart-svg" else "png"
+    return G.image_download(kind, "link-chart"), base
 
 
+# "Save layout": the chart's places kept in this browser, per subject, used when it reopens.
 clientside_callback(
     """
-    function(node, base) {
-        if (!node) { return base; }
-        const id = JSON.stringify(node.id);
-        return base.concat([
+    function(n, saved) {
+        const r = document.getElementById('chart');
+        const el = r && [r, ...r.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy);
+        if (!n || !el) { return window.dash_clientside.no_update; }
+        const cy = el._cyreg.cy;
+        const subject = cy.nodes('.subject').map(x => x.id())[0];
+        if (!subject) { return window.dash_clientside.no_update; }
+        const places = {};
+        cy.nodes().forEach(x => {
+            if (!x.isParent()) { places[x.id()] = {x: x.position('x'), y: x.position('y')}; }
+        });
+        return Object.assign({}, saved || {}, {[subject]: places});
+    }
+    """,
+    Output("chart-saved", "data"),
+    Input("chart-save", "n_clicks"),
+    State("chart-saved", "data"),
+    prevent_initial_call=True,
+)
+
+
+# Selecting nodes dims the rest and labels the selected nodes' links; unselecting (a tap on
+# the background, a new chart, Escape) undims.
+clientside_callback(
+    """
+    function(selected, base) {
+        if (!selected || !selected.length) { return base; }
+        const rules = [
             {selector: 'node', style: {opacity: 0.35}},
             {selector: 'edge', style: {opacity: 0.2}},
-            {selector: `node[id = ${id}]`, style: {opacity: 1}},
-            {selector: `edge[source = ${id}], edge[target = ${id}]`,
-             style: {opacity: 1, label: 'data(label)'}},
-        ]);
+        ];
+        for (const node of selected) {
+            const id = JSON.stringify(node.id);
+            rules.push({selector: `node[id = ${id}]`, style: {opacity: 1}});
+            rules.push({selector: `edge[source = ${id}], edge[target = ${id}]`,
+                        style: {opacity: 1, label: 'data(label)'}});
+        }
+        return base.concat(rules);
     }
     """,
     Output("chart", "stylesheet"),
-    Input("chart", "tapNodeData"),
+    Input("chart", "selectedNodeData"),
     State("chart-base-style", "data"),
 )

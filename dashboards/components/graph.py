@@ -1,6 +1,5 @@
-"""The link chart's pieces: service nodes and edges as cytoscape elements (with the role a
-person plays, so perpetrators and victims look different), the stylesheet kept as data in
-assets/, the legend, the layouts on offer and the victim-chain layout."""
+"""The link chart's pieces: the stylesheet kept as data in assets/, the legend, the layouts on
+offer and the exports (the elements themselves come from people_chart)."""
 
 from __future__ import annotations
 
@@ -12,8 +11,8 @@ from typing import Any
 import dash_cytoscape as cyto
 from dash import html
 
-PERP_EDGES = {"SUSPECT_IN", "OFFENDER_IN", "SUBJECT_OF"}
-VICTIM_EDGES = {"VICTIM_IN", "PROTECTS"}
+from dashboards.components import people_chart
+
 NODE_TYPES = ["Identity", "Person", "Incident", "Order", "Breach", "Notification", "Address"]
 REL_TYPES = [
     "RESOLVES_TO",
@@ -34,29 +33,28 @@ REL_TYPES = [
 ]
 ORDER_TYPES = ["DVPN", "DVPO", "DAPN", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"]
 LAYOUTS = {
+    "people": "People around the subject",
     "fcose": "Organic (fcose)",
     "cose-bilkent": "Organic (cose-bilkent)",
     "dagre": "Chain (dagre)",
     "breadthfirst": "Tree from subject",
     "concentric": "Concentric",
-    "victim-chain": "Victim chain (in order)",
 }
+# Okabe-Ito colours (safe for colour-blind readers), each type with its own shape as well
 LEGEND = [
-    ("Perpetrator", "#c0392b", "◆"),
-    ("Victim", "#2e86de", "●"),
-    ("Other person", "#7d8794", "●"),
-    ("Identity (resolved)", "#5b6573", "▬"),
-    ("Incident", "#e67e22", "▲"),
-    ("Order", "#8e44ad", "■"),
-    ("Breach", "#d35400", "★"),
-    ("Notification", "#16a085", "◣"),
-    ("Address", "#27ae60", "⬢"),
+    ("Perpetrator", "#D55E00", "◆"),
+    ("Victim", "#0072B2", "●"),
+    ("Other person", "#999999", "●"),
+    ("Group (count: records inside)", "#666666", "▣"),
+    ("Incident", "#E69F00", "▲"),
+    ("Order", "#CC79A7", "■"),
+    ("Breach", "#000000", "★"),
+    ("Notification", "#009E73", "◣"),
+    ("Address", "#56B4E9", "⬢"),
 ]
 BASE_SIZE = 30
-# Above these sizes a chart gets what keeps 2,000 elements usable: edge labels only on demand
-# (selected, highlighted, on a path), one-line node labels, and the organic layouts' draft
-# quality (bench/ui.py: wrapping labels and the spring embedder were most of the browser's time).
-FULL_LABELS_UP_TO = 300
+# Above this size the organic layouts run at draft quality (bench/ui.py: the spring embedder
+# was most of the browser's time on big charts).
 DRAFT_ABOVE_NODES = 250
 
 cyto.load_extra_layouts()
@@ -69,66 +67,6 @@ def stylesheet() -> list[dict[str, Any]]:
     return sheet
 
 
-def roles(data: dict[str, Any]) -> dict[str, str]:
-    """Each person's role in this chart: perpetrator (suspect, offender, order subject) or
-    victim (victim, protected person); a person who is both is shown as perpetrator."""
-    out: dict[str, str] = {}
-    for e in data.get("edges", []):
-        if e["type"] in PERP_EDGES:
-            out[e["source"]] = "perpetrator"
-    for e in data.get("edges", []):
-        person = {"VICTIM_IN": e["source"], "PROTECTS": e["target"]}.get(e["type"])
-        if person and out.get(person) != "perpetrator":
-            out[person] = "victim"
-    return out
-
-
-def elements(data: dict[str, Any], subject: str | None = None) -> list[dict[str, Any]]:
-    """Cytoscape elements for a service chart (`network.neighbourhood` output)."""
-    role = roles(data)
-    ident_role = {}
-    for n in data.get("nodes", []):
-        if n["label"] == "Person" and n.get("identity_id") and n["id"] in role:
-            ident_role[n["identity_id"]] = role[n["id"]]
-    full = len(data.get("nodes", [])) + len(data.get("edges", [])) <= FULL_LABELS_UP_TO
-    els: list[dict[str, Any]] = []
-    for n in data.get("nodes", []):
-        r = role.get(n["id"]) or ident_role.get(n["id"], "")
-        classes = [n["label"], r, "" if full else "compact"]
-        if subject and subject in (n["id"], n.get("identity_id")):
-            classes.append("subject")
-        caption = str(n.get("caption") or n["id"])
-        if n.get("date") and full:
-            caption += f"\n{n['date']}"
-        els.append(
-            {
-                "data": {
-                    **{k: v for k, v in n.items() if v is not None},
-                    "label": caption,
-                    "kind": n["label"],
-                    "role": r,
-                    "size": BASE_SIZE,
-                },
-                "classes": " ".join(c for c in classes if c),
-            }
-        )
-    for e in data.get("edges", []):
-        eid = f"{e['source']}|{e['type']}|{e['target']}"
-        els.append(
-            {
-                "data": {
-                    "id": eid,
-                    "source": e["source"],
-                    "target": e["target"],
-                    "label": e["type"].replace("_", " ").lower(),
-                    "type": e["type"],
-                },
-                "classes": e["type"] + (" labelled" if full else ""),
-            }
-        )
-    return els
-
-
 def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add `new` elements to `old`, keeping the old ones (and their pins and classes)."""
     seen = {e["data"]["id"] for e in old}
@@ -139,12 +77,17 @@ def is_node(e: dict[str, Any]) -> bool:
     return "source" not in e["data"]
 
 
-def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None) -> dict[str, Any]:
-    """A cytoscape layout spec; `victim-chain` places victims left to right in chain order
-    under the subject, and each other node near what it links to."""
-    if name == "victim-chain":
-        return {"name": "preset", "positions": chain_positions(els, chain or [])}
-    spec: dict[str, Any] = {"name": name, "animate": False}
+def layout(
+    name: str,
+    els: list[dict[str, Any]],
+    aspect: float = 1.9,
+) -> dict[str, Any]:
+    """A cytoscape layout spec that fits the chart in view; `people` is the people chart's
+    deterministic rings (`aspect`: how much wider than tall)."""
+    if name == "people":
+        positions = people_chart.positions(els, aspect)
+        return {"name": "preset", "positions": positions, "fit": True, "padding": 24}
+    spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": 24}
     if name == "breadthfirst":
         spec["roots"] = ".subject"
     if name == "dagre":
@@ -153,31 +96,11 @@ def layout(name: str, els: list[dict[str, Any]], chain: list[str] | None = None)
         big = sum(1 for e in els if is_node(e)) > DRAFT_ABOVE_NODES
         spec.update(
             quality="draft" if big else "default",
-            randomize=True,
+            randomize=False,
             nodeRepulsion=6000,
             idealEdgeLength=90,
         )
     return spec
-
-
-def chain_positions(els: list[dict[str, Any]], chain: list[str]) -> dict[str, dict[str, float]]:
-    nodes = [{**e["data"], "classes": e.get("classes", "")} for e in els if is_node(e)]
-    rank = {v: i for i, v in enumerate(chain)}
-    victims = sorted(
-        (n for n in nodes if n.get("role") == "victim"),
-        key=lambda n: (rank.get(n.get("identity_id") or "", 999), n["id"]),
-    )
-    pos: dict[str, dict[str, float]] = {}
-    for i, n in enumerate(victims):
-        pos[n["id"]] = {"x": 240.0 * i, "y": 320.0}
-    mid = 120.0 * max(len(victims) - 1, 0)
-    others = [n for n in nodes if n["id"] not in pos]
-    for j, n in enumerate(others):
-        if n.get("role") == "perpetrator" or "subject" in str(n.get("classes", "")):
-            pos[n["id"]] = {"x": mid + 70.0 * (j % 5) - 140, "y": 0.0 + 40 * (j // 5 % 3)}
-        else:
-            pos[n["id"]] = {"x": 90.0 * (j % 14) - 40, "y": 150.0 + 60 * (j // 14)}
-    return pos
 
 
 def image_download(kind: str, filename: str) -> dict[str, Any]:
@@ -187,7 +110,9 @@ def image_download(kind: str, filename: str) -> dict[str, Any]:
         "type": kind,
         "action": "download",
         "filename": filename,
-        "options": {"full": True, "bg": "#ffffff"},
+        # the whole chart at print size, whatever the zoom on screen (cytoscape scales the
+        # image to fit these bounds)
+        "options": {"full": True, "bg": "#ffffff", "maxWidth": 3200, "maxHeight": 2400},
     }
 
 
@@ -200,8 +125,8 @@ def legend() -> html.Div:
         ]
         + [
             html.Span(
-                "Red lines: his offending and orders; blue: victims; pink dashed: "
-                "relationships; yellow: shortest path"
+                "Orange lines: his offending and orders; blue: victims; pink dashed: "
+                "relationships; yellow: shortest path. Zoom in for dates and records."
             )
         ],
         className="sw-legend",

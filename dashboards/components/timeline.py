@@ -29,7 +29,8 @@ def figure(events: list[dict[str, Any]], years: list[int] | None = None) -> go.F
             go.Bar(
                 base=[s.isoformat() for s in starts],
                 x=[max((b - a).days, 20) * 86_400_000 for a, b in zip(starts, ends, strict=True)],
-                y=[kind] * len(rows),
+                # one lane per relationship (overlapping partners stay apart), else per kind
+                y=[_lane(e) for e in rows],
                 orientation="h",
                 marker_color=colour,
                 name=kind,
@@ -48,5 +49,14 @@ def figure(events: list[dict[str, Any]], years: list[int] | None = None) -> go.F
     )
     if years:
         lo, hi = date(years[0], 1, 1), date(years[1], 12, 31) + timedelta(days=1)
+        if events:  # the axis starts and ends with the data when the window is wider
+            lo = max(lo, date(int(str(min(e["start"] for e in events))[:4]), 1, 1))
+            hi = min(hi, date(int(str(max(e["end"] for e in events))[:4]) + 1, 1, 1))
         fig.update_xaxes(range=[lo.isoformat(), hi.isoformat()])
+    lanes = len({_lane(e) for e in events})
+    fig.update_layout(height=max(260, 60 + 28 * lanes))
     return fig
+
+
+def _lane(event: dict[str, Any]) -> str:
+    return str(event["what"]) if event["kind"] == "Relationship" else str(event["kind"])

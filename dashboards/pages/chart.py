@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, dash_table, dcc, html
 
+from app.errors import ApiError
 from app.services import network
-from dashboards.components import chart_view  # noqa: F401 - registers the view callbacks
+from dashboards.components import (
+    chart_view,  # noqa: F401 - registers the view callbacks
+    people_chart,
+)
 from dashboards.components import graph as G
 from dashboards.components.session import STORE, access, failure, need_login
 
@@ -20,41 +25,93 @@ Y0, Y1 = 1995, date.today().year
 SIZE_BY = {"none": "Same size", "degree": "Degree", "betweenness": "Betweenness"}
 
 
-def _controls(steps: int) -> html.Div:
+def _controls(steps: int) -> html.Details:
+    """Filters and layout, folded away so that the screen goes to the chart."""
+    return html.Details(
+        [
+            html.Summary("Filters and layout", id="chart-filters-open"),
+            html.Div(
+                [
+                    html.Label("Years shown"),
+                    dcc.RangeSlider(
+                        Y0,
+                        Y1,
+                        1,
+                        value=[Y0, Y1],
+                        id="chart-years",
+                        marks={y: str(y) for y in range(Y0, Y1 + 1, 5)},
+                        tooltip={"placement": "bottom"},
+                    ),
+                    html.Label("Steps out from the subject"),
+                    dcc.Slider(1, 3, 1, value=steps, id="chart-hops"),
+                    html.Label("Node types"),
+                    dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
+                    html.Label("Relationship types (none: all)"),
+                    dcc.Dropdown(G.REL_TYPES, [], multi=True, id="chart-rels"),
+                    html.Label("Forces / agencies (none: all)"),
+                    dcc.Dropdown([], [], multi=True, id="chart-forces"),
+                    html.Label("Order types (none: all)"),
+                    dcc.Dropdown(G.ORDER_TYPES, [], multi=True, id="chart-orders"),
+                    html.Button("Apply filters", id="chart-apply", n_clicks=0),
+                    html.Label("Layout"),
+                    dcc.Dropdown(
+                        [{"label": v, "value": k} for k, v in G.LAYOUTS.items()],
+                        "people",
+                        clearable=False,
+                        id="chart-layout",
+                    ),
+                    html.Label("Node size by"),
+                    dcc.RadioItems(SIZE_BY, "none", id="chart-size", inline=True),
+                ],
+                className="sw-card sw-drawer",
+            ),
+        ],
+        className="sw-filters",
+    )
+
+
+def _toolbar(steps: int, person: str | None) -> html.Div:
+    chain = dash.get_relative_path(f"/chain?person={quote(person or '')}")
     return html.Div(
         [
-            html.Label("Years shown"),
-            dcc.RangeSlider(
-                Y0,
-                Y1,
-                1,
-                value=[Y0, Y1],
-                id="chart-years",
-                marks={y: str(y) for y in range(Y0, Y1 + 1, 5)},
-                tooltip={"placement": "bottom"},
-            ),
-            html.Label("Steps out from the subject"),
-            dcc.Slider(1, 3, 1, value=steps, id="chart-hops"),
-            html.Label("Node types"),
-            dcc.Checklist(G.NODE_TYPES, G.NODE_TYPES, id="chart-labels", inline=True),
-            html.Label("Relationship types (none: all)"),
-            dcc.Dropdown(G.REL_TYPES, [], multi=True, id="chart-rels"),
-            html.Label("Forces / agencies (none: all)"),
-            dcc.Dropdown([], [], multi=True, id="chart-forces"),
-            html.Label("Order types (none: all)"),
-            dcc.Dropdown(G.ORDER_TYPES, [], multi=True, id="chart-orders"),
-            html.Button("Apply filters", id="chart-apply", n_clicks=0),
-            html.Label("Layout"),
+            _controls(steps),
+            dcc.Link("Victim chain ▸", href=chain, id="chart-chain-link", className="sw-button"),
+            html.Label("Selected", htmlFor="chart-focus"),
             dcc.Dropdown(
-                [{"label": v, "value": k} for k, v in G.LAYOUTS.items()],
-                "fcose",
-                clearable=False,
-                id="chart-layout",
-            ),
-            html.Label("Node size by"),
-            dcc.RadioItems(SIZE_BY, "none", id="chart-size", inline=True),
+                [],
+                None,
+                id="chart-focus",
+                placeholder="click a node or pick one",
+                className="sw-focus",
+            ),  # fmt: skip
+            html.Button("Open / close group", id="chart-group", n_clicks=0),
+            html.Button("Expand", id="chart-expand", n_clicks=0),
+            html.Button("Hide", id="chart-hide", n_clicks=0),
+            html.Button("Pin", id="chart-pin", n_clicks=0),
+            html.Button("Remove", id="chart-remove", n_clicks=0),
+            html.Button("Show hidden", id="chart-unhide", n_clicks=0),
+            html.Button("Save layout", id="chart-save", n_clicks=0),
+            html.Button("Export PNG", id="chart-png", n_clicks=0),
+            html.Button("Export SVG", id="chart-svg", n_clicks=0),
+            html.Span(id="chart-message", className="sw-note"),
         ],
-        className="sw-card sw-side",
+        className="sw-toolbar",
+    )
+
+
+def _side() -> html.Div:
+    return html.Div(
+        [
+            html.H3("Details"),
+            html.Div("Click a person or a group.", id="chart-detail"),
+            html.H3("Shortest path between"),
+            dcc.Dropdown([], None, id="chart-path-a", placeholder="person"),
+            dcc.Dropdown([], None, id="chart-path-b", placeholder="person"),
+            html.Button("Show shortest path", id="chart-path", n_clicks=0),
+            html.Div(id="chart-path-note", className="sw-note"),
+            G.legend(),
+        ],
+        className="sw-card sw-chart-side",
     )
 
 
@@ -65,65 +122,32 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
         [
             dcc.Store(id="chart-person", data=person),
             dcc.Store(id="chart-els", data=[]),
+            dcc.Store(id="chart-open", data=[]),
+            dcc.Store(id="chart-saved", storage_type="local"),
+            dcc.Store(id="chart-edits", data={"expanded": [], "removed": []}),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
-            html.Div(id="chart-message"),
+            _toolbar(steps, person),
             html.Div(
                 [
-                    _controls(steps),
-                    html.Div(
-                        [
-                            G.legend(),
-                            html.Div(
-                                [
-                                    html.Label("Selected", htmlFor="chart-focus"),
-                                    dcc.Dropdown(
-                                        [],
-                                        None,
-                                        id="chart-focus",
-                                        placeholder="click a node or pick one",
-                                    ),
-                                    html.Button("Expand", id="chart-expand", n_clicks=0),
-                                    html.Button("Hide", id="chart-hide", n_clicks=0),
-                                    html.Button("Pin", id="chart-pin", n_clicks=0),
-                                    html.Button("Remove", id="chart-remove", n_clicks=0),
-                                    html.Button("Show hidden", id="chart-unhide", n_clicks=0),
-                                    html.Button("Export PNG", id="chart-png", n_clicks=0),
-                                    html.Button("Export SVG", id="chart-svg", n_clicks=0),
-                                ]
-                            ),
-                            dcc.Loading(
-                                cyto.Cytoscape(
-                                    id="chart",
-                                    elements=[],
-                                    layout={"name": "preset"},
-                                    # the layout runs when `render` changes it, once (by
-                                    # default it would run again on every added element)
-                                    autoRefreshLayout=False,
-                                    stylesheet=G.stylesheet(),
-                                    style={"width": "100%", "height": "640px"},
-                                    minZoom=0.1,
-                                    maxZoom=4,
-                                    boxSelectionEnabled=True,
-                                )
-                            ),
-                            html.Div(
-                                [
-                                    html.Label("Shortest path between"),
-                                    dcc.Dropdown([], None, id="chart-path-a", placeholder="person"),
-                                    dcc.Dropdown([], None, id="chart-path-b", placeholder="person"),
-                                    html.Button("Show shortest path", id="chart-path", n_clicks=0),
-                                    html.Span(id="chart-path-note", className="sw-note"),
-                                ]
-                            ),
-                        ],
-                        className="sw-card sw-grow",
+                    dcc.Loading(
+                        cyto.Cytoscape(
+                            id="chart",
+                            elements=[],
+                            layout={"name": "preset"},
+                            # the layout runs when `render` changes it, once (by
+                            # default it would run again on every added element)
+                            autoRefreshLayout=False,
+                            stylesheet=G.stylesheet(),
+                            style={"width": "100%", "height": "calc(100vh - 132px)"},
+                            minZoom=0.05,
+                            maxZoom=4,
+                            boxSelectionEnabled=True,
+                        ),
+                        parent_className="sw-chart-box",
                     ),
-                    html.Div(
-                        [html.H3("Details"), html.Div("Click a node.", id="chart-detail")],
-                        className="sw-card sw-side",
-                    ),
+                    _side(),
                 ],
-                className="sw-row",
+                className="sw-chart-row",
             ),
             html.Div(
                 [
@@ -146,7 +170,8 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
                 ],
                 className="sw-card",
             ),
-        ]
+        ],
+        className="sw-chart-page",
     )
 
 
@@ -168,12 +193,53 @@ def _dates(years: list[int]) -> tuple[date | None, date | None]:
     State("chart-rels", "value"),
     State("chart-forces", "value"),
     State(STORE, "data"),
+    State("chart-els", "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call="initial_duplicate",
 )
-def load(person, _, years, hops, labels, rels, forces, session, *view):
+def load(person, _, years, hops, labels, rels, forces, session, old, edits, *view):
     els, note, codes = _read(person, years, hops, labels, rels, forces, session)
+    els = _kept(els, old or [], edits or {}, years, session)
     return els, note, codes, *chart_view.render(els, *view)
+
+
+def _chain_roles(who, person, labels):
+    """Roles belong to the people, not to what the filters keep: with incidents and orders
+    left off, his victims (from his chain) are still victims and he the perpetrator."""
+    if {"Incident", "Order"} <= set(labels):
+        return {}
+    try:
+        chain = network.victim_story(who, person)
+    except ApiError:  # a role without the chain query sees the roles the chart shows
+        return {}
+    known = {v["identity_id"]: "victim" for v in chain}
+    if chain:
+        known[chain[0]["perpetrator_id"]] = "perpetrator"
+    return known
+
+
+def _kept(els, old, edits, years, session):
+    """A re-read chart with the user's edits still applied: people he expanded expanded
+    again (under the new filters), what he removed still gone, hidden and pinned nodes still
+    hidden and pinned."""
+    for focus in edits.get("expanded", []):
+        merged, _ = _expanded(focus, els, years, session)
+        els = els if merged is dash.no_update else merged
+    for focus in edits.get("removed", []):
+        els = _edited("chart-remove", focus, els)
+    marks = {
+        e["data"]["id"]: e for e in old if {"hidden", "pinned"} & set(e.get("classes", "").split())
+    }
+    out = []
+    for e in els:
+        was = marks.get(e["data"]["id"])
+        if was is not None:
+            extra = [c for c in ("hidden", "pinned") if c in was["classes"].split()]
+            e = {**e, "classes": " ".join([e.get("classes", ""), *extra]).strip(),
+                 "locked": bool(was.get("locked"))}  # fmt: skip
+        out.append(e)
+    return out
 
 
 def _read(person, years, hops, labels, rels, forces, session):
@@ -196,9 +262,10 @@ def _read(person, years, hops, labels, rels, forces, session):
             forces=forces or None,
             limit=1000,
         )
+        known = _chain_roles(who, person, labels)
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = G.elements(chart, person)
+    els = people_chart.elements(chart, person, known)
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes
@@ -207,19 +274,23 @@ def _read(person, years, hops, labels, rels, forces, session):
 @dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
     Output("chart-message", "children", allow_duplicate=True),
+    Output("chart-edits", "data", allow_duplicate=True),
     *chart_view.VIEW,
     Input("chart-expand", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
     State("chart-years", "value"),
     State(STORE, "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def expand(_, focus, els, years, session, *view):
+def expand(_, focus, els, years, session, edits, *view):
     merged, note = _expanded(focus, els, years, session)
-    drawn = chart_view.render(merged, *view) if merged is not dash.no_update else _UNCHANGED
-    return merged, note, *drawn
+    if merged is dash.no_update:
+        return merged, note, dash.no_update, *_UNCHANGED
+    edits = {**edits, "expanded": [*edits.get("expanded", []), focus]}
+    return merged, note, edits, *chart_view.render(merged, *view)
 
 
 def _expanded(focus, els, years, session):
@@ -235,12 +306,32 @@ def _expanded(focus, els, years, session):
         more = network.neighbourhood(who, focus, hops=1, date_from=date_from, date_to=date_to)
     except Exception as e:  # noqa: BLE001
         return dash.no_update, failure(e)
-    merged = G.merge(els, G.elements(more))
+    merged = G.merge(els, people_chart.elements(more, focus))
     return merged, f"Expanded: {len(merged) - len(els)} new elements."
 
 
 @dash.callback(
+    Output("chart-open", "data"),
+    Input("chart-group", "n_clicks"),
+    State("chart-focus", "value"),
+    State("chart-els", "data"),
+    State("chart-open", "data"),
+    prevent_initial_call=True,
+)
+def toggle_group(_, focus, els, opened):
+    """Open the selected person's group (her incidents, orders and breaches with him), or
+    close the group the selection is in."""
+    node = next((e["data"] for e in els or [] if e["data"]["id"] == focus), None)
+    group = (node or {}).get("group") or (focus if str(focus).startswith("grp:") else None)
+    if not group:
+        return dash.no_update
+    opened = list(opened or [])
+    return [g for g in opened if g != group] if group in opened else opened + [group]
+
+
+@dash.callback(
     Output("chart-els", "data", allow_duplicate=True),
+    Output("chart-edits", "data", allow_duplicate=True),
     *chart_view.VIEW,
     Input("chart-hide", "n_clicks"),
     Input("chart-pin", "n_clicks"),
@@ -248,14 +339,18 @@ def _expanded(focus, els, years, session):
     Input("chart-unhide", "n_clicks"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
+    State("chart-edits", "data"),
     *chart_view.VIEW_CONTROLS,
     prevent_initial_call=True,
 )
-def edit(_h, _p, _r, _u, focus, els, *view):
-    out = _edited(dash.ctx.triggered_id, focus, els)
+def edit(_h, _p, _r, _u, focus, els, edits, *view):
+    act = dash.ctx.triggered_id
+    out = _edited(act, focus, els)
     if out is dash.no_update:
-        return out, *_UNCHANGED
-    return out, *chart_view.render(out, *view)
+        return out, dash.no_update, *_UNCHANGED
+    if act == "chart-remove":
+        edits = {**edits, "removed": [*edits.get("removed", []), focus]}
+    return out, edits, *chart_view.render(out, *view)
 
 
 _UNCHANGED = (dash.no_update,) * len(chart_view.VIEW)

@@ -15,6 +15,8 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 from app.services import library, network
 from dashboards import data
 from dashboards.components import graph as G
+from dashboards.components import people_chart
+from dashboards.components.chain_story import story
 from dashboards.components.session import STORE, access, failure, guarded
 from dashboards.components.timeline import figure
 
@@ -25,9 +27,9 @@ layout = html.Div(
         dcc.Store(id="meet-brief"),
         dcc.Store(id="meet-step", data=0),
         dcc.Store(id="meet-base-style", data=G.stylesheet()),
-        html.Div(
+        html.Details(
             [
-                html.H2("MAPPA+ meeting"),
+                html.Summary("MAPPA+ meeting: subjects"),
                 html.Label("Subjects for this meeting", htmlFor="meet-subjects"),
                 dcc.Dropdown(
                     [],
@@ -39,36 +41,85 @@ layout = html.Div(
                 html.Label("Now presenting", htmlFor="meet-current"),
                 dcc.Dropdown([], None, id="meet-current", clearable=False),
             ],
-            className="sw-card",
+            open=True,
+            className="sw-card sw-meet-setup",
         ),
         html.Div(id="meet-banner"),
-        dcc.Loading(html.Div(id="meet-view", className="sw-meeting sw-card")),
         html.Div(
             [
                 html.Button("◀ Previous victim", id="meet-prev", n_clicks=0),
                 html.Button("Next victim ▶", id="meet-next", n_clicks=0),
-                html.Span(id="meet-victim", style={"fontSize": "1.4rem", "marginLeft": "1rem"}),
+                html.Span(id="meet-victim", className="sw-meet-victim"),
+                html.Span("Keys: ← → or Page Up / Page Down", className="sw-note"),
+                html.Button("Full screen", id="meet-full", n_clicks=0),
+                html.Button("Export PNG", id="meet-png", n_clicks=0),
+                html.Button("Export SVG", id="meet-svg", n_clicks=0),
+                html.Button("PDF briefing pack", id="meet-pdf", n_clicks=0),
+                dcc.Download(id="meet-download"),
+            ],
+            className="sw-card sw-meet-bar",
+        ),
+        html.Div(
+            [
+                dcc.Loading(html.Div(id="meet-view", className="sw-meeting")),
                 html.Div(
                     [
-                        html.Button("Export PNG", id="meet-png", n_clicks=0),
-                        html.Button("Export SVG", id="meet-svg", n_clicks=0),
-                        html.Button("PDF briefing pack", id="meet-pdf", n_clicks=0),
-                        dcc.Download(id="meet-download"),
-                    ]
+                        cyto.Cytoscape(
+                            id="meet-chart",
+                            elements=[],
+                            layout={"name": "preset"},
+                            stylesheet=G.stylesheet(),
+                            style={"width": "100%", "height": "62vh"},
+                            minZoom=0.05,
+                        ),
+                        dcc.Graph(id="meet-timeline", config={"displaylogo": False}),
+                    ],
+                    className="sw-card sw-meet-side",
                 ),
             ],
-            className="sw-card",
+            className="sw-meet-grid",
         ),
-        cyto.Cytoscape(
-            id="meet-chart",
-            elements=[],
-            layout={"name": "preset"},
-            stylesheet=G.stylesheet(),
-            style={"width": "100%", "height": "70vh"},
-            className="sw-card",
-        ),
-        dcc.Graph(id="meet-timeline", config={"displaylogo": False}),
-    ]
+    ],
+    id="meet-root",
+    className="sw-meet",
+)
+
+# A presenter's clicker sends arrows or Page Up / Page Down: they step through the victims;
+# "Full screen" hands the whole screen to the meeting (Escape gives it back).
+clientside_callback(
+    """
+    function(brief) {
+        if (!window.__swMeetKeys) {
+            window.__swMeetKeys = true;
+            document.addEventListener('keydown', (ev) => {
+                if (!document.getElementById('meet-next')) { return; }
+                const tag = (ev.target && ev.target.tagName) || '';
+                if (tag === 'INPUT' || tag === 'TEXTAREA') { return; }
+                const next = ['ArrowRight', 'ArrowDown', 'PageDown', ' '].includes(ev.key);
+                const prev = ['ArrowLeft', 'ArrowUp', 'PageUp'].includes(ev.key);
+                if (next || prev) {
+                    ev.preventDefault();
+                    document.getElementById(next ? 'meet-next' : 'meet-prev').click();
+                }
+            });
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("meet-root", "title"),
+    Input("meet-brief", "data"),
+)
+clientside_callback(
+    """
+    function(n) {
+        if (n && document.documentElement.requestFullscreen) {
+            document.documentElement.requestFullscreen().catch(() => null);
+        }
+        return n ? 'sw-meet sw-present' : 'sw-meet';
+    }
+    """,
+    Output("meet-root", "className"),
+    Input("meet-full", "n_clicks"),
 )
 
 
@@ -130,23 +181,35 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     except Exception as e:  # noqa: BLE001
         return None, failure(e), [], {"name": "preset"}, figure([]), 0
     brief["events"] = data.events(brief.pop("profile"))
-    els = G.elements(chart, person)
+    els = people_chart.view(people_chart.elements(chart, person), [])
     brief["elements"] = els
-    chain = [v.get("identity_id") for v in brief["chain"]]
     view = html.Div(
         [
             html.H1(brief["name"]),
-            html.Ul(
-                [html.Li(f"{k}: {v}") for k, v in brief["facts"].items()], className="sw-facts"
+            html.Div(
+                [
+                    html.Div([html.Strong(str(v)), html.Span(k)], className="sw-fact")
+                    for k, v in brief["facts"].items()
+                ],
+                className="sw-facts",
             ),
             html.P("Agencies involved: " + (", ".join(map(str, brief["agencies"])) or "none")),
+            story(brief["name"], brief["chain"]),
         ]
     )
-    layout = G.layout("victim-chain", els, chain)
-    return brief, view, els, layout, figure(brief["events"]), 0
+    return brief, view, els, G.layout("people", els, aspect=1.2), figure(brief["events"]), 0
 
 
-@dash.callback(
+# Stepping is counted in the browser, so a clicker's quick presses each count.
+clientside_callback(
+    """
+    function(_p, _n, at, brief) {
+        const count = ((brief && brief.chain) || []).length;
+        const trig = window.dash_clientside.callback_context.triggered.map(t => t.prop_id);
+        const delta = trig.some(t => t.startsWith('meet-next')) ? 1 : -1;
+        return Math.max(0, Math.min(count, (at || 0) + delta));
+    }
+    """,
     Output("meet-step", "data"),
     Input("meet-prev", "n_clicks"),
     Input("meet-next", "n_clicks"),
@@ -154,10 +217,6 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     State("meet-brief", "data"),
     prevent_initial_call=True,
 )
-def step(_p: int, _n: int, at: int, brief: dict[str, Any] | None) -> int:
-    count = len((brief or {}).get("chain", []))
-    delta = 1 if dash.ctx.triggered_id == "meet-next" else -1
-    return max(0, min(count, (at or 0) + delta))
 
 
 clientside_callback(
@@ -165,16 +224,22 @@ clientside_callback(
     function(step, brief, base) {
         const chain = (brief && brief.chain) || [];
         if (!step || step > chain.length) {
+            document.querySelectorAll('#chain-story .sw-current')
+                .forEach(c => c.classList.remove('sw-current'));
             return [base, chain.length ? `${chain.length} victims: press Next victim` : ''];
         }
         const v = chain[step - 1];
         const id = JSON.stringify(v.identity_id || '');
+        document.querySelectorAll('#chain-story .sw-chain-card').forEach((c, k) => {
+            c.classList.toggle('sw-current', k === step - 1);
+            if (k === step - 1) { c.scrollIntoView({block: 'nearest'}); }
+        });
         const text = `Victim ${v.n} of ${chain.length}: ${v.name} · first ${v.first_date || '?'}`
             + ` · ${(v.offences || []).join(', ')}` + (v.escalation ? ' · ESCALATION' : '');
         return [base.concat([
             {selector: 'node', style: {opacity: 0.3}},
-            {selector: `node[identity_id = ${id}]`, style: {opacity: 1, 'border-width': 8,
-             'border-color': '#f1c40f', 'font-size': 18}},
+            {selector: `node[id = ${id}]`, style: {opacity: 1, 'border-width': 8,
+             'border-color': '#F0E442', 'font-size': 20}},
             {selector: '.subject', style: {opacity: 1}},
         ]), text];
     }

@@ -90,3 +90,9 @@ def wait_cy(page: Any, condition: str, arg: Any = None, cid: str = "chart") -> N
         arg={"id": cid, "arg": arg},
         timeout=60_000,
     )
+
+
+def png_size(png: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    head = png.read_bytes()[16:24]
+    return int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")

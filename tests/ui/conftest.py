@@ -21,9 +21,15 @@ import pytest
 from tests.stores import trail_env
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync",
-         "--disable-dev-shm-usage"]  # fmt: skip  (a small /dev/shm crashes tabs)
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip  (a small /dev/shm crashes tabs)
 ROLES = ("officer", "analyst", "caseworker", "partner", "admin")
 PEOPLE, SEED = 1500, 7
 
@@ -121,9 +127,16 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def login(browser: Any, base: str, role: str, purpose: str = "UI test, synthetic data") -> Any:
-    """A fresh page logged in as `role`, on the search page."""
-    page = browser.new_page(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+def login(
+    browser: Any,
+    base: str,
+    role: str,
+    purpose: str = "UI test, synthetic data",
+    viewport: dict[str, int] | None = None,
+) -> Any:
+    """A fresh page logged in as `role`, on the search page (1400x1000 unless `viewport`)."""
+    size = viewport or {"width": 1400, "height": 1000}
+    page = browser.new_page(accept_downloads=True, viewport=size)
     page.set_default_timeout(30_000)
     page.goto(base + "/ui/")
     page.fill("#login-user", role)

@@ -10,17 +10,19 @@ from typing import Any
 import networkx as nx
 
 from tests.ui.browse import (
+    choose,
     count,
     cy,
     download,
     open_chart,
+    png_size,
     tap,
     wait_count,
     wait_cy,
 )
 from tests.ui.conftest import login
 
-YELLOW = "rgb(241,196,15)"
+YELLOW = "rgb(240,228,66)"
 
 
 def _graph(page: Any) -> nx.Graph:
@@ -48,9 +50,11 @@ def _table(page: Any, tid: str) -> list[dict[str, str]]:
 
 
 def _focus(page: Any, node_id: str) -> None:
+    """Tap a node and wait for the detail panel to show it (by name)."""
+    name = cy(page, "cy.getElementById(arg).data('name')", node_id)
     tap(page, node_id)
     page.wait_for_function(
-        "(id) => document.querySelector('#chart-detail').innerText.includes(id)", arg=node_id
+        "(n) => document.querySelector('#chart-detail').innerText.includes(n)", arg=name
     )
 
 
@@ -77,6 +81,7 @@ def test_network_analysis_matches_networkx(browser: Any, ui_server: str, planted
         assert triple in triples
         assert int(r["community"]) >= 1
     # node size by betweenness: the most central node is drawn largest, a peripheral one smallest
+    page.click("#chart-filters-open")
     page.click("#chart-size label:has-text('Betweenness')")
     wait_cy(page, "new Set(cy.nodes().map(n => n.data('size'))).size > 1")
     widths = dict(cy(page, "cy.nodes().map(n => [n.id(), n.width()])"))
@@ -92,15 +97,23 @@ def test_shortest_path_is_highlighted(browser: Any, ui_server: str, planted: dic
     page = login(browser, ui_server, "analyst")
     open_chart(page, planted["name"])
     g = _graph(page)
-    victim = next(  # people are identities to the path query: a victim's identity node
-        n for n, d in g.nodes(data=True) if d["kind"] == "Identity" and d.get("role") == "victim"
+    victim = next(  # one node per person: a victim's identity
+        n for n, d in g.nodes(data=True) if d["kind"] == "Person" and d.get("role") == "victim"
     )
+    classes = dict(cy(page, "cy.nodes().map(n => [n.id(), n.classes().sort().join(' ')])"))
+    # the pickers offer people by name, never their keys
+    choose(page, "chart-path-a", planted["name"].split()[0], planted["name"])
+    page.keyboard.press("Escape")
+    picked = page.inner_text("#chart-path-a")
+    assert planted["name"] in picked and "ID:" not in picked
+    for dropdown in ("chart-path-a", "chart-path-b"):  # the same person twice
+        _set(page, dropdown, planted["id"])
+    page.click("#chart-path")
+    page.wait_for_selector("#chart-path-note:has-text('two different people')")
     for dropdown, node in (("chart-path-a", planted["id"]), ("chart-path-b", victim)):
         # Set as a selection sets it, not by typing into a menu that the chart's view
         # callback re-renders (and empties) on a busy machine.
-        page.evaluate(
-            "([id, v]) => window.dash_clientside.set_props(id, {value: v})", [dropdown, node]
-        )
+        _set(page, dropdown, node)
     page.click("#chart-path")
     page.wait_for_selector("#chart-path-note:has-text('highlighted')")
     steps = int(page.inner_text("#chart-path-note").split()[2])
@@ -113,6 +126,39 @@ def test_shortest_path_is_highlighted(browser: Any, ui_server: str, planted: dic
     assert cy(page, "cy.getElementById(arg).style('border-color')", victim) == YELLOW
     off = next(n for n in g if n not in on_nodes)
     assert cy(page, "cy.getElementById(arg).style('border-color')", off) != YELLOW
+    # a direct partner or victim link is one step (no hops between records of one person),
+    # and every node keeps its type and role (the legend still applies)
+    assert steps == 1
+    after = dict(cy(page, "cy.nodes().map(n => [n.id(), n.classes().sort().join(' ')])"))
+    for n, c in classes.items():
+        assert set(c.split()) <= set(after[n].split()), n
+    page.close()
+
+
+def _set(page: Any, dropdown: str, value: str) -> None:
+    """Set a picker as a selection sets it, not by typing into a menu that the chart's view
+    callback re-renders (and empties) on a busy machine."""
+    page.evaluate(
+        "([id, v]) => window.dash_clientside.set_props(id, {value: v})", [dropdown, value]
+    )
+
+
+def test_selection_dimming_clears(
+    browser: Any, ui_server: str, planted: dict[str, Any], tmp_path: Path
+):
+    page = login(browser, ui_server, "analyst")
+    open_chart(page, planted["name"])
+    other = cy(page, "cy.nodes().filter(n => !n.hasClass('subject'))[0].id()")
+    opacity = "Number(cy.getElementById(arg).style('opacity'))"
+    cy(page, "cy.getElementById(arg).select() && true", planted["id"])
+    wait_cy(page, f"{opacity} < 1", other)
+    cy(page, "cy.elements().unselect() && true")  # what a tap on the background does
+    wait_cy(page, f"{opacity} === 1", other)
+    # exports are the chart, not the highlighting of a selection
+    cy(page, "cy.getElementById(arg).select() && true", planted["id"])
+    wait_cy(page, f"{opacity} < 1", other)
+    download(page, "#chart-png", tmp_path)
+    wait_cy(page, f"{opacity} === 1", other)
     page.close()
 
 
@@ -121,8 +167,8 @@ def test_hide_pin_remove(browser: Any, ui_server: str, planted: dict[str, Any]):
     open_chart(page, planted["name"])
     g = _graph(page)
     start = count(page)
-    incidents = [n for n, d in g.nodes(data=True) if d["kind"] == "Incident"]
-    hide, remove = incidents[0], incidents[1]
+    victims = [n for n, d in g.nodes(data=True) if d.get("role") == "victim"]
+    hide, remove = victims[0], victims[1]
     # hide: the node and its links leave the chart; "Show hidden" brings them back
     _focus(page, hide)
     page.click("#chart-hide")
@@ -131,7 +177,7 @@ def test_hide_pin_remove(browser: Any, ui_server: str, planted: dict[str, Any]):
     page.click("#chart-unhide")
     wait_count(page, f"n === {start}")
     # pin: the node stays where it is when the chart is laid out again
-    pinned = next(n for n, d in g.nodes(data=True) if d["kind"] == "Address")
+    pinned = victims[2]
     _focus(page, pinned)
     page.click("#chart-pin")
     cy_pin = "cy.getElementById(arg).locked() && cy.getElementById(arg).hasClass('pinned')"
@@ -139,6 +185,7 @@ def test_hide_pin_remove(browser: Any, ui_server: str, planted: dict[str, Any]):
     where = cy(page, "cy.getElementById(arg).position()", pinned)
     other = next(n for n in g if n != pinned)
     before = cy(page, "cy.getElementById(arg).position()", other)
+    page.click("#chart-filters-open")
     page.click("#chart-layout")
     page.locator("[role=option]", has_text="Concentric").first.click()
     moved = "cy.getElementById(arg[0]).position().x !== arg[1].x"
@@ -155,6 +202,21 @@ def test_hide_pin_remove(browser: Any, ui_server: str, planted: dict[str, Any]):
     page.click("#chart-unhide")
     wait_count(page, f"n === {after}")
     assert cy(page, "cy.getElementById(arg).length", remove) == 0
+    # a filter change reads the chart again and keeps these edits
+    _focus(page, hide)
+    page.click("#chart-hide")
+    wait_count(page, f"n < {after}")
+    hidden = count(page)
+    with page.expect_response(
+        lambda r: "_dash-update-component" in r.url and '"chart-els' in (r.request.post_data or "")
+    ):
+        lower = page.locator("#chart-years input").first
+        lower.fill("1996")
+        lower.press("Tab")
+    page.wait_for_timeout(1500)  # the answer drawn (a count that must not change)
+    assert count(page) == hidden
+    assert cy(page, "cy.getElementById(arg).length", hide) == 0
+    assert cy(page, "cy.getElementById(arg).locked()", pinned)
     page.close()
 
 
@@ -170,4 +232,6 @@ def test_svg_export(browser: Any, ui_server: str, planted: dict[str, Any], tmp_p
     assert planted["name"] in svg.read_text()  # the labels are in the drawing, as text
     png = download(page, "#chart-png", tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = png_size(png)  # print size, whatever the zoom on screen
+    assert max(width, height) >= 2000 and width <= 3200 and height <= 2400
     page.close()

@@ -9,7 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.ui.browse import choose, count, cy, download, open_chart, pick, wait_count
+from tests.ui.browse import (
+    choose,
+    count,
+    cy,
+    download,
+    open_chart,
+    pick,
+    png_size,
+    wait_count,
+)
 from tests.ui.conftest import login
 
 
@@ -17,11 +26,12 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
     page = login(browser, ui_server, "caseworker")
     open_chart(page, planted["name"])
     before = count(page)
-    pick(page, "chart-focus", "(Person)")
+    pick(page, "chart-focus", "(victim)")
     page.click("#chart-expand")
     page.wait_for_selector("text=Expanded:")
     assert count(page) >= before
     # date filter: type a later first year into the range slider's lower box
+    page.click("#chart-filters-open")
     lower = page.locator("#chart-years input").first
     lower.fill(str(date.today().year - 1))
     lower.press("Tab")
@@ -38,6 +48,9 @@ def test_officer_workflow(browser: Any, ui_server: str, planted: dict[str, Any],
     # meeting mode and exports
     png, pdf = _meeting(page, planted, tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+    width, height = png_size(png)  # the whole chart at print size, never a strip
+    assert width <= 3200 and height <= 2400 and max(width, height) >= 1200
+    assert width / height < 3
     assert pdf.read_bytes()[:5] == b"%PDF-" and b"%%EOF" in pdf.read_bytes()[-32:]
     assert planted["victims"][0].encode() in pdf.read_bytes()  # not redacted for caseworker
     from app.security import audit
@@ -58,7 +71,17 @@ def _meeting(page: Any, planted: dict[str, Any], folder: Path) -> tuple[Path, Pa
     page.keyboard.press("Escape")
     page.wait_for_selector(f"h1:has-text('{planted['name']}')", timeout=60_000)
     wait_count(page, "n > 3", "meet-chart")
-    page.click("#meet-next")
+    # the chain story is the meeting's first view: his victims numbered in order
+    numbers = page.locator("#chain-story .sw-chain-n").all_inner_texts()
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)] and len(numbers) >= 2
+    # a presenter's clicker: arrows and Page Up / Page Down step through the victims
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#meet-victim:has-text('Victim 1 of')")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector("#meet-victim:has-text('Victim 2 of')")
+    page.wait_for_selector("#chain-story .sw-chain-card.sw-current:has-text('2')")
+    page.keyboard.press("PageUp")
     page.wait_for_selector("#meet-victim:has-text('Victim 1 of')")
     png = download(page, "#meet-png", folder)
     pdf = download(page, "#meet-pdf", folder)

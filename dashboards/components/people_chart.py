@@ -1,0 +1,346 @@
+"""The link chart's elements: people (one node per identity) and the groups of what happened
+between them, closed (her node with a count badge) or open (a compound node holding her and her
+incidents, orders and breaches), placed around the subject by a deterministic ring layout whose
+labels cannot overlap (boxes are measured before placing, the ring grows until they fit)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from dashboards.components import fold as F
+from dashboards.components.icons import icon
+
+HEAD, ITEM, SUBJECT = 56, 30, 76  # node sizes (px at zoom 1)
+HEAD_FONT, ITEM_FONT, SUBJECT_FONT = 15, 11, 18
+WRAP = 180  # text-max-width of people's labels (px)
+GAP = 14  # least space between two boxes
+
+
+def elements(
+    data: dict[str, Any], subject: str | None, known: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every element of a folded service chart (closed or open, groups are applied by `view`);
+    `known` roles as in `fold.fold`."""
+    f = F.fold(data, subject, known)
+    per_group = F.counts(f["items"])
+    dates: dict[str, list[str]] = {}
+    for it in f["items"]:
+        if it["date"]:
+            dates.setdefault(it["group"], []).append(str(it["date"])[:10])
+    els: list[dict[str, Any]] = []
+    for p in f["people"]:
+        g = F.group_of(p["id"])
+        span = sorted(dates.get(g, []))
+        is_subject = p["id"] == f["subject"]
+        els.append(
+            {
+                "data": {
+                    "id": p["id"],
+                    "kind": "Person",
+                    "name": p["name"],
+                    "caption": p["name"],
+                    "role": p["role"],
+                    "records": p["records"],
+                    "agencies": p["agencies"],
+                    "group": None if is_subject else g,
+                    "count": 0 if is_subject else sum(per_group.get(g, {}).values()),
+                    "summary": F.summary(per_group.get(g, {})),
+                    "first": span[0] if span else None,
+                    "last": span[-1] if span else None,
+                    "size": SUBJECT if is_subject else HEAD,
+                },
+                "classes": " ".join(
+                    c for c in ("Person", p["role"], "subject" if is_subject else "") if c
+                ),
+            }
+        )
+    for it in f["items"]:
+        day = str(it["date"])[:10] if it["date"] else ""
+        els.append(
+            {
+                "data": {
+                    **{k: v for k, v in it.items() if v is not None},
+                    "label": f"{it['caption']}\n{day}" if day else str(it["caption"]),
+                    "icon": icon(it["kind"]),
+                    "size": ITEM,
+                },
+                "classes": f"{it['kind']} item",
+            }
+        )
+    for e in f["links"]:
+        kind = F.strongest(e["types"])
+        els.append(
+            {
+                "data": {
+                    "id": f"{e['source']}|{e['target']}",
+                    "source": e["source"],
+                    "target": e["target"],
+                    "types": e["types"],
+                    "type": kind,
+                    "label": ", ".join(t.replace("_", " ").lower() for t in e["types"]),
+                },
+                "classes": kind,
+            }
+        )
+    return els
+
+
+def is_node(e: dict[str, Any]) -> bool:
+    return "source" not in e["data"]
+
+
+def view(els: list[dict[str, Any]], opened: list[str] | None) -> list[dict[str, Any]]:
+    """What is drawn: items of closed groups folded into their person (or into the subject's own
+    group node), one line per pair of nodes, open groups as compound nodes."""
+    opened_set = set(opened or [])
+    people = {e["data"]["id"]: e for e in els if is_node(e) and e["data"]["kind"] == "Person"}
+    items = [e for e in els if is_node(e) and e["data"]["kind"] != "Person"]
+    rep: dict[str, str] = {}
+    out: list[dict[str, Any]] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        groups.setdefault(it["data"]["group"], []).append(it)
+    for g, members in sorted(groups.items()):
+        head = people.get(g[len("grp:") :])
+        if head is None and g != F.OWN:
+            continue  # her node was removed: what happened with her goes with it
+        if g in opened_set:
+            out.append(_compound(g, head, members))
+            out += [{**m, "data": {**m["data"], "parent": g}} for m in members]
+        else:
+            for m in members:
+                rep[m["data"]["id"]] = head["data"]["id"] if head else g
+            if head is None:
+                out.append(_own_group(g, members))
+    for p in people.values():
+        d = p["data"]
+        g = d.get("group")
+        closed = bool(d.get("count")) and g not in opened_set
+        label = d["name"] + (f"\n{_span(d)}" if closed and d.get("first") else "")
+        extra = {"label": label, "icon": icon("person", d["count"] if closed else 0)}
+        if g in opened_set and g in groups:
+            extra["parent"] = g
+        out.append({**p, "data": {**d, **extra}, "classes": p.get("classes", "") + _shut(closed)})
+    here = {e["data"]["id"] for e in out}
+    return out + [e for e in _links(els, rep) if {e["data"]["source"], e["data"]["target"]} <= here]
+
+
+def _shut(closed: bool) -> str:
+    return " closed" if closed else ""
+
+
+def _span(d: dict[str, Any]) -> str:
+    first, last = str(d["first"]), str(d.get("last") or d["first"])
+    return first if first[:4] == last[:4] else f"{first[:4]}–{last[:4]}"
+
+
+def _compound(g: str, head: dict[str, Any] | None, members: list[dict[str, Any]]) -> dict:
+    who = head["data"]["name"] if head else "His other records"
+    kinds = {m["data"]["kind"]: 0 for m in members}
+    for m in members:
+        kinds[m["data"]["kind"]] += 1
+    return {
+        "data": {"id": g, "kind": "Group", "label": f"{who}: {F.summary(kinds)}", "group": g},
+        "classes": "Group open",
+    }
+
+
+def _own_group(g: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+    kinds: dict[str, int] = {}
+    for m in members:
+        kinds[m["data"]["kind"]] = kinds.get(m["data"]["kind"], 0) + 1
+    return {
+        "data": {
+            "id": g,
+            "kind": "Group",
+            "name": "His other records",
+            "label": "His other records",
+            "summary": F.summary(kinds),
+            "group": g,
+            "count": len(members),
+            "icon": icon("Group", len(members)),
+            "size": HEAD,
+        },
+        "classes": "Group closed",
+    }
+
+
+def _links(els: list[dict[str, Any]], rep: dict[str, str]) -> list[dict[str, Any]]:
+    merged: dict[tuple[str, str], set[str]] = {}
+    for e in els:
+        if is_node(e):
+            continue
+        d = e["data"]
+        a, b = rep.get(d["source"], d["source"]), rep.get(d["target"], d["target"])
+        if a == b:
+            continue
+        key = (a, b) if (b, a) not in merged else (b, a)
+        merged.setdefault(key, set()).update(d.get("types") or [d.get("type", "")])
+    return [
+        {
+            "data": {
+                "id": f"{a}|{b}",
+                "source": a,
+                "target": b,
+                "types": sorted(t),
+                "type": F.strongest(t),
+                "label": ", ".join(x.replace("_", " ").lower() for x in sorted(t)),
+            },
+            "classes": F.strongest(t),
+        }
+        for (a, b), t in merged.items()
+    ]
+
+
+# ---- the ring layout -------------------------------------------------------------------
+
+
+def _label_box(label: str, font: int, wrap: int) -> tuple[float, float]:
+    """A generous estimate of a label's drawn size (cytoscape wraps at `wrap` px)."""
+    lines: list[int] = []
+    per_line = max(1, int(wrap / (font * 0.6)))
+    for line in label.split("\n"):
+        n = len(line)
+        while n > per_line:
+            lines.append(per_line)
+            n -= per_line
+        lines.append(n)
+    width = min(wrap, max(lines) * font * 0.6) if lines else 0
+    return width, len(lines) * font * 1.25
+
+
+def _box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
+    """Width, height of node and label together, and how far the label hangs below centre."""
+    lw, lh = _label_box(str(d.get("label", "")), font, WRAP)
+    return max(size, lw), size + 4 + lh, size / 2 + 4 + lh
+
+
+def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dict[str, float]]:
+    """Subject in the middle; the other people and closed groups on rings around him, victims
+    in order of their first date, clockwise from the top; an open group's items beside its
+    person, away from the middle. The rings are `aspect` times wider than tall (the screen's
+    shape). Same elements, same places."""
+    nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
+    subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
+    heads = sorted(
+        (e for k, e in nodes.items() if k != subject and e["data"]["kind"] in ("Person", "Group")
+         and (e["data"]["kind"] == "Person" or "closed" in e.get("classes", ""))),
+        key=_ring_order,
+    )  # fmt: skip
+    boxes = [_box(h["data"], HEAD, HEAD_FONT) for h in heads]
+    centre = _box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
+    places = _ring(boxes, centre, aspect)
+    pos = {h["data"]["id"]: p for h, p in zip(heads, places, strict=True)}
+    if subject:
+        pos[subject] = {"x": 0.0, "y": 0.0}
+    for k, e in nodes.items():
+        parent = e["data"].get("parent")
+        if k not in pos and parent and e["data"]["kind"] != "Person":
+            pos[k] = {"x": 0.0, "y": 0.0}  # placed below with its group
+    for g in {e["data"].get("parent") for e in nodes.values() if e["data"].get("parent")}:
+        _place_group(g, nodes, pos)
+    return pos
+
+
+def _ring_order(e: dict[str, Any]) -> tuple[int, str, str]:
+    d = e["data"]
+    rank = {"victim": 0, "perpetrator": 1}.get(
+        d.get("role") or "", 2 if d["kind"] == "Person" else 3
+    )
+    return rank, str(d.get("first") or "9999"), str(d["id"])
+
+
+def _ring(
+    boxes: list[tuple[float, float, float]],
+    centre: tuple[float, float, float],
+    aspect: float = 1.9,
+) -> list[dict[str, float]]:
+    """Places on ellipses (wider than tall, as the screen is), the smallest found (doubling,
+    then halving the interval) at which no two boxes, and no box and the centre's, come closer
+    than GAP. At most 24 on a ring; further rings outside."""
+    n = len(boxes)
+    if not n:
+        return []
+    rings = math.ceil(n / 24)
+
+    def places(scale: float) -> list[dict[str, float]]:
+        out = []
+        for i in range(n):
+            ring, k = i % rings, i // rings
+            on_ring = len(range(ring, n, rings))
+            t = -math.pi / 2 + 2 * math.pi * (k + 0.5 * (ring % 2)) / on_ring
+            r = scale * (1 + 0.55 * ring)
+            out.append({"x": aspect * r * math.cos(t), "y": r * math.sin(t)})
+        return out
+
+    low, high = 0.0, 150.0
+    while not _apart(places(high), boxes, centre):
+        low, high = high, high * 2
+    for _ in range(14):
+        mid = (low + high) / 2
+        low, high = (low, mid) if _apart(places(mid), boxes, centre) else (mid, high)
+    return places(high)
+
+
+def _rect(p: dict[str, float], box: tuple[float, float, float]) -> tuple[float, ...]:
+    w, h, below = box
+    return (
+        p["x"] - w / 2 - GAP / 2,
+        p["y"] + below - h - GAP / 2,
+        p["x"] + w / 2 + GAP / 2,
+        p["y"] + below + GAP / 2,
+    )
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _apart(
+    places: list[dict[str, float]],
+    boxes: list[tuple[float, float, float]],
+    centre: tuple[float, float, float],
+) -> bool:
+    """No two of the boxes (nor one and the centre's) overlap: a sweep along x, so that a
+    chart of hundreds of people is checked in a few milliseconds."""
+    rects = [_rect(p, b) for p, b in zip(places, boxes, strict=True)]
+    rects.append(_rect({"x": 0.0, "y": 0.0}, centre))
+    rects.sort()
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            if b[0] >= a[2]:
+                break
+            if _overlap(a, b):
+                return False
+    return True
+
+
+def _place_group(g: str, nodes: dict[str, Any], pos: dict[str, dict[str, float]]) -> None:
+    """An open group's items in a small grid beside its person, on the side away from the
+    middle (the person stays where the user saw her)."""
+    head = next((k for k, e in nodes.items() if e["data"].get("parent") == g
+                 and e["data"]["kind"] == "Person"), None)  # fmt: skip
+    anchor = pos.get(head) if head else pos.get(g)
+    if anchor is None:
+        anchor = {"x": 0.0, "y": 0.0}
+        if head:
+            pos[head] = anchor
+    members = sorted(
+        (k for k, e in nodes.items() if e["data"].get("parent") == g and k != head),
+        key=lambda k: (str(nodes[k]["data"].get("date") or ""), k),
+    )
+    dist = math.hypot(anchor["x"], anchor["y"]) or 1.0
+    ux, uy = anchor["x"] / dist, anchor["y"] / dist
+    if dist < 1.0:
+        ux, uy = 0.0, 1.0
+    # a narrow band along the ray from the middle: ring neighbours sit across it, not along it
+    cols = 1 if len(members) <= 4 else 2
+    for i, k in enumerate(members):
+        row, col = divmod(i, cols)
+        along = 110.0 + 85.0 * row
+        side = (col - (cols - 1) / 2) * 150.0
+        pos[k] = {
+            "x": anchor["x"] + ux * along - uy * side,
+            "y": anchor["y"] + uy * along + ux * side,
+        }

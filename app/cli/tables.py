@@ -8,8 +8,6 @@ in a note that points to `--format json` or `csv`, which carry everything.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import textwrap
@@ -23,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from graph.runner import cell
+from app.services import library
 
 MAX_LINES = 3
 MIN_TEXT = 12  # the narrowest a text column gets before it is left out
@@ -156,11 +154,7 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: Format) 
     spreadsheet formulas defused)."""
     if fmt is Format.json:
         return json.dumps(list(rows), indent=2, ensure_ascii=False, default=str)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([cell(r.get(c), spreadsheet_safe=True) for c in columns] for r in rows)
-    return buf.getvalue().rstrip("\n")
+    return library.to_csv(list(columns), list(rows)).rstrip("\n")
 
 
 def emit(

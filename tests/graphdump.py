@@ -41,7 +41,8 @@ def dump(driver: Driver) -> dict[str, list[str]]:
         driver=driver,
     )
     rels = read(
-        "MATCH (a)-[r]->(b) WHERE NOT a:Alert AND NOT a:AlertItem RETURN type(r) AS type, properties(r) AS props, "
+        "MATCH (a)-[r]->(b) WHERE NOT a:Alert AND NOT a:AlertItem "
+        "RETURN type(r) AS type, properties(r) AS props, "
         "[k IN $keys WHERE a[k] IS NOT NULL | a[k]][0] AS a, "
         "[k IN $keys WHERE b[k] IS NOT NULL | b[k]][0] AS b",
         {"keys": _KEYS},

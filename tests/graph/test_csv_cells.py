@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from app.cli.query import Format, render
+from app.cli.tables import Format, render
 from app.services.library import to_csv
 from graph.registry import load
 from graph.runner import FORMULA_STARTS, cell, run

@@ -170,11 +170,14 @@ def test_a_well_formed_dash_callback_request_still_answers(client: TestClient) -
     from dashboards.components.session import STORE
 
     body = {
-        "output": "sw-who.children",
-        "outputs": {"id": "sw-who", "property": "children"},
+        "output": "..sw-who.children...sw-nav.style..",
+        "outputs": [
+            {"id": "sw-who", "property": "children"},
+            {"id": "sw-nav", "property": "style"},
+        ],
         "inputs": [{"id": STORE, "property": "data", "value": None}],
         "changedPropIds": [f"{STORE}.data"],
     }
     r = client.post("/ui/_dash-update-component", json=body)
     assert r.status_code == 200, r.text[:300]
-    assert "Not logged in" in r.text
+    assert r.json()["response"]["sw-nav"]["style"] == {"display": "none"}  # logged out

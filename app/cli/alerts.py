@@ -17,6 +17,7 @@ from app.cli.common import console, err_console, reports_errors
 from app.cli.tables import Format
 from app.services import alerts as service
 from graph import alerts as al
+from graph import priority
 
 alerts_app = typer.Typer(help="Alerts raised on ingest, and watchlists.", no_args_is_help=True)
 COLUMNS = ["item_id", "band", "priority", "name", "identity_id", "owner", "status",
@@ -50,6 +51,23 @@ def list_(
     per_band = ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "total")
     span = f"items {first:,}-{offset + len(rows):,} of {counts['total']:,} ({per_band})"
     tables.emit(console, err_console, fmt, COLUMNS, rows, span)
+
+
+@alerts_app.command()
+@reports_errors
+def areas(
+    status: Annotated[
+        str, typer.Option(help=f"{', '.join(al.STATUSES)}, or 'any'")
+    ] = "new",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    purpose: Purpose = None,
+) -> None:
+    """How many items each area owns, in all and per band: the areas with most high items first."""
+    access = cli_access(purpose)
+    rows = service.inbox_by_area(access, status=None if status == "any" else status)
+    columns = ["area", "total", *(b["name"] for b in priority.settings()["bands"])]
+    total = sum(r["total"] for r in rows)
+    tables.emit(console, err_console, fmt, columns, rows, f"{len(rows):,} areas, {total:,} items")
 
 
 @alerts_app.command()

@@ -254,6 +254,23 @@ def inbox_count(
     )
 
 
+def inbox_by_area(
+    access: Access,
+    *,
+    status: str | None = "new",
+    band: str | None = None,
+    driver: Driver | None = None,
+) -> list[dict[str, Any]]:
+    """How many items each owner area has, in all and per band; like the badge, a count that
+    names nobody, so role and purpose are checked and nothing is audited."""
+    guard(access, Perm.alerts, "inbox", {"status": status}, action="count")
+    check_purpose(access.purpose)
+    _checked_item(status, band)
+    return items.count_by_area(
+        driver, status=status, band=band, perpetrators_only=access.partner
+    )
+
+
 def inbox_item(access: Access, item_id: str, driver: Driver | None = None) -> dict[str, Any]:
     """One item with its alerts."""
     params = {"item": item_id}

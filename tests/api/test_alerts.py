@@ -216,3 +216,24 @@ def test_the_inbox_puts_the_users_area_first_and_names_every_subject(
     assert {r["owner"] for r in only} == {least}
     counts = client.get("/inbox/count", headers=h("officer")).json()
     assert counts["total"] == sum(counts[b] for b in ("high", "medium", "low"))
+
+
+def test_per_area_counts_add_up_to_the_inbox_and_name_no_one(
+    client: TestClient, graph: Driver, h: Any
+) -> None:
+    from collections import Counter
+
+    from graph import alert_items as items
+
+    shown = items.items(limit=100_000)
+    expected = Counter((r["owner"], r["band"]) for r in shown)
+    areas = client.get("/inbox/areas", headers=h("officer")).json()
+    assert areas, "the synthetic delivery put nothing in the inbox"
+    got = Counter({(a["area"], b): a[b] for a in areas for b in ("high", "medium", "low") if a[b]})
+    assert got == expected  # every item counted once, under its owner and its band
+    assert all(a["total"] == a["high"] + a["medium"] + a["low"] for a in areas)
+    highs = [a["high"] for a in areas]
+    assert highs == sorted(highs, reverse=True)  # the areas with most high items first
+    assert set(areas[0]) == {"area", "total", "high", "medium", "low"}  # counts, no one named
+    assert client.get("/inbox/areas?band=urgent", headers=h("officer")).status_code == 422
+    assert client.get("/inbox/areas", headers=h("admin")).status_code == 403

@@ -172,3 +172,8 @@ def test_limit_and_total_on_lists(api_env: Path, graph: Any) -> None:
     assert f"items 4-6 of {total[0]['n']:,}" in page.stderr
     cut = sw("query", "run", "serial_perpetrators", "--limit", "2", "-f", "csv")
     assert len(cut.stdout.splitlines()) == 3 and "more exist" in cut.stderr
+    areas = sw("alerts", "areas", "-f", "json", role="officer")
+    assert areas.returncode == 0, areas.stderr
+    rows = json.loads(areas.stdout)
+    assert sum(r["total"] for r in rows) == total[0]["n"]  # every open item under one area
+    assert f"{len(rows):,} areas, {total[0]['n']:,} items" in areas.stderr

@@ -165,6 +165,10 @@ class ItemCount(BaseModel):
     low: int = 0
 
 
+class AreaCount(ItemCount):
+    area: str | None = Field(description="The owner area (agency code); null if none is known")
+
+
 class ItemMoved(BaseModel):
     item_id: str
     status: str
@@ -201,6 +205,18 @@ def count_inbox(
 ) -> dict[str, int]:
     """How many items, in all and per band (the badge counts `high`); not audited."""
     return alerts.inbox_count(access, status=status or None, owner=owner, driver=driver)
+
+
+@router.get("/inbox/areas", response_model=list[AreaCount])
+def count_inbox_by_area(
+    access: AccessDep,
+    driver: DriverDep,
+    status: Annotated[str | None, Query(max_length=20)] = "new",
+    band: Annotated[str | None, Query(max_length=20, description="high, medium, low")] = None,
+) -> list[dict[str, Any]]:
+    """How many items each owner area has, in all and per band, the most high items first;
+    not audited."""
+    return alerts.inbox_by_area(access, status=status or None, band=band, driver=driver)
 
 
 @router.get("/inbox/{item_id}", response_model=ItemDetail)

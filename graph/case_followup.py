@@ -21,7 +21,7 @@ from typing import Any
 from neo4j import Driver
 
 from graph import alerts as al
-from graph.cases import OPEN_ACTION, OPEN_STATUSES, open_case
+from graph.cases import OPEN_ACTION, OPEN_STATUSES, IllegalMove, open_case
 from graph.driver import read
 
 _CANDIDATES = """
@@ -62,10 +62,13 @@ def open_candidates(driver: Driver | None = None) -> list[str]:
     """A candidate case for each new-Category-4 alert's subject without an open case."""
     made = []
     for row in read(_CANDIDATES, {"open": list(OPEN_STATUSES)}, driver=driver):
-        made.append(
-            open_case(row["person"], "serialwatch", source=f"alert {row['alert_id']}",
-                      area=row["area"] or "", driver=driver)  # fmt: skip
-        )
+        try:
+            made.append(
+                open_case(row["person"], "serialwatch", source=f"alert {row['alert_id']}",
+                          area=row["area"] or "", driver=driver)  # fmt: skip
+            )
+        except IllegalMove:  # another follow-up (or a caseworker) opened his case meanwhile
+            continue
     return made
 
 

@@ -278,7 +278,7 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
         "RETURN " + _CASE_ROW + ", "
         "COLLECT { MATCH (h:CaseChange)-[:OF]->(c) "
         "  RETURN h {at: toString(h.at), .by, .what, .field, .version, .before_text, "
-        "  .after_text} ORDER BY h.at, h.version, h.field } AS history, "
+        "  .after_text} ORDER BY h.at, h.version, h.field } AS changes, "
         "COLLECT { MATCH (a:Assessment)-[:OF]->(c) RETURN a.assessment_id "
         "  ORDER BY a.at } AS assessments, "
         "COLLECT { MATCH (h:Hearing)-[:OF]->(c) MATCH (h)-[:AT]->(m:Meeting) "
@@ -295,7 +295,7 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
     if not rows:
         raise CaseNotFound(f"no case {case_id}")
     r = rows[0]
-    return {**r["case"], "name": r["name"], "history": r["history"],
+    return {**r["case"], "name": r["name"], "changes": r["changes"],
             "assessments": r["assessments"], "hearings": r["hearings"],
             "actions": r["actions"], "obligations": r["obligations"]}  # fmt: skip
 

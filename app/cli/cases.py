@@ -63,7 +63,7 @@ def show(case_id: str, fmt: FormatOpt = Format.table, purpose: Purpose = None) -
     )
     tables.show(console, err_console, ACTIONS, found["actions"], f"{len(found['actions'])} actions")
     tables.show(console, err_console, ["at", "by", "what", "before_text", "after_text"],
-                found["history"], f"{len(found['history'])} changes")  # fmt: skip
+                found["changes"], f"{len(found['changes'])} changes")  # fmt: skip
 
 
 @cases_app.command("open")

@@ -228,9 +228,9 @@ def change(*args: Any) -> Any:
         if button == "cm-add-action":
             cases.add_action(a, hearing_id, v, heading=heading or "", title=title or "",
                              agency=agency or "", owner=owner or "", due=_date(due))
-            return html.P("action added", id="cm-done")
+            return html.P(f"action added: {title}", id="cm-done")
         cases.impose_obligation(a, hearing_id, v, obligation or "")
-        return html.P("obligation imposed", id="cm-done")
+        return html.P(f"obligation {obligation} imposed", id="cm-done")
 
     return guarded(session, work)
 

@@ -122,7 +122,7 @@ def _detail(c: dict[str, Any]) -> Any:
             html.H4("Assessments"),
             html.Ul([html.Li(x) for x in c["assessments"]] or [html.Li("none yet")]),
             html.H4("History"),
-            table(list(reversed(c["history"])), HISTORY, "case-history", "No changes."),
+            table(list(reversed(c["changes"])), HISTORY, "case-history", "No changes."),
         ]
     )
 

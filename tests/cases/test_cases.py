@@ -16,6 +16,7 @@ from graph import case_assessment as ca
 from graph import cases as gc
 from graph.case_followup import follow_up
 from graph.driver import read, write
+from graph.runner import run
 from ingest.transactional import load_delivery
 from tests.alerts.test_alerts import incident, parties, person
 from tests.cases.flow import P1, managed, version
@@ -27,7 +28,7 @@ def test_a_category4_alert_opens_one_candidate_and_follow_up_again_opens_none(
 ) -> None:
     case = gc.case(candidate)
     assert case["source"].startswith("alert AL-") and case["area"] == "NTH"
-    assert case["history"][0]["what"] == "opened"
+    assert case["changes"][0]["what"] == "opened"
     assert follow_up() == {"cases": []}
     assert len(gc.queue()) == 1
 
@@ -60,7 +61,7 @@ def test_every_allowed_move_is_kept_with_who_before_and_after(candidate: str) ->
                           ("closed", {"reason": "moved abroad"})]:  # fmt: skip
         gc.move(candidate, version(candidate), status, "cw", **extra)  # type: ignore[arg-type]
     case = gc.case(candidate)
-    moves = [(h["before_text"], h["after_text"], h["by"]) for h in case["history"]
+    moves = [(h["before_text"], h["after_text"], h["by"]) for h in case["changes"]
              if h["field"] == "status"]  # fmt: skip
     assert moves == [("candidate", "screening", "cw"), ("screening", "accepted", "cw"),
                      ("accepted", "managed", "cw"), ("managed", "closed", "cw")]
@@ -89,7 +90,7 @@ def test_a_stale_write_changes_nothing_and_the_first_write_is_kept(candidate: st
         gc.assign(candidate, seen, "bob", caseworker="bob", area="STH")
     case = gc.case(candidate)
     assert case["caseworker"] == "ann" and case["area"] == "NTH"
-    assert [h["by"] for h in case["history"] if h["field"] == "caseworker"] == ["ann"]
+    assert [h["by"] for h in case["changes"] if h["field"] == "caseworker"] == ["ann"]
 
 
 def test_one_open_case_per_man(candidate: str) -> None:
@@ -118,6 +119,8 @@ def test_the_meeting_sets_level_2_and_the_review_falls_16_weeks_later(candidate:
         "monitoring_and_control", "supervision", "victim_safety_planning"]
     assert [o["type"] for o in case["obligations"]] == ["notify_new_relationship",
                                                          "treatment_programme"]
+    register = [r for r in run("obligations_register").rows if r["identity_id"] == P1]
+    assert register[0]["imposed"] == ["notify_new_relationship", "treatment_programme"]
     agenda = gc.meeting(case["hearings"][0]["meeting_id"])["agenda"]
     assert len(agenda) == 1 and len(agenda[0]["actions"]) == 3
     assert len(agenda[0]["obligations"]) == 2
@@ -234,7 +237,7 @@ def test_a_case_follows_its_man_through_a_merge(
     assert gc.follow_resolution() == 1
     case = gc.case(candidate)
     assert case["identity_id"] == "ID:STH:P1" and case["status"] == "candidate"
-    moved = [h for h in case["history"] if h["what"] == "re-resolved"]
+    moved = [h for h in case["changes"] if h["what"] == "re-resolved"]
     assert [(h["before_text"], h["after_text"]) for h in moved] == [(P1, "ID:STH:P1")]
     assert gc.follow_resolution() == 0
     assert [c["case_id"] for c in gc.queue()] == [candidate]

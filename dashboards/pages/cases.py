@@ -91,11 +91,11 @@ def listing(_: int, mine: list[str], _note: Any, session: Any) -> Any:
     State("cases-table", "data"),
     prevent_initial_call=True,
 )
-def pick(selected: list[int] | None, data: list[dict[str, Any]] | None) -> str | None:
+def pick(selected: list[int] | None, data: list[dict[str, Any]] | None) -> Any:
+    """The chosen case stays chosen while the queue refreshes under it."""
     if not selected or not data or selected[0] >= len(data):
-        return None
-    picked: str = data[selected[0]]["case_id"]
-    return picked
+        return dash.no_update
+    return data[selected[0]]["case_id"]
 
 
 def _obligation(o: dict[str, Any]) -> str:

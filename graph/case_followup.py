@@ -21,7 +21,7 @@ from typing import Any
 from neo4j import Driver
 
 from graph import alerts as al
-from graph.cases import OPEN_ACTION, OPEN_STATUSES, IllegalMove, open_case
+from graph.cases import OPEN_ACTION, OPEN_STATUSES, IllegalMove, open_case, refresh_rfgv
 from graph.driver import read
 
 _CANDIDATES = """
@@ -108,6 +108,7 @@ def follow_up(today: date | None = None, driver: Driver | None = None) -> dict[s
                             f"{row['what'].replace('_', ' ')} alert {row['key']} on case "
                             f"{row['case_id']}"))  # fmt: skip
     cases = open_candidates(driver)
+    refresh_rfgv(driver=driver)  # the queue's order: loads and the passing days change it
     raised = al.store(found, driver) if found else []
     by_id = {f["alert_id"]: f["rule"] for f in found}
     out: dict[str, list[str]] = {"cases": cases}

@@ -155,7 +155,9 @@ def open_case(
         raise IllegalMove(
             f"{rows[0]['identity_id']} already has an open case: {rows[0]['already'][0]}"
         )
-    return str(rows[0]["created"])
+    created = str(rows[0]["created"])
+    refresh_rfgv([created], driver)
+    return created
 
 
 # Change the case's own properties: checked against its version and its status in the same
@@ -309,24 +311,44 @@ def queue(
     driver: Driver | None = None,
 ) -> list[dict[str, Any]]:
     """Open cases, candidates first, then screening, accepted and managed; within a status the
-    highest RFGV first (rfgv_ranking's score as of today)."""
+    highest RFGV first (the score `refresh_rfgv` keeps on each open case)."""
     rows = read(
-        "MATCH (c:Case)-[:ABOUT]->(i:Identity) WHERE c.status IN $statuses "
+        "MATCH (c:Case) WHERE c.status IN $statuses "
         "AND ($area IS NULL OR c.area = $area) "
         "AND ($caseworker IS NULL OR c.caseworker = $caseworker) "
-        "RETURN " + _CASE_ROW + ", "
+        "WITH c ORDER BY [k IN range(0, size($order) - 1) WHERE $order[k] = c.status][0], "
+        "  coalesce(c.rfgv, 0.0) DESC, c.case_id LIMIT $limit "
+        "MATCH (c)-[:ABOUT]->(i:Identity) "
+        "RETURN " + _CASE_ROW + ", coalesce(c.rfgv, 0.0) AS rfgv, "
         "COUNT { MATCH (x:Action)-[:FOR]->(c) WHERE x.status IN $open_action "
         "        AND x.due_date < date() } AS overdue_actions",
-        {"statuses": list(statuses), "area": area, "caseworker": caseworker,
-         "open_action": list(OPEN_ACTION)},  # fmt: skip
+        {"statuses": list(statuses), "area": area, "caseworker": caseworker, "limit": limit,
+         "order": list(STATUSES), "open_action": list(OPEN_ACTION)},  # fmt: skip
         driver=driver,
     )
-    ids = sorted({r["case"]["identity_id"] for r in rows})
-    scores = rfgv_scores(ids, date.today(), driver)
-    out = [{**r["case"], "name": r["name"], "overdue_actions": r["overdue_actions"],
-            "rfgv": scores.get(r["case"]["identity_id"], 0.0)} for r in rows]  # fmt: skip
-    out.sort(key=lambda c: (STATUSES.index(c["status"]), -c["rfgv"], c["case_id"]))
-    return out[:limit]
+    return [{**r["case"], "name": r["name"], "overdue_actions": r["overdue_actions"],
+             "rfgv": r["rfgv"]} for r in rows]  # fmt: skip
+
+
+def refresh_rfgv(case_ids: list[str] | None = None, driver: Driver | None = None) -> int:
+    """Keep each open case's RFGV score (rfgv_ranking as of today) for the queue's order; run
+    when a case opens and by every follow-up (after loads, resolution, and daily)."""
+    rows = read(
+        "MATCH (c:Case)-[:ABOUT]->(i:Identity) WHERE c.status IN $open "
+        "AND ($ids IS NULL OR c.case_id IN $ids) "
+        "RETURN c.case_id AS case_id, i.identity_id AS identity_id",
+        {"open": list(OPEN_STATUSES), "ids": case_ids},
+        driver=driver,
+    )
+    scores = rfgv_scores(sorted({r["identity_id"] for r in rows}), date.today(), driver)
+    write(
+        "UNWIND $rows AS r MATCH (c:Case {case_id: r.case_id}) "
+        "SET c.rfgv = r.score, c.rfgv_on = date()",
+        {"rows": [{"case_id": r["case_id"], "score": scores.get(r["identity_id"], 0.0)}
+                  for r in rows]},  # fmt: skip
+        driver=driver,
+    )
+    return len(rows)
 
 
 def follow_resolution(driver: Driver | None = None) -> int:

@@ -15,6 +15,8 @@ def table(rows: list[dict[str, Any]], columns: list[str], id_: str, empty: str,
         return html.P(empty, id=f"{id_}-none", className="sw-note")
 
     def cell(v: Any) -> Any:
+        if isinstance(v, bool):
+            return "yes" if v else ""
         if isinstance(v, list):
             return ", ".join(str(x) for x in v)
         return "" if v is None else v
@@ -27,7 +29,7 @@ def table(rows: list[dict[str, Any]], columns: list[str], id_: str, empty: str,
         page_size=25,
         style_cell={"textAlign": "left", "whiteSpace": "normal"},
         style_data_conditional=[
-            {"if": {"filter_query": "{overdue} = true"}, "color": "#b00020", "fontWeight": 600},
+            {"if": {"filter_query": '{overdue} = "yes"'}, "color": "#b00020", "fontWeight": 600},
             {"if": {"filter_query": '{status} = "candidate"'}, "fontWeight": 600},
         ],
     )

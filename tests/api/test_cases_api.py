@@ -22,6 +22,8 @@ def _candidate(client: TestClient, h: Any) -> dict[str, Any]:
     statuses = [r["status"] for r in rows]
     assert statuses == sorted(statuses, key=["candidate", "screening", "accepted",
                                              "managed"].index)  # fmt: skip
+    ranked = [r["rfgv"] for r in rows if r["status"] == "candidate"]
+    assert ranked == sorted(ranked, reverse=True) and max(ranked) > 0  # highest RFGV first
     return next(r for r in rows if r["status"] == "candidate")
 
 

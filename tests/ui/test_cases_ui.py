@@ -95,9 +95,9 @@ def test_from_serial_delivery_to_a_followed_up_plan(
         assert errors.count() == 0, errors.first.inner_text()
         cw.wait_for_selector(f"#case-status:has-text('status {status}')")
     cw.fill("#cases-notes", "Two victims in 2026, a conviction: accept.")
+    pick(cw, "cases-decision", "accept")
     cw.click("#cases-assess")
     cw.wait_for_selector("#cases-changed:has-text('recorded')")
-    cw.screenshot(path=str(SHOTS / "case.png"), full_page=True)
     # the meeting: created with IDVA and ISAC, the case on its agenda
     held = date.today()
     cw.click("a:has-text('Case meeting')")
@@ -175,6 +175,9 @@ def test_from_serial_delivery_to_a_followed_up_plan(
     cw.goto(f"{ui_server}/ui/cases?case={case_id}")  # managed cases come after the candidates
     due = (held + timedelta(weeks=16)).isoformat()
     cw.wait_for_selector(f"#case-status:has-text('review due {due}')")
+    cw.wait_for_selector("#case-actions")
+    cw.locator("#case-title").evaluate("e => e.scrollIntoView({block: 'start'})")
+    cw.screenshot(path=str(SHOTS / "case.png"))
     cw.click("a:has-text('Actions')")
     cw.click("label:has-text('All')")
     cw.wait_for_selector("#board-table")

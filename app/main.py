@@ -28,7 +28,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api import docs
 from app.api.headers import SecurityHeaders
 from app.api.limits import JsonDepthLimit
-from app.api.routes import admin, alerts, analysis, auth, exports, health, persons, queries
+from app.api.routes import (
+    admin,
+    alerts,
+    analysis,
+    auth,
+    cases,
+    exports,
+    health,
+    persons,
+    queries,
+)
 from app.errors import ApiError, TooManyAttempts
 from app.security import anchor
 from app.settings import get_api_settings
@@ -167,7 +177,7 @@ def create_app(**overrides: Any) -> FastAPI:
         redoc_url=None,
         **overrides,
     )
-    for module in (health, auth, persons, queries, exports, analysis, admin, alerts):
+    for module in (health, auth, persons, queries, exports, analysis, admin, alerts, cases):
         app.include_router(module.router)
     install_handlers(app)
     docs.install(app)

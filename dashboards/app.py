@@ -25,6 +25,9 @@ NAV = [
     ("MAPPA+ meeting", "/meeting"),
     ("Review queue", "/review"),
     ("Alerts", "/alerts"),
+    ("Cases", "/cases"),
+    ("Case meeting", "/case-meeting"),
+    ("Actions", "/actions"),
 ]
 _apps: dict[str, Dash] = {}
 

@@ -12,7 +12,7 @@ from app.errors import ApiError
 from app.security.roles import Perm
 from app.services import library, network, people
 from app.services.door import Access, exported, named_identities
-from dashboards.components.briefing import pack
+from dashboards.components.briefing import meeting_pack, pack
 
 
 def briefing(access: Access, person: str) -> dict[str, Any]:
@@ -50,6 +50,16 @@ def briefing_pdf(access: Access, brief: dict[str, Any]) -> bytes:
     subject = str(brief["identity_id"])
     exported(access, Perm.export, "briefing.pdf", {"person": subject},
              named_identities(brief) | {subject})  # fmt: skip
+    return body
+
+
+def meeting_pdf(access: Access, meeting: dict[str, Any], minutes: bool) -> bytes:
+    """The agenda or minutes PDF of a meeting read through the door (cases.meeting), so
+    redacted for the caller's role; the export is audited with everyone it shows."""
+    body = meeting_pack(meeting, access.user.name, access.user.role.value, minutes)
+    seen = {str(h["identity_id"]) for h in meeting["agenda"]}
+    exported(access, Perm.export, "minutes.pdf" if minutes else "agenda.pdf",
+             {"meeting": meeting["meeting_id"]}, seen)  # fmt: skip
     return body
 
 

@@ -145,7 +145,7 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
              "qualifying_orders": serial["qualifying_orders"]},
             driver=driver,
         )  # fmt: skip
-        scores = _rfgv([r["identity_id"] for r in rows], today, driver)
+        scores = rfgv_scores([r["identity_id"] for r in rows], today, driver)
         ranks = []
         for r in rows:
             p = priority.rank(
@@ -168,7 +168,8 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
         write(_SET_RANK, {"ranks": ranks}, driver=driver)
 
 
-def _rfgv(ids: list[str], today: date, driver: Driver | None) -> dict[str, float]:
+def rfgv_scores(ids: list[str], today: date, driver: Driver | None) -> dict[str, float]:
+    """Each identity's RFGV total as of `today` (rfgv_ranking)."""
     if not ids:
         return {}
     rows = run("rfgv_ranking", {"ids": ids, "as_of": today, "limit": len(ids)}, driver=driver)

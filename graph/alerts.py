@@ -127,6 +127,15 @@ RULES: dict[str, Rule] = {
     ),
 }
 
+# Alerts raised by MAPPA+ case follow-up (graph/case_followup.py), not by a saved query over a
+# delivery: rule name -> title. Their owner is the case's caseworker (else its area).
+FOLLOW_UP_RULES: dict[str, str] = {
+    "case_action_overdue": "Risk management plan action past its due date",
+    "case_review_overdue": "MAPPA+ case review past its due date",
+    "managed_perpetrator_alert": "New alert on a managed MAPPA+ perpetrator",
+}
+RULE_NAMES = (*RULES, *FOLLOW_UP_RULES)
+
 _RAISE = """
 UNWIND $alerts AS a
 OPTIONAL MATCH (old:Alert {alert_id: a.alert_id})
@@ -206,6 +215,19 @@ def evaluate(
                     "date": row.get("date") or row.get("event_date"),
                 }
             )
+    return store(found, driver, history_before, timings, clock)
+
+
+def store(
+    found: list[dict[str, Any]],
+    driver: Driver | None = None,
+    history_before: date | None = None,
+    timings: dict[str, float] | None = None,
+    clock: float | None = None,
+) -> list[str]:
+    """Store the alerts `found` (as `evaluate` builds them) that were not raised before, put
+    the new ones in their subjects' inbox items, and return the ids stored now."""
+    clock = time.monotonic() if clock is None else clock
     raised, inbox = [], []
     for start in range(0, len(found), STORE_BATCH):  # a first national run finds 100,000s
         stored = write(

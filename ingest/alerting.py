@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from neo4j import Driver
 
-from graph import alert_items, priority
+from graph import alert_items, case_followup, cases, priority
 from graph.alerts import Changes, evaluate, followed_records, rehome_watches
 from graph.driver import read
 from ingest.load import LoadSummary
@@ -54,7 +54,15 @@ def raise_alerts(
     changes = changes_of(summary)
     before = history_before(changes, driver) if baseline else None
     summary.alerts = evaluate(changes, driver=driver, history_before=before)
+    if not baseline:  # a baseline's candidates wait for the daily `serialwatch cases follow-up`
+        summary.alerts += _follow_up(driver)
     return summary
+
+
+def _follow_up(driver: Driver | None) -> list[str]:
+    """MAPPA+ case follow-up (graph/case_followup.py): candidate cases and follow-up alerts."""
+    found = case_followup.follow_up(driver=driver)
+    return [a for kind, ids in found.items() if kind != "cases" for a in ids]
 
 
 def history_before(changes: Changes, driver: Driver | None = None) -> date | None:
@@ -82,15 +90,17 @@ def raise_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> 
     followed = followed_records(driver)
     rehome_watches(driver)
     joined = sorted(k for k in previous if k not in followed)  # new to a followed identity
+    cases.follow_resolution(driver)
     raised = evaluate(Changes(persons=joined, relinked=previous), driver=driver)
     alert_items.regroup(driver)
-    return raised
+    return raised + _follow_up(driver)
 
 
 def withhold_relink_alerts(changed: pd.DataFrame, driver: Driver | None = None) -> int:
     """A baseline resolve (the first national one): watches still follow their records, but no
     relink alert is raised; returns how many moved records were not put through the rules."""
     rehome_watches(driver)
+    cases.follow_resolution(driver)
     alert_items.regroup(driver)
     return len(_moved(changed))
 

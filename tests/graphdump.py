@@ -33,15 +33,18 @@ def _canon(value: Any) -> Any:
 def dump(driver: Driver) -> dict[str, list[str]]:
     """Every node (labels, properties) and relationship (type, endpoint keys, properties).
 
-    Alerts and inbox items are left out: they are derived and time-stamped; `alert_ids`
+    Alerts, inbox items and the cases the follow-up opens are left out: they are derived and
+    time-stamped; `alert_ids`
     compares the alerts."""
     nodes = read(
         "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:Alert AND NOT n:AlertItem "
+        "AND NOT n:Case AND NOT n:CaseChange "
         "RETURN labels(n) AS labels, properties(n) AS props",
         driver=driver,
     )
     rels = read(
         "MATCH (a)-[r]->(b) WHERE NOT a:Alert AND NOT a:AlertItem "
+        "AND NOT a:Case AND NOT a:CaseChange "
         "RETURN type(r) AS type, properties(r) AS props, "
         "[k IN $keys WHERE a[k] IS NOT NULL | a[k]][0] AS a, "
         "[k IN $keys WHERE b[k] IS NOT NULL | b[k]][0] AS b",

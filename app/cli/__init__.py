@@ -12,6 +12,7 @@ import typer
 from app.cli.access import login_command, logout_command
 from app.cli.alerts import alerts_app
 from app.cli.audit import audit_app
+from app.cli.cases import cases_app
 from app.cli.db import db_app
 from app.cli.demo import demo
 from app.cli.ingest import ingest, synth
@@ -38,6 +39,7 @@ cli.command("login")(login_command)
 cli.command("logout")(logout_command)
 cli.add_typer(audit_app, name="audit")
 cli.add_typer(alerts_app, name="alerts")
+cli.add_typer(cases_app, name="cases")
 
 
 def main() -> None:

@@ -35,16 +35,24 @@ class Perm(StrEnum):
     audit = "audit"
     alerts = "alerts"  # see alerts and their evidence
     alert_actions = "alert_actions"  # acknowledge, action, dismiss; keep a watchlist
+    cases = "cases"  # see MAPPA+ cases, meetings and plan actions (a partner: redacted, its own)
+    case_open = "case_open"  # open a candidate case by hand
+    case_work = "case_work"  # screen, accept or not, assign, close: the caseworker's decisions
+    meetings = "meetings"  # run a MAPPA+ meeting: agenda, minutes, level, actions, obligations
+    action_status = "action_status"  # move a plan action on (a partner: its agency's only)
 
 
 _READ = {Perm.search, Perm.profile, Perm.network, Perm.queries, Perm.serial, Perm.export}
 _READ |= {Perm.alerts}  # a partner sees alerts about perpetrators, redacted like the rest
+_READ |= {Perm.cases}  # a partner sees the redacted case and its agency's actions
 _ACT = {Perm.disclosure, Perm.alert_actions}  # decisions a police force or caseworker owns
+_ACT |= {Perm.case_open}
+_CASEWORK = {Perm.case_work, Perm.meetings, Perm.action_status}
 MATRIX: dict[Role, frozenset[Perm]] = {
-    Role.officer: frozenset(_READ | _ACT),
+    Role.officer: frozenset(_READ | _ACT | {Perm.meetings, Perm.action_status}),
     Role.analyst: frozenset(_READ | _ACT | {Perm.review, Perm.cypher}),
-    Role.caseworker: frozenset(_READ | _ACT | {Perm.review}),
-    Role.partner: frozenset(_READ),
+    Role.caseworker: frozenset(_READ | _ACT | _CASEWORK | {Perm.review}),
+    Role.partner: frozenset(_READ | {Perm.action_status}),
     Role.admin: frozenset({Perm.upload, Perm.users, Perm.audit}),
 }
 

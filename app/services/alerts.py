@@ -46,8 +46,8 @@ def _as_api_errors() -> Iterator[None]:
 def _checked(status: str | None, rule: str | None) -> None:
     if status is not None and status not in al.STATUSES:
         raise Invalid(f"status must be one of {', '.join(al.STATUSES)}")
-    if rule is not None and rule not in al.RULES:
-        raise Invalid(f"rule must be one of {', '.join(al.RULES)}")
+    if rule is not None and rule not in al.RULE_NAMES:
+        raise Invalid(f"rule must be one of {', '.join(al.RULE_NAMES)}")
 
 
 def listing(

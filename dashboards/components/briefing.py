@@ -120,3 +120,49 @@ def _chart(els: list[dict[str, Any]], w: float = 17 * cm, h: float = 17 * cm) ->
         if d.get("kind") == "Person":
             drawing.add(String(x + 5, y + 2, str(d.get("caption") or "")[:28], fontSize=5))
     return drawing
+
+
+def meeting_pack(meeting: dict[str, Any], user: str, role: str, minutes: bool) -> bytes:
+    """A MAPPA+ meeting's agenda, or (`minutes`) its minutes with each case's risk management
+    plan and obligations, from the meeting payload as the service gave it to this role (a
+    partner's: its agency's actions only, no victim safety planning, minutes withheld)."""
+    buf = io.BytesIO()
+    kind = "Minutes and risk management plans" if minutes else "Agenda"
+    doc = SimpleDocTemplate(buf, pagesize=A4, title=f"MAPPA+ {kind} {meeting['date']}")
+    doc.pageCompression = 0
+    ss = getSampleStyleSheet()
+    story: list[Any] = [
+        Paragraph(f"MAPPA+ meeting {meeting['date']}, {meeting['area']}: {kind}", ss["Title"]),
+        Paragraph(
+            f"Prepared for {user} ({role}). OFFICIAL-SENSITIVE. Chair: {meeting['chair']}. "
+            + ("Partner view: victims and free text withheld." if role == "partner" else ""),
+            ss["Normal"],
+        ),
+        Paragraph("Attendees", ss["Heading2"]),
+        _table([["Agency", "Role", "Name"]]
+               + [a.split("|") for a in meeting.get("attendees") or []]),  # fmt: skip
+        Paragraph("Cases", ss["Heading2"]),
+        _table([["#", "Case", "Subject", "Status", "Level"]]
+               + [[str(h["position"]), h["case_id"], str(h.get("name") or h["identity_id"]),
+                   str(h.get("case_status")), str(h.get("level") or "")]
+                  for h in meeting["agenda"]]),  # fmt: skip
+    ]
+    if minutes:
+        for h in meeting["agenda"]:
+            story += [
+                Paragraph(f"{h.get('name') or h['identity_id']} ({h['case_id']}): level "
+                          f"{h.get('level') or 'not set'}", ss["Heading2"]),  # fmt: skip
+                Paragraph("Minutes: " + str(h.get("minutes") or "none recorded"), ss["Normal"]),
+                Paragraph("Risk management plan", ss["Heading3"]),
+                _table([["Heading", "Action", "Agency", "Owner", "Due", "Status"]]
+                       + [[a["heading"].replace("_", " "), str(a["title"])[:70], a["agency"],
+                           a["owner"], str(a["due_date"]), a["status"]]
+                          for a in h["actions"]]),  # fmt: skip
+                Paragraph("Positive obligations", ss["Heading3"]),
+                _table([["Obligation", "Within (days)", "Orders"]]
+                       + [[o["type"].replace("_", " "), str(o["window_days"]),
+                           ", ".join(o.get("order_keys") or [])]
+                          for o in h["obligations"]]),  # fmt: skip
+            ]
+    doc.build(story)
+    return buf.getvalue()

@@ -18,7 +18,7 @@ ErrorsWithConflict = {**ERRORS, 409: {**ERRORS[404], "description": "Not allowed
 AlertId = Annotated[str, Path(max_length=64, pattern=r"^AL-[0-9a-f]{1,40}$")]
 Person = Annotated[str, Path(max_length=200, description="Identity id or record key")]
 STATUS_HELP = ", ".join(graph_alerts.STATUSES)
-RULE_HELP = ", ".join(graph_alerts.RULES)
+RULE_HELP = ", ".join(graph_alerts.RULE_NAMES)
 
 
 class Alert(Open):

@@ -14,7 +14,8 @@
 // param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes that qualify for Category 4
 // param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- orders that qualify for Category 4
 // returns: one row per managed perpetrator: identity_id, record_keys, name, category4 (bool),
-//   duty_orders (keys in force), obligations, notifications (count), last_notified,
+//   duty_orders (keys in force), obligations, imposed (the positive obligations a MAPPA+
+//   meeting imposed on his managed case: graph/cases.py), notifications (count), last_notified,
 //   notified_types, open_missed (count), status (compliant, non_compliant), next_due.
 CALL () {
   MATCH (o:Order)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
@@ -56,7 +57,12 @@ CALL (i) {
                 WHERE q.order_type IN $qualifying_orders }
   ) AS category4
 }
-WITH i, duty_orders, duty_types, category4 WHERE category4 OR size(duty_orders) > 0
+CALL (i) {
+  RETURN COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
+                   RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed
+}
+WITH i, duty_orders, duty_types, category4, imposed
+WHERE category4 OR size(duty_orders) > 0 OR size(imposed) > 0
 CALL (i) {
   OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
   WHERE n.notified_date <= $as_of
@@ -75,8 +81,8 @@ CALL (i) {
   WITH a, split(a.summary, ' not notified by ') AS part
   RETURN min(part[1]) AS next_due
 }
-WITH i, duty_orders, duty_types, category4, notifications, last_notified, notified_types,
-     open_missed, next_due,
+WITH i, duty_orders, duty_types, category4, imposed, notifications, last_notified,
+     notified_types, open_missed, next_due,
      (CASE WHEN size(duty_orders) > 0
         THEN ['notify names and home address within 3 days, and any change within 3 days']
         ELSE [] END) +
@@ -90,7 +96,7 @@ RETURN i.identity_id AS identity_id,
          AS record_keys,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]
          AS name,
-       category4, duty_orders, obligations, notifications, last_notified, notified_types,
+       category4, duty_orders, obligations, imposed, notifications, last_notified, notified_types,
        open_missed, CASE WHEN open_missed > 0 THEN 'non_compliant' ELSE 'compliant' END AS status,
        next_due
 ORDER BY open_missed DESC, identity_id

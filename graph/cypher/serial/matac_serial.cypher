@@ -14,11 +14,12 @@
 // range years: 1..50
 // param min_age: int = 16 -- victims younger than this on the incident date do not count
 // range min_age: 0..120
+// param ids: list<string> = [] -- only these identities (every one when empty)
 // returns: one row per perpetrator: identity_id, record_keys, name, incidents (in the window),
 //   victims (distinct, of age), first_date and last_date of those incidents, as_of; most victims
 //   first.
 MATCH (i:Identity)
-WHERE i.da_victim_count >= 2
+WHERE i.da_victim_count >= 2 AND (size($ids) = 0 OR i.identity_id IN $ids)
 WITH i, $as_of AS as_of, $as_of - duration({years: $years}) AS low
 WHERE size([d IN i.da_dates WHERE d > low AND d <= as_of]) > 1
 MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)

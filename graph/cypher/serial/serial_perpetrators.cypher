@@ -15,12 +15,13 @@
 // range min_victims: 1..1000
 // param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes of a DA-related incident that qualify
 // param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- order types that qualify (notices do not)
+// param ids: list<string> = [] -- only these identities (every one when empty)
 // returns: one row per perpetrator: identity_id, record_keys, name, tier, victims,
 //   qualifying_outcomes (count), outcome_types, qualifying_orders (count), order_types, notices,
 //   forces (police forces holding his records, DA incidents or orders); serial tier first, then
 //   most victims.
 MATCH (i:Identity)
-WHERE i.victim_count >= $min_victims
+WHERE i.victim_count >= $min_victims AND (size($ids) = 0 OR i.identity_id IN $ids)
 WITH i, i.victim_count AS victims,
      [x IN i.da_outcomes WHERE x IN $qualifying_outcomes] AS outcomes,
      [t IN i.order_types WHERE t IN $qualifying_orders] AS orders

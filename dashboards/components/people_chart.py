@@ -6,6 +6,7 @@ labels cannot overlap (boxes are measured before placing, the ring grows until t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from dashboards.components import fold as F
@@ -216,11 +217,18 @@ def _box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float
     return max(size, lw), size + 4 + lh, size / 2 + 4 + lh
 
 
-def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dict[str, float]]:
+Measure = Callable[[dict[str, Any], float, int], tuple[float, float, float]]
+
+
+def positions(
+    drawn: list[dict[str, Any]], aspect: float = 1.9, measure: Measure | None = None
+) -> dict[str, dict[str, float]]:
     """Subject in the middle; the other people and closed groups on rings around him, victims
     in order of their first date, clockwise from the top; an open group's items beside its
     person, away from the middle. The rings are `aspect` times wider than tall (the screen's
-    shape). Same elements, same places."""
+    shape). Same elements, same places. `measure` sizes a node with its label (another
+    medium's type, e.g. the PDF pack's points); the screen's estimate by default."""
+    box = measure or _box
     nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
     subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
     heads = sorted(
@@ -228,8 +236,8 @@ def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dic
          and (e["data"]["kind"] == "Person" or "closed" in e.get("classes", ""))),
         key=_ring_order,
     )  # fmt: skip
-    boxes = [_box(h["data"], HEAD, HEAD_FONT) for h in heads]
-    centre = _box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
+    boxes = [box(h["data"], HEAD, HEAD_FONT) for h in heads]
+    centre = box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
     places = _ring(boxes, centre, aspect)
     pos = {h["data"]["id"]: p for h, p in zip(heads, places, strict=True)}
     if subject:

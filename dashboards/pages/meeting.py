@@ -12,10 +12,9 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, clientside_callback, dcc, html
 
-from app.services import library, network
+from app.services import library
 from dashboards import data
 from dashboards.components import graph as G
-from dashboards.components import people_chart
 from dashboards.components.chain_story import story
 from dashboards.components.session import STORE, access, failure, guarded
 from dashboards.components.timeline import figure
@@ -176,13 +175,11 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     if who is None or not person:
         return None, "Pick the meeting's subjects above.", [], {"name": "preset"}, figure([]), 0
     try:
-        brief = data.briefing(who, person)
-        chart = network.neighbourhood(who, person, hops=2, limit=400)
+        brief = data.presented(who, person)
     except Exception as e:  # noqa: BLE001
         return None, failure(e), [], {"name": "preset"}, figure([]), 0
-    brief["events"] = data.events(brief.pop("profile"))
-    els = people_chart.view(people_chart.elements(chart, person), [])
-    brief["elements"] = els
+    brief.pop("profile")
+    els = brief["elements"]
     view = html.Div(
         [
             html.H1(brief["name"]),

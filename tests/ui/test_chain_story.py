@@ -5,7 +5,6 @@ man with 18 victims opens as readable people groups too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -29,24 +28,6 @@ CARDS = """() => [...document.querySelectorAll('#chain-story .sw-chain-card')].m
           box: [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY],
           width: r.width, height: r.height};
 })"""
-
-
-@pytest.fixture(scope="module")
-def chains(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
-    """Two planted men, with 18 and 40 victims; taken out of the graph again afterwards (the
-    suite's delivery is reused only while the graph holds exactly it)."""
-    from graph.driver import get_driver, write
-    from tests.ui.plant import plant
-
-    folder = tmp_path_factory.mktemp("chains")
-    yield {n: plant(n, folder) for n in (18, 40)}
-    write(
-        "MATCH (p:Person) WHERE p.person_key STARTS WITH 'UICHAIN' "
-        "OPTIONAL MATCH (p)-[:RESOLVES_TO]->(i:Identity) "
-        "OPTIONAL MATCH (p)-[:SUSPECT_IN|VICTIM_IN]->(inc:Incident) "
-        "DETACH DELETE p, i, inc",
-        driver=get_driver(),
-    )
 
 
 @pytest.mark.parametrize("n", [18, 40])

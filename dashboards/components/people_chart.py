@@ -352,3 +352,39 @@ def _place_group(g: str, nodes: dict[str, Any], pos: dict[str, dict[str, float]]
             "x": anchor["x"] + ux * along - uy * side,
             "y": anchor["y"] + uy * along + ux * side,
         }
+
+
+# Meeting mode reads the chart from across a room: each of his victims is drawn as her number
+# in the chain story beside it (as the i2 theme lines number them), everyone else by name, in
+# type large enough at the zoom that fits the chart to its panel.
+MEET_FONT, MEET_WRAP = 22, 220
+
+
+def numbered(drawn: list[dict[str, Any]], chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drawn chart for meeting mode: a victim of `chain` labelled with her number (no icon:
+    the number is the node's face), other people and groups by name alone."""
+    number = {str(v.get("identity_id")): v["n"] for v in chain if v.get("identity_id")}
+    out = []
+    for e in drawn:
+        d = e["data"]
+        if not is_node(e) or d["kind"] not in ("Person", "Group"):
+            out.append(e)
+        elif d["id"] in number:
+            face = {k: v for k, v in d.items() if k != "icon"}
+            face["label"] = str(number[d["id"]])
+            out.append({**e, "data": face, "classes": e.get("classes", "") + " numbered"})
+        else:
+            name = str(d.get("name") or d.get("label") or "")
+            out.append(
+                {**e, "data": {**d, "label": name}, "classes": e.get("classes", "") + " named"}
+            )
+    return out
+
+
+def meeting_box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
+    """A node and its label as meeting mode draws them (see `numbered`), for `positions`."""
+    label = str(d.get("label", ""))
+    if label.isdigit():
+        return size, size, size / 2
+    lw, lh = _label_box(label, MEET_FONT + (4 if size == SUBJECT else 0), MEET_WRAP)
+    return max(size, lw), size + 4 + lh, size / 2 + 4 + lh

@@ -16,7 +16,7 @@ from typing import Any
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-SCREEN = {"width": 1920, "height": 1080}
+WIDTH, HEIGHT = 1920, 1080
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
-        page = b.new_page(viewport=SCREEN, accept_downloads=True)
+        page = b.new_page(viewport={"width": WIDTH, "height": HEIGHT}, accept_downloads=True)
         page.set_default_timeout(90_000)
         page.goto(a.url + "/ui/")
         page.wait_for_selector("#login-submit")

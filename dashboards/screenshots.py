@@ -88,6 +88,7 @@ def meeting(page: Any, name: str) -> None:
     briefing pack's first page and its chart page as pictures."""
     page.click("a:has-text('MAPPA+ meeting')")
     page.click("#meet-subjects")
+    page.locator("[role=option]").first.wait_for()  # the serial list has answered
     page.keyboard.type(name)
     page.locator("[role=option]", has_text=name).first.click()
     page.keyboard.press("Escape")

@@ -83,8 +83,7 @@ def pack(brief: dict[str, Any], els: list[dict[str, Any]], user: str, role: str)
         NextPageTemplate("landscape"),
         PageBreak(),
         Paragraph("Link chart", H2),
-        _chart(els),
-        _legend(),
+        *_chart_and_legend(els, chain),
         NextPageTemplate("portrait"),
         PageBreak(),
         Paragraph("Timeline", H2),
@@ -264,7 +263,7 @@ def _colour(d: dict[str, Any]) -> str:
 
 
 def _radius(subject: bool) -> float:
-    return 12.0 if subject else 8.0
+    return 12.0 if subject else 9.0
 
 
 def _font(subject: bool) -> int:
@@ -275,32 +274,55 @@ def _measure(d: dict[str, Any], size: float, font: int) -> tuple[float, float, f
     """A node and its label as the pack draws them (points): width, height, depth below."""
     subject = size == people_chart.SUBJECT
     pt, r = _font(subject), _radius(subject)
-    lines = _lines(str(d.get("label") or d.get("caption") or ""), pt, LABEL_WRAP)
+    label = str(d.get("label") or d.get("caption") or "")
+    if label.isdigit():  # her number in the chain, inside her node
+        return 2 * r + 6, 2 * r + 2, r + 1
+    lines = _lines(label, pt, LABEL_WRAP)
     width = max([2 * r] + [stringWidth(x, FONT, pt) for x in lines])
     below = r + len(lines) * (pt + 1.5) + 2
     return width + 6, r + below, below
 
 
-def _chart(els: list[dict[str, Any]], h: float = 12.6 * cm, width: float = WIDE) -> Drawing:
-    """The chart on screen, in the people chart's own places (measured in the pack's points,
-    so no two 9 pt labels meet), centred in the frame; shrunk only if too big for a page."""
-    drawing = Drawing(width, h)
-    drawing.add(Rect(0, 0, width, h, strokeColor=colors.lightgrey, fillColor=None))
+Placed = tuple[dict[str, Any], dict[str, dict[str, float]], float, tuple[float, float]]
+
+
+def _placed(els: list[dict[str, Any]], width: float, h: float) -> Placed:
+    """Nodes, their places (the people chart's rings, measured in the pack's points), the scale
+    that fits them with their labels in `width` x `h` (at most 1) and the middle."""
     nodes = {e["data"]["id"]: e for e in els if people_chart.is_node(e)}
-    if not nodes:
-        drawing.add(String(width / 2, h / 2, "Nothing to chart.", fontSize=12, textAnchor="middle"))
-        return drawing
     pos = people_chart.positions(els, aspect=width / h, measure=_measure)
     pos = {k: p for k, p in pos.items() if k in nodes and not nodes[k]["data"].get("parent")}
-    boxes = {}
+    boxes = []
     for k, p in pos.items():
         subject = "subject" in nodes[k].get("classes", "")
         bw, bh, below = _measure(nodes[k]["data"], people_chart.SUBJECT if subject else 0, 0)
-        boxes[k] = (p["x"] - bw / 2, p["y"] - (bh - below), p["x"] + bw / 2, p["y"] + below)
-    x1, y1 = min(b[0] for b in boxes.values()), min(b[1] for b in boxes.values())
-    x2, y2 = max(b[2] for b in boxes.values()), max(b[3] for b in boxes.values())
+        boxes.append((p["x"] - bw / 2, p["y"] - (bh - below), p["x"] + bw / 2, p["y"] + below))
+    x1, y1 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x2, y2 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     scale = min(1.0, (width - 12) / ((x2 - x1) or 1), (h - 12) / ((y2 - y1) or 1))
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return nodes, pos, scale, ((x1 + x2) / 2, (y1 + y2) / 2)
+
+
+def _chart(
+    els: list[dict[str, Any]],
+    chain: list[dict[str, Any]],
+    h: float = 12.6 * cm,
+    width: float = WIDE,
+) -> tuple[Drawing, bool]:
+    """The chart on screen, in the people chart's own places, centred in the frame, 9 pt labels
+    that never meet. When the names do not fit on the page, each victim is drawn as her number
+    in the victim chain (as meeting mode does); shrunk only if even that is too big. Also
+    answers whether victims are numbered."""
+    drawing = Drawing(width, h)
+    drawing.add(Rect(0, 0, width, h, strokeColor=colors.lightgrey, fillColor=None))
+    if not any(people_chart.is_node(e) for e in els):
+        drawing.add(String(width / 2, h / 2, "Nothing to chart.", fontSize=12, textAnchor="middle"))
+        return drawing, False
+    nodes, pos, scale, (cx, cy) = _placed(els, width, h)
+    numbered = scale < 1 and bool(chain)
+    if numbered:
+        els = people_chart.numbered(els, chain)
+        nodes, pos, scale, (cx, cy) = _placed(els, width, h)
 
     def at(k: str) -> tuple[float, float]:
         return width / 2 + (pos[k]["x"] - cx) * scale, h / 2 - (pos[k]["y"] - cy) * scale
@@ -318,26 +340,27 @@ def _chart(els: list[dict[str, Any]], h: float = 12.6 * cm, width: float = WIDE)
         r = _radius(subject)
         drawing.add(Circle(x, y, r, fillColor=colors.HexColor(_colour(d)),
                            strokeColor=colors.white, strokeWidth=1))  # fmt: skip
-        if d.get("count"):
-            drawing.add(String(x, y - 3.2, str(d["count"]), fontSize=MIN_PT, fontName=BOLD,
-                               fillColor=colors.white, textAnchor="middle"))  # fmt: skip
-        size = _font(subject)
         label = str(d.get("label") or d.get("caption") or "")
+        inside = label if label.isdigit() else ("" if numbered else str(d.get("count") or ""))
+        if inside:
+            drawing.add(String(x, y - 3.2, inside, fontSize=MIN_PT, fontName=BOLD,
+                               fillColor=colors.white, textAnchor="middle"))  # fmt: skip
+        if label.isdigit():
+            continue
+        size = _font(subject)
+        font = BOLD if subject else FONT
         for i, line in enumerate(_lines(label, size, LABEL_WRAP)):
-            drawing.add(
-                String(
-                    x,
-                    y - r - size - i * (size + 1.5),
-                    line,
-                    fontSize=size,
-                    fontName=BOLD if subject else FONT,
-                    textAnchor="middle",
-                )
-            )
-    return drawing
+            drawing.add(String(x, y - r - size - i * (size + 1.5), line, fontSize=size,
+                               fontName=font, textAnchor="middle"))  # fmt: skip
+    return drawing, numbered
 
 
-def _legend() -> KeepTogether:
+def _chart_and_legend(els: list[dict[str, Any]], chain: list[dict[str, Any]]) -> list[Any]:
+    drawing, numbered = _chart(els, chain)
+    return [drawing, _legend(numbered)]
+
+
+def _legend(numbered: bool) -> KeepTogether:
     """The chart's legend: the screen's colours, one swatch and name each."""
     per_row = 5
     cells = []
@@ -350,9 +373,11 @@ def _legend() -> KeepTogether:
     unit = WIDE / per_row
     t = Table(rows, colWidths=[16, unit - 16] * per_row, hAlign="LEFT")
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    note = Paragraph(
-        "Legend. A number on a person is how many incidents, orders and breaches with the "
-        "subject her group holds. Lines: who is linked to whom in the records shown.",
-        CELL,
+    number = (
+        "A number on a victim is her number in the victim chain (too many people for names)."
+        if numbered
+        else "A number on a person is how many incidents, orders and breaches with the "
+        "subject her group holds."
     )
+    note = Paragraph(f"Legend. {number} Lines: who is linked to whom in the records shown.", CELL)
     return KeepTogether([Spacer(1, 0.2 * cm), t, note])

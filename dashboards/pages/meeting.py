@@ -236,7 +236,7 @@ clientside_callback(
         const text = `Victim ${v.n} of ${chain.length}: ${v.name} · first ${v.first_date || '?'}`
             + ` · ${(v.offences || []).join(', ')}` + (v.escalation ? ' · ESCALATION' : '');
         return [base.concat([
-            {selector: 'node', style: {opacity: 0.3}},
+            {selector: 'node', style: {opacity: 0.55}},
             {selector: `node[id = ${id}]`, style: {opacity: 1, 'border-width': 8,
              'border-color': '#F0E442', 'font-size': 34}},
             {selector: '.subject', style: {opacity: 1}},

@@ -66,10 +66,12 @@ def packs(
 ) -> dict[str, Any]:
     body, brief = _pack("caseworker", chains[18])
     partner, _ = _pack("partner", chains[18])
+    forty, _ = _pack("caseworker", chains[40])
     folder = tmp_path_factory.mktemp("packs")  # kept by pytest, to be looked at as images
     (folder / "caseworker.pdf").write_bytes(body)
     (folder / "partner.pdf").write_bytes(partner)
-    return {"body": body, "brief": brief, "partner": partner}
+    (folder / "forty.pdf").write_bytes(forty)
+    return {"body": body, "brief": brief, "partner": partner, "forty": forty}
 
 
 def test_every_page_marked_and_numbered(packs: dict[str, Any]) -> None:
@@ -115,6 +117,33 @@ def test_chain_story_whole_in_the_pack(packs: dict[str, Any]) -> None:
     assert f"Victim chain: {packs['brief']['name']}, 18 victims" in text
     for label, _, _ in LEGEND:
         assert label in text  # the chart's legend
+
+
+@pytest.mark.parametrize("which", ["body", "forty"])
+def test_chart_labels_apart(packs: dict[str, Any], which: str) -> None:
+    """On the chart's page no two pieces of text meet: names and dates at 18 victims; at 40,
+    too many for names on a page, each victim is her number in the chain."""
+    pages = _runs(packs[which])
+    chart = next(runs for runs in pages if "Link chart" in runs[-1]["all"])
+    boxes = []
+    for r in chart[:-1]:
+        width = stringWidth(r["text"], r["font"], r["size"])
+        boxes.append((r["text"], (r["x"], r["y"] - 0.2 * r["size"], r["x"] + width,
+                                  r["y"] + 0.75 * r["size"])))  # fmt: skip
+    meets = [
+        (a, b)
+        for i, (a, (ax1, ay1, ax2, ay2)) in enumerate(boxes)
+        for b, (bx1, by1, bx2, by2) in boxes[i + 1 :]
+        if ax1 < bx2 and bx1 < ax2 and ay1 < by2 and by1 < ay2
+    ]
+    assert meets == []
+    numbers = {r["text"] for r in chart[:-1]}
+    if which == "forty":  # numbered: 1..40 drawn, no victim's name
+        assert {str(n) for n in range(1, 41)} <= numbers
+        assert "her number in the victim chain" in chart[-1]["all"]
+        assert not any("Chainvictim" in t for t in numbers)
+    else:
+        assert sum("Chainvictim" in t for t in numbers) == 18
 
 
 def test_partner_pack_names_no_victim(packs: dict[str, Any]) -> None:

@@ -303,23 +303,37 @@ def _placed(els: list[dict[str, Any]], width: float, h: float) -> Placed:
     return nodes, pos, scale, ((x1 + x2) / 2, (y1 + y2) / 2)
 
 
+def _crowded(nodes: dict[str, Any], pos: dict[str, dict[str, float]], scale: float) -> bool:
+    """Whether two labels would meet: places shrunk by `scale` to fit the page, labels not."""
+    boxes = []
+    for k, p in pos.items():
+        subject = "subject" in nodes[k].get("classes", "")
+        bw, bh, below = _measure(nodes[k]["data"], people_chart.SUBJECT if subject else 0, 0)
+        x, y = p["x"] * scale, p["y"] * scale
+        boxes.append((x - bw / 2, y - (bh - below), x + bw / 2, y + below))
+    return any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+
+
 def _chart(
     els: list[dict[str, Any]],
     chain: list[dict[str, Any]],
-    h: float = 12.6 * cm,
+    h: float = 13.2 * cm,
     width: float = WIDE,
 ) -> tuple[Drawing, bool]:
-    """The chart on screen, in the people chart's own places, centred in the frame, 9 pt labels
-    that never meet. When the names do not fit on the page, each victim is drawn as her number
-    in the victim chain (as meeting mode does); shrunk only if even that is too big. Also
-    answers whether victims are numbered."""
+    """The chart on screen, in the people chart's own places (shrunk to fit the frame, labels
+    kept at 9 pt), centred. When its labels would meet, each victim is drawn as her number in
+    the victim chain (as meeting mode does). Also answers whether victims are numbered."""
     drawing = Drawing(width, h)
     drawing.add(Rect(0, 0, width, h, strokeColor=colors.lightgrey, fillColor=None))
     if not any(people_chart.is_node(e) for e in els):
         drawing.add(String(width / 2, h / 2, "Nothing to chart.", fontSize=12, textAnchor="middle"))
         return drawing, False
     nodes, pos, scale, (cx, cy) = _placed(els, width, h)
-    numbered = scale < 1 and bool(chain)
+    numbered = bool(chain) and _crowded(nodes, pos, scale)
     if numbered:
         els = people_chart.numbered(els, chain)
         nodes, pos, scale, (cx, cy) = _placed(els, width, h)

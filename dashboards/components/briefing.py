@@ -43,6 +43,7 @@ WIDTH = A4[0] - 2 * MARGIN  # the portrait frame's width: every table fits in it
 WIDE = A4[1] - 2 * MARGIN  # the landscape frame's (the chart's page)
 COLOUR = {text.split()[0].lower(): colour for text, colour, _ in LEGEND}  # perpetrator, victim, ...
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
+MAX_SCALE = 1.8  # a small chart spreads over the page (its nodes and type keep their size)
 LABEL_WRAP = people_chart.WRAP * MIN_PT / people_chart.HEAD_FONT  # the screen's wrap, in 9 pt
 _SS = getSampleStyleSheet()
 BODY = ParagraphStyle("sw-body", parent=_SS["Normal"], fontSize=10.5, leading=14)
@@ -288,7 +289,7 @@ Placed = tuple[dict[str, Any], dict[str, dict[str, float]], float, tuple[float, 
 
 def _placed(els: list[dict[str, Any]], width: float, h: float) -> Placed:
     """Nodes, their places (the people chart's rings, measured in the pack's points), the scale
-    that fits them with their labels in `width` x `h` (at most 1) and the middle."""
+    that fits them with their labels in `width` x `h` (at most MAX_SCALE) and the middle."""
     nodes = {e["data"]["id"]: e for e in els if people_chart.is_node(e)}
     pos = people_chart.positions(els, aspect=width / h, measure=_measure)
     pos = {k: p for k, p in pos.items() if k in nodes and not nodes[k]["data"].get("parent")}
@@ -299,7 +300,7 @@ def _placed(els: list[dict[str, Any]], width: float, h: float) -> Placed:
         boxes.append((p["x"] - bw / 2, p["y"] - (bh - below), p["x"] + bw / 2, p["y"] + below))
     x1, y1 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x2, y2 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    scale = min(1.0, (width - 12) / ((x2 - x1) or 1), (h - 12) / ((y2 - y1) or 1))
+    scale = min(MAX_SCALE, (width - 12) / ((x2 - x1) or 1), (h - 12) / ((y2 - y1) or 1))
     return nodes, pos, scale, ((x1 + x2) / 2, (y1 + y2) / 2)
 
 
@@ -325,18 +326,21 @@ def _chart(
     width: float = WIDE,
 ) -> tuple[Drawing, bool]:
     """The chart on screen, in the people chart's own places (shrunk to fit the frame, labels
-    kept at 9 pt), centred. When its labels would meet, each victim is drawn as her number in
-    the victim chain (as meeting mode does). Also answers whether victims are numbered."""
+    kept at 9 pt), centred. When its labels would meet, people are labelled by name alone, and
+    if they still would, each victim is drawn as her number in the victim chain (as meeting
+    mode does). Also answers whether victims are numbered."""
     drawing = Drawing(width, h)
     drawing.add(Rect(0, 0, width, h, strokeColor=colors.lightgrey, fillColor=None))
     if not any(people_chart.is_node(e) for e in els):
         drawing.add(String(width / 2, h / 2, "Nothing to chart.", fontSize=12, textAnchor="middle"))
         return drawing, False
     nodes, pos, scale, (cx, cy) = _placed(els, width, h)
-    numbered = bool(chain) and _crowded(nodes, pos, scale)
-    if numbered:
-        els = people_chart.numbered(els, chain)
+    for fewer in ([], chain):  # first names without dates, then victims by their numbers
+        if not _crowded(nodes, pos, scale):
+            break
+        els = people_chart.numbered(els, fewer)
         nodes, pos, scale, (cx, cy) = _placed(els, width, h)
+    numbered = any(str(n["data"].get("label", "")).isdigit() for n in nodes.values())
 
     def at(k: str) -> tuple[float, float]:
         return width / 2 + (pos[k]["x"] - cx) * scale, h / 2 - (pos[k]["y"] - cy) * scale

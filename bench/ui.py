@@ -12,7 +12,9 @@ in Debian's chromium (headless, 1400x1000); each load navigates the same tab to
 /ui/chart?person=...&hops=3 and stops the clock when cytoscape holds every element, its layout
 has stopped and the next frame is painted. The clock runs in the page from navigation start
 (browser cache warm, as for an officer moving between charts), so it covers the page, the Dash
-callbacks (service layer, Neo4j) and the layout. The first load per size is discarded. Also
+callbacks (service layer, Neo4j) and the layout. The first load per size is discarded. After the
+last load the drawn chart is checked for readability: labels drawn at that zoom, pairs of them
+overlapping (cytoscape's own label boxes), the whole chart in view. Also
 printed, as medians: when the callback that delivers the chart's elements answered, the largest
 chart callback response, and the layout's own time (layoutstart to layoutstop).
 """
@@ -135,6 +137,31 @@ def one_load(page: Any, url: str, count: int) -> dict[str, float]:
     }
 
 
+# Once the chart is drawn: how many labels are drawn at this zoom, how many pairs of them
+# overlap (cytoscape's own label boxes), and whether the whole chart is in view.
+READABLE = """() => {
+  const r = document.getElementById('chart');
+  const cy = [r, ...r.querySelectorAll('*')].find(e => e._cyreg && e._cyreg.cy)._cyreg.cy;
+  const z = cy.zoom();
+  const drawn = cy.nodes(':visible').filter(n => !n.isParent()
+      && String(n.style('label') || '').length > 0
+      && n.pstyle('font-size').pfValue * z >= n.pstyle('min-zoomed-font-size').pfValue);
+  const b = drawn.map(n => n.boundingBox({includeNodes: false, includeEdges: false,
+                                          includeLabels: true}));
+  let pairs = 0;
+  for (let i = 0; i < b.length; i++) {
+    for (let j = i + 1; j < b.length; j++) {
+      if (b[i].x1 < b[j].x2 && b[j].x1 < b[i].x2 && b[i].y1 < b[j].y2 && b[j].y1 < b[i].y2) {
+        pairs++;
+      }
+    }
+  }
+  const w = cy.elements(':visible').renderedBoundingBox({includeLabels: true});
+  const inView = w.x1 >= 0 && w.y1 >= 0 && w.x2 <= cy.width() && w.y2 <= cy.height();
+  return {labels: b.length, overlapping: pairs, in_view: inView};
+}"""
+
+
 def _outputs(request: Any, prefix: str) -> str:
     try:
         out = str(json.loads(request.post_data or "{}").get("output", ""))
@@ -189,12 +216,15 @@ def main() -> None:
                 url = f"{base}/ui/chart?person={ident}&hops={hops}"
                 loads = [one_load(page, url, n) for _ in range(args.runs + 1)][1:]
                 t = [x["total"] for x in loads]
+                seen = page.evaluate(READABLE)
                 print(
                     f"{n:>5} elements ({hops} steps): p50 {statistics.median(t):.2f} s, "
                     f"p95 {p95(t):.2f} s | medians: data callback answered at "
                     f"{statistics.median(x['data_answered'] for x in loads):.2f} s, "
                     f"{statistics.median(x['kb'] for x in loads):.0f} KB, layout "
-                    f"{statistics.median(x['layout'] for x in loads):.2f} s"
+                    f"{statistics.median(x['layout'] for x in loads):.2f} s | drawn: "
+                    f"{seen['labels']} labels, {seen['overlapping']} overlapping pairs, "
+                    f"whole chart in view: {seen['in_view']}"
                 )
             browser.close()
     finally:

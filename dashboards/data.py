@@ -12,6 +12,7 @@ from app.errors import ApiError
 from app.security.roles import Perm
 from app.services import library, network, people
 from app.services.door import Access, exported, named_identities
+from dashboards.components import people_chart
 from dashboards.components.briefing import meeting_pack, pack
 
 
@@ -41,6 +42,17 @@ def briefing(access: Access, person: str) -> dict[str, Any]:
         "agencies": [a.get("name") or a.get("agency_code") for a in agencies],
         "facts": facts,
     }
+
+
+def presented(access: Access, person: str) -> dict[str, Any]:
+    """What meeting mode, the subject page and the PDF pack show of one subject: the briefing,
+    his dated events and his people chart (closed groups), each read through the door."""
+    brief = briefing(access, person)
+    ident = brief["identity_id"]
+    chart = network.neighbourhood(access, ident, hops=2, limit=400)
+    brief["events"] = events(brief["profile"])
+    brief["elements"] = people_chart.view(people_chart.elements(chart, ident), [])
+    return brief
 
 
 def briefing_pdf(access: Access, brief: dict[str, Any]) -> bytes:

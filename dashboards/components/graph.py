@@ -81,11 +81,13 @@ def layout(
     name: str,
     els: list[dict[str, Any]],
     aspect: float = 1.9,
+    measure: people_chart.Measure | None = None,
 ) -> dict[str, Any]:
     """A cytoscape layout spec that fits the chart in view; `people` is the people chart's
-    deterministic rings (`aspect`: how much wider than tall)."""
+    deterministic rings (`aspect`: how much wider than tall; `measure`: how big a node and
+    its label are drawn, when not as on the chart page)."""
     if name == "people":
-        positions = people_chart.positions(els, aspect)
+        positions = people_chart.positions(els, aspect, measure)
         return {"name": "preset", "positions": positions, "fit": True, "padding": 24}
     spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": 24}
     if name == "breadthfirst":

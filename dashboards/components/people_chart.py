@@ -6,6 +6,7 @@ labels cannot overlap (boxes are measured before placing, the ring grows until t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from dashboards.components import fold as F
@@ -216,11 +217,18 @@ def _box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float
     return max(size, lw), size + 4 + lh, size / 2 + 4 + lh
 
 
-def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dict[str, float]]:
+Measure = Callable[[dict[str, Any], float, int], tuple[float, float, float]]
+
+
+def positions(
+    drawn: list[dict[str, Any]], aspect: float = 1.9, measure: Measure | None = None
+) -> dict[str, dict[str, float]]:
     """Subject in the middle; the other people and closed groups on rings around him, victims
     in order of their first date, clockwise from the top; an open group's items beside its
     person, away from the middle. The rings are `aspect` times wider than tall (the screen's
-    shape). Same elements, same places."""
+    shape). Same elements, same places. `measure` sizes a node with its label (another
+    medium's type, e.g. the PDF pack's points); the screen's estimate by default."""
+    box = measure or _box
     nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
     subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
     heads = sorted(
@@ -228,8 +236,8 @@ def positions(drawn: list[dict[str, Any]], aspect: float = 1.9) -> dict[str, dic
          and (e["data"]["kind"] == "Person" or "closed" in e.get("classes", ""))),
         key=_ring_order,
     )  # fmt: skip
-    boxes = [_box(h["data"], HEAD, HEAD_FONT) for h in heads]
-    centre = _box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
+    boxes = [box(h["data"], HEAD, HEAD_FONT) for h in heads]
+    centre = box(nodes[subject]["data"], SUBJECT, SUBJECT_FONT) if subject else (0, 0, 0)
     places = _ring(boxes, centre, aspect)
     pos = {h["data"]["id"]: p for h, p in zip(heads, places, strict=True)}
     if subject:
@@ -344,3 +352,39 @@ def _place_group(g: str, nodes: dict[str, Any], pos: dict[str, dict[str, float]]
             "x": anchor["x"] + ux * along - uy * side,
             "y": anchor["y"] + uy * along + ux * side,
         }
+
+
+# Meeting mode reads the chart from across a room: each of his victims is drawn as her number
+# in the chain story beside it (as the i2 theme lines number them), everyone else by name, in
+# type large enough at the zoom that fits the chart to its panel.
+MEET_FONT, MEET_WRAP = 22, 220
+
+
+def numbered(drawn: list[dict[str, Any]], chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drawn chart for meeting mode: a victim of `chain` labelled with her number (no icon:
+    the number is the node's face), other people and groups by name alone."""
+    number = {str(v.get("identity_id")): v["n"] for v in chain if v.get("identity_id")}
+    out = []
+    for e in drawn:
+        d = e["data"]
+        if not is_node(e) or d["kind"] not in ("Person", "Group"):
+            out.append(e)
+        elif d["id"] in number:
+            face = {k: v for k, v in d.items() if k != "icon"}
+            face["label"] = str(number[d["id"]])
+            out.append({**e, "data": face, "classes": e.get("classes", "") + " numbered"})
+        else:
+            name = str(d.get("name") or d.get("label") or "")
+            out.append(
+                {**e, "data": {**d, "label": name}, "classes": e.get("classes", "") + " named"}
+            )
+    return out
+
+
+def meeting_box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
+    """A node and its label as meeting mode draws them (see `numbered`), for `positions`."""
+    label = str(d.get("label", ""))
+    if label.isdigit():
+        return size, size, size / 2
+    lw, lh = _label_box(label, MEET_FONT + (4 if size == SUBJECT else 0), MEET_WRAP)
+    return max(size, lw), size + 4 + lh, size / 2 + 4 + lh

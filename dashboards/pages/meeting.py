@@ -12,7 +12,7 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, clientside_callback, dcc, html
 
-from app.services import library, network
+from app.services import library
 from dashboards import data
 from dashboards.components import graph as G
 from dashboards.components import people_chart
@@ -176,13 +176,11 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     if who is None or not person:
         return None, "Pick the meeting's subjects above.", [], {"name": "preset"}, figure([]), 0
     try:
-        brief = data.briefing(who, person)
-        chart = network.neighbourhood(who, person, hops=2, limit=400)
+        brief = data.presented(who, person)
     except Exception as e:  # noqa: BLE001
         return None, failure(e), [], {"name": "preset"}, figure([]), 0
-    brief["events"] = data.events(brief.pop("profile"))
-    els = people_chart.view(people_chart.elements(chart, person), [])
-    brief["elements"] = els
+    brief.pop("profile")
+    els = people_chart.numbered(brief["elements"], brief["chain"])
     view = html.Div(
         [
             html.H1(brief["name"]),
@@ -197,7 +195,8 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
             story(brief["name"], brief["chain"]),
         ]
     )
-    return brief, view, els, G.layout("people", els, aspect=1.2), figure(brief["events"]), 0
+    spec = G.layout("people", els, aspect=1.2, measure=people_chart.meeting_box)
+    return brief, view, els, spec, figure(brief["events"]), 0
 
 
 # Stepping is counted in the browser, so a clicker's quick presses each count.
@@ -237,9 +236,9 @@ clientside_callback(
         const text = `Victim ${v.n} of ${chain.length}: ${v.name} · first ${v.first_date || '?'}`
             + ` · ${(v.offences || []).join(', ')}` + (v.escalation ? ' · ESCALATION' : '');
         return [base.concat([
-            {selector: 'node', style: {opacity: 0.3}},
+            {selector: 'node', style: {opacity: 0.55}},
             {selector: `node[id = ${id}]`, style: {opacity: 1, 'border-width': 8,
-             'border-color': '#F0E442', 'font-size': 20}},
+             'border-color': '#F0E442', 'font-size': 34}},
             {selector: '.subject', style: {opacity: 1}},
         ]), text];
     }

@@ -13,14 +13,13 @@ from dash import Input, Output, State, dcc, html
 
 from app.services import library, people
 from app.services.door import Access
+from dashboards.components.flags import flags
 from dashboards.components.session import STORE, guarded
 
 dash.register_page(__name__, path="/search", title="Search · serialwatch", order=1)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _POSTCODE = re.compile(r"^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$")
-TIERS = {"serial": "SERIAL perpetrator", "at_risk": "At risk of serial offending"}
-
 layout = html.Div(
     [
         html.Div(
@@ -87,11 +86,15 @@ def results(access: Access, text: str) -> Any:
     for r in rows:
         names = r.get("names") or []
         flag = " · ".join(flags(tiers.get(r["identity_id"], ""), r.get("active_orders") or 0))
-        href = dash.get_relative_path(f"/chart?person={quote(r['identity_id'])}")
+        q = quote(r["identity_id"])
+        href = dash.get_relative_path(f"/chart?person={q}")
+        name = names[0] if names else r["identity_id"]
+        subject = dcc.Link(name, href=dash.get_relative_path(f"/subject?person={q}"),
+                           className="open-subject", title="Open the subject page")  # fmt: skip
         body.append(
             html.Tr(
                 [
-                    html.Td(html.Strong(names[0] if names else r["identity_id"])),
+                    html.Td(html.Strong(subject)),
                     html.Td(", ".join(names[1:]) or "—"),
                     html.Td(", ".join(str(d) for d in r.get("dates_of_birth") or []) or "—"),
                     html.Td(", ".join(r.get("agencies") or [])),
@@ -101,11 +104,3 @@ def results(access: Access, text: str) -> Any:
             )
         )
     return html.Table([html.Thead(head), html.Tbody(body)], className="sw-table")
-
-
-def flags(tier: str, active_orders: int) -> list[str]:
-    """What an officer must see first: the serial tier and any order in force today."""
-    out = [TIERS[tier]] if tier in TIERS else []
-    if active_orders:
-        out.append(f"ACTIVE ORDERS ({active_orders})")
-    return out

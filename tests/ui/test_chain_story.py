@@ -5,7 +5,6 @@ man with 18 victims opens as readable people groups too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -29,24 +28,6 @@ CARDS = """() => [...document.querySelectorAll('#chain-story .sw-chain-card')].m
           box: [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY],
           width: r.width, height: r.height};
 })"""
-
-
-@pytest.fixture(scope="module")
-def chains(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
-    """Two planted men, with 18 and 40 victims; taken out of the graph again afterwards (the
-    suite's delivery is reused only while the graph holds exactly it)."""
-    from graph.driver import get_driver, write
-    from tests.ui.plant import plant
-
-    folder = tmp_path_factory.mktemp("chains")
-    yield {n: plant(n, folder) for n in (18, 40)}
-    write(
-        "MATCH (p:Person) WHERE p.person_key STARTS WITH 'UICHAIN' "
-        "OPTIONAL MATCH (p)-[:RESOLVES_TO]->(i:Identity) "
-        "OPTIONAL MATCH (p)-[:SUSPECT_IN|VICTIM_IN]->(inc:Incident) "
-        "DETACH DELETE p, i, inc",
-        driver=get_driver(),
-    )
 
 
 @pytest.mark.parametrize("n", [18, 40])
@@ -86,10 +67,23 @@ def test_chart_of_eighteen_victims(browser: Any, ui_server: str, chains: dict[in
     page.close()
 
 
-def test_meeting_of_eighteen_victims(browser: Any, ui_server: str, chains: dict[int, str]):
-    """Meeting mode: his chain story first, 18 numbered cards, and the chart beside it with
-    no overlapping labels or nodes, all of it in view."""
-    page = login(browser, ui_server, "caseworker", viewport=FULL_HD)
+# Rendered size (screen px) of every label drawn on the chart.
+FONTS = """cy.nodes(':visible').filter(n => String(n.style('label') || '').length > 0)
+  .map(n => [String(n.data('label')), n.pstyle('font-size').pfValue * cy.zoom()])"""
+ROOM_PX = 18  # a label read from the back of a meeting room on a 1920x1080 screen
+
+
+@pytest.mark.parametrize("role", ["caseworker", "partner"])
+def test_meeting_of_eighteen_victims(
+    browser: Any, ui_server: str, chains: dict[int, str], role: str
+) -> None:
+    """Meeting mode, as a caseworker and in a partner's view: his chain story first, 18
+    numbered cards, and the chart beside it with each victim drawn as her number, no
+    overlapping labels or nodes, every label at least 18 px, all of it in view."""
+    from app.services import network
+
+    names = {v["name"] for v in network.victim_story(analyst(), chains[18])}
+    page = login(browser, ui_server, role, "MAPPA+ meeting, synthetic case", FULL_HD)
     page.click("a:has-text('MAPPA+ meeting')")
     page.click("#meet-subjects")
     page.locator("[role=option]").first.wait_for(timeout=90_000)
@@ -106,4 +100,19 @@ def test_meeting_of_eighteen_victims(browser: Any, ui_server: str, chains: dict[
     assert overlapping(m["labels"]) == [] and overlapping(m["nodes"]) == []
     wx1, wy1, wx2, wy2 = m["whole"]
     assert wx1 >= 0 and wy1 >= 0 and wx2 <= m["size"][0] and wy2 <= m["size"][1]
+    rect = page.evaluate(
+        "() => { const r = document.getElementById('meet-chart').getBoundingClientRect();"
+        " return [r.x, r.y, r.right, r.bottom]; }"
+    )
+    assert rect[0] >= 0 and rect[1] >= 0, "the chart starts off the screen"
+    assert rect[2] <= FULL_HD["width"] and rect[3] <= FULL_HD["height"], "chart below the fold"
+    fonts = cy(page, FONTS, cid="meet-chart")
+    assert sorted(t for t, _ in fonts if t.isdigit()) == sorted(str(i) for i in range(1, 19))
+    small = [(t, round(px, 1)) for t, px in fonts if px < ROOM_PX]
+    assert small == [], f"labels under {ROOM_PX} px"
+    text = page.inner_text("#meet-root")
+    if role == "partner":
+        assert "Victim 1" in text and not [n for n in names if n in text]
+    else:
+        assert all(n in text for n in names)
     page.close()

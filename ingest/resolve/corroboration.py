@@ -22,13 +22,12 @@ adds is already proved). An analyst's `same` decision is never weak.
 
 `WEAK_EVIDENCE` is 22.7 bits (a match weight of 6, p 0.985, with the prior at 100,000
 people; the evidence, unlike the match weight, does not depend on the population): above it a
-keying error comes with a rare name and the same region, and gating it too cost recall
-RECALL_COST and REVIEW_COST more review pairs for ANSWER_GAIN (100,000 people, seed 7). Gating weak links between two groups
-that both hold a victim's record (a man's two victims merged into one lowers his count) was
-measured and left out: it cost recall 0.0085 and 700 review pairs for no fewer changed answers
-(two victims of one man share him as an associate, which is evidence only of a shared abuser,
-but their records are far more often one woman recorded twice than two women a keying error
-apart).
+keying error comes with a rare name and the same region, and gating those too cost recall
+0.0032 for one fewer changed answer (100,000 people, seed 7). Gating weak links between two
+groups that both hold a victim's record (a man's two victims merged into one lowers his count)
+was measured and left out: it cost recall 0.0085 and 500 review pairs for no fewer changed
+answers (two victims' records of one man with one name and DOBs a keying error apart are far
+more often one woman recorded by two agencies than two women).
 """
 
 from __future__ import annotations

@@ -19,7 +19,10 @@ id and DOB only, no ambiguity check: the clustering before issue 20).
 Per threshold: pairwise precision / recall, people split and identities merging people; the
 wrong merges that change a serial tier or a disclosure_check answer
 (`bench.identity_answers`), serial men split over several identities, and the review queue
-(band pairs across identities plus the ambiguous records' pairs) with its share of records.
+(`questions.band_questions`: one band pair per pair of identities no rule keeps apart, plus
+the ambiguous records' pairs) with its share of records, and as questions (a pair of
+identities, or an ambiguous record with its candidates side by side); the links not made for
+want of corroboration (`corroboration`; `--no-corroboration` leaves the rule out).
 `--adversarial`: the delivery of `serialwatch synth --adversarial`. Printed, never asserted.
 """
 
@@ -42,14 +45,24 @@ from bench.resolution import score
 PULLED = "pulled-records.pkl"
 
 
+def cached(delivery: Path) -> pd.DataFrame | None:
+    """The records pulled before, unless pulled by code without a column the pull now has."""
+    cache = delivery / PULLED
+    if not cache.exists():
+        return None
+    raw = pd.read_pickle(cache)
+    return raw if "victim" in raw else None
+
+
 def pulled(delivery: Path) -> pd.DataFrame:
     """The delivery's records as `features.pull_records` returns them, pulled once."""
     from graph.driver import get_driver
     from ingest.resolve import features
 
     cache = delivery / PULLED
-    if cache.exists():
-        return pd.read_pickle(cache)
+    raw = cached(delivery)
+    if raw is not None:
+        return raw
     t = time.monotonic()
     raw = features.pull_records(get_driver())
     print(f"pulled {len(raw):,} records in {time.monotonic() - t:.0f} s")
@@ -65,6 +78,9 @@ def main() -> None:
     parser.add_argument("--retrain", action="store_true")
     parser.add_argument("--adversarial", action="store_true")
     parser.add_argument("--plain-rules", action="store_true")
+    parser.add_argument(
+        "--no-corroboration", action="store_true", help="without the corroboration rule"
+    )
     parser.add_argument("--model", type=Path, help="a saved model (JSON) instead of the packaged")
     parser.add_argument(
         "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
@@ -81,6 +97,7 @@ def main() -> None:
     from bench import identity_answers
     from ingest.resolve import features, model
     from ingest.resolve.cluster import cluster
+    from ingest.resolve.corroboration import Roles
     from ingest.resolve.pipeline import (
         DUCKDB_MEMORY,
         REVIEW_THRESHOLD,
@@ -88,10 +105,11 @@ def main() -> None:
         _score,
         _split_at,
     )
+    from ingest.resolve.questions import band_questions
     from ingest.resolve.rules import OneDateOfBirth, OneValue, Rule, person_rules
 
     delivery = delivery_dir(args.people, args.seed, args.out, args.adversarial)
-    if not (delivery / PULLED).exists():  # else the bench server is not needed
+    if cached(delivery) is None:  # else the bench server is not needed
         national_graph(args.people, args.seed, args.out, adversarial=args.adversarial)
     raw = pulled(delivery)
     raw["identity_id"] = "ID:" + raw["unique_id"]  # as after a fresh load
@@ -120,20 +138,24 @@ def main() -> None:
         args.save_model.write_text(m.to_json(), encoding="utf-8")
     m = model.for_population(m, n)
 
+    roles = None if args.plain_rules or args.no_corroboration else Roles.of(raw)
+
     def clustered(pairs: pd.DataFrame, t: float) -> tuple[Any, pd.DataFrame]:
         links, below = _split_at(pairs, t)
         if args.plain_rules:
             return cluster(keys, links, [], rules, margin=-1.0), below
-        return cluster(keys, links, [], rules, candidates=below), below
+        out = cluster(keys, links, [], rules, candidates=below, roles=roles)
+        return out, pd.concat([below, out.unconfirmed]) if len(out.unconfirmed) else below
 
-    first, _ = clustered(_score(con, m, REVIEW_THRESHOLD), thresholds[0])
+    first, _ = clustered(_score(con, m, REVIEW_THRESHOLD, levels=True), thresholds[0])
     features.set_associates(con, first.assignments)
-    pairs = _score(con, m, REVIEW_THRESHOLD)
+    pairs = _score(con, m, REVIEW_THRESHOLD, levels=True)
     kind = "adversarial " if args.adversarial else ""
     print(
         f"\n== {args.people:,} people ({kind}seed {args.seed}), {n:,} records, model "
         f"{m.version}, prior {m.splink['probability_two_random_records_match']:.3g}"
-        f"{', plain rules' if args.plain_rules else ''}; scored in "
+        f"{', plain rules' if args.plain_rules else ''}"
+        f"{', no corroboration rule' if args.no_corroboration else ''}; scored in "
         f"{time.monotonic() - began:.0f} s"
     )
     for t in thresholds:
@@ -143,10 +165,10 @@ def main() -> None:
         )
         sc = score(truth, ident)
         damage = identity_answers.merge_damage(answers, truth, ident)
-        across = below[
-            below["unique_id_l"].map(ident).to_numpy() != below["unique_id_r"].map(ident).to_numpy()
-        ]
-        queue = len(_pairs(across) | _pairs(result.ambiguous))
+        unsure = result.ambiguous["record"].unique()
+        asked = band_questions(below, result.assignments, rules, (), unsure)
+        queue = len(_pairs(asked) | _pairs(result.ambiguous))
+        questions = len(asked) + len(unsure)
         print(
             f"   link {t}: precision {sc['precision']:.4f}  recall {sc['recall']:.4f}  F1 "
             f"{sc['f1']:.4f}; people split {sc['people_split']:,}; identities merging people "
@@ -155,8 +177,11 @@ def main() -> None:
             f"disclosure_check answer {damage.answer_changed} (forces only "
             f"{damage.forces_changed}); serial men split {damage.serial_split} of "
             f"{damage.serial}\n"
-            f"      review queue {queue:,} pairs ({queue / n:.2%} of records); ambiguous "
-            f"records {result.ambiguous['record'].nunique():,}"
+            f"      review queue {queue:,} pairs ({queue / n:.2%} of records), {questions:,} "
+            f"questions ({questions / n:.2%}: a pair of identities or an ambiguous record); "
+            f"ambiguous "
+            f"records {result.ambiguous['record'].nunique():,}; links not made for want of "
+            f"corroboration {len(result.unconfirmed):,}"
         )
         for example in damage.examples:
             print(f"      e.g. {example}")

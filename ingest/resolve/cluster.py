@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ingest.resolve import ambiguity
+from ingest.resolve import ambiguity, corroboration
 from ingest.resolve.rules import Rule
 
 SAME, NOT_SAME = "same", "not_same"
@@ -52,6 +52,8 @@ class Clusters:
     # Pairs to put to an analyst: an ambiguous record (`record`) and the best record of each of
     # its candidate identities (unique_id_l, unique_id_r, match_probability, match_weight).
     ambiguous: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_AMBIGUOUS))
+    # Links not made for want of corroboration (`corroboration`), as given: for review.
+    unconfirmed: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def cluster(
@@ -61,6 +63,7 @@ def cluster(
     rules: Sequence[Rule] = (),
     candidates: pd.DataFrame | None = None,
     margin: float = ambiguity.MARGIN,
+    roles: corroboration.Roles | None = None,
 ) -> Clusters:
     """Cluster `keys` by `links` (unique_id_l, unique_id_r, match_probability, match_weight),
     all at or above the link threshold, with `decisions` winning over the model.
@@ -71,13 +74,21 @@ def cluster(
     split like a `not same` decision. A record the links and `candidates` (scored pairs below
     the link threshold, same columns) place about equally in two identities a rule keeps apart
     (`ambiguity`, within `margin` bits) is left on its own identity, and its pairs with each
-    candidate are returned in `ambiguous` for review.
+    candidate are returned in `ambiguous` for review. With `roles` (and links marked by
+    `corroboration.mark`), a weak link that would change an answer is not made
+    (`corroboration`): it is returned in `unconfirmed` and counts as a candidate.
     """
     n = len(keys)
     index = pd.Series(np.arange(n), index=pd.Index(keys))
     decided = [d for d in decisions if d.key_l in index.index and d.key_r in index.index]
     not_same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == NOT_SAME}
     same = {_pair(index[d.key_l], index[d.key_r]) for d in decided if d.decision == SAME}
+    unconfirmed = links.iloc[:0]
+    if roles is not None:
+        gate = corroboration.unconfirmed(index, links, roles, same)
+        unconfirmed, links = links[gate], links[~gate]
+        if len(unconfirmed):
+            candidates = pd.concat([c for c in (candidates, unconfirmed) if c is not None])
     lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
     evidence = [lo, hi, prob, weight]
     if candidates is not None and len(candidates):
@@ -124,6 +135,7 @@ def cluster(
         [Decision(keys[a], keys[b], NOT_SAME) for a, b in sorted(conflicts)],
         cut,
         _review_pairs(keys, found),
+        unconfirmed,
     )
 
 

@@ -70,22 +70,22 @@ CALL (ps) {
 CALL (ps) {
   CALL (ps) {
     UNWIND ps AS q
-    MATCH (q)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident)
-    RETURN q.person_key AS k, x.incident_key AS e
+    MATCH (q)-[r:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident)
+    RETURN q.person_key AS k, x.incident_key AS e, type(r) AS role
     UNION ALL
     UNWIND ps AS q
-    MATCH (q)-[:SUBJECT_OF|PROTECTS]-(o:Order)
-    RETURN q.person_key AS k, o.order_key AS e
+    MATCH (q)-[r:SUBJECT_OF|PROTECTS]-(o:Order)
+    RETURN q.person_key AS k, o.order_key AS e, type(r) AS role
     UNION ALL
     UNWIND ps AS q
     MATCH (q)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person)
-    RETURN q.person_key AS k, elementId(r) AS e
+    RETURN q.person_key AS k, elementId(r) AS e, type(r) AS role
   }
-  RETURN collect(k) AS event_of, collect(e) AS event
+  RETURN collect(k) AS event_of, collect(e) AS event, collect(role) AS event_role
 }
 RETURN unique_id, forename_raw, surname_raw, middle_raw, dob, gender_raw, aliases, pnc_raw,
        agency_code, identity_id, method, model_version, residence_of, address, postcode,
-       event_of, event
+       event_of, event, event_role
 """
 # The key at a position of the records in key order (the index gives the order).
 _KEY_AT = """
@@ -119,25 +119,33 @@ OPTIONAL MATCH (p)-[rt:RESOLVES_TO]->(i:Identity)
 RETURN [p.person_key, p.forename, p.surname, p.middle_names, toString(p.date_of_birth),
         p.gender, p.aliases, p.pnc_id, p.agency_code, i.identity_id, rt.method, rt.model_version,
         [(p)-[:RESIDED_AT]->(a:Address) | [a.address_key, a.postcode]],
-        [(p)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident) | x.incident_key]
-        + [(p)-[:SUBJECT_OF|PROTECTS]-(o:Order) | o.order_key]
-        + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person) | elementId(r)]] AS r
+        [(p)-[r:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident)
+           | [x.incident_key, type(r)]]
+        + [(p)-[r:SUBJECT_OF|PROTECTS]-(o:Order) | [o.order_key, type(r)]]
+        + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person)
+           | [elementId(r), type(r)]]] AS r
 """
 RAW = "raw_records"  # one row per record, as pulled (`raw_frame` reads it)
-EVENTS = "pulled_events"  # (unique_id, event): the incidents, orders, relationships of each
+EVENTS = "pulled_events"  # (unique_id, event, role): the incidents, orders, relationships
+# The roles that make a record accused (what a disclosure check and a serial tier are made of)
+# or a victim (whom they count).
+ACCUSED_ROLES = ("SUSPECT_IN", "OFFENDER_IN", "SUBJECT_OF")
+VICTIM_ROLES = ("VICTIM_IN", "PROTECTS")
 
 # The pulled tables' columns (all text), each from a column of a page.
 _PULLED = {
     "pulled_persons": {c: c for c in _PERSON_COLUMNS},  # aliases joined by _SEP
     "pulled_addresses": {"unique_id": "residence_of", "address": "address", "postcode": "postcode"},
-    EVENTS: {"unique_id": "event_of", "event": "event"},
+    EVENTS: {"unique_id": "event_of", "event": "event", "role": "event_role"},
 }
 _SEP = "\x1f"
 
 
 def pull_records(driver: Driver) -> pd.DataFrame:
     """Every Person record as raw columns (lists joined; `events`: the incidents, orders and
-    recorded relationships it takes part in), in key order: `pull` into a DuckDB of its own,
+    recorded relationships it takes part in; `accused`: suspect or offender in an incident or
+    subject of an order; `victim`: victim in an incident or protected by an order), in key
+    order: `pull` into a DuckDB of its own,
     read back."""
     con = duckdb.connect(config={"threads": 2})
     try:
@@ -195,7 +203,8 @@ def pull_keys(driver: Driver, con: duckdb.DuckDBPyConnection, keys: Iterable[str
     page["address"] = [a for r in got for a, _ in r[n]]
     page["postcode"] = [pc for r in got for _, pc in r[n]]
     page["event_of"] = [r[0] for r in got for _ in r[n + 1]]
-    page["event"] = [e for r in got for e in r[n + 1]]
+    page["event"] = [e for r in got for e, _ in r[n + 1]]
+    page["event_role"] = [role for r in got for _, role in r[n + 1]]
     _create_pulled(con)
     _insert(con, page)
     return _assemble(driver, con)
@@ -226,8 +235,9 @@ WITH adr AS (
          string_agg(DISTINCT postcode, chr(31) ORDER BY postcode) AS postcode_raw
   FROM pulled_addresses GROUP BY unique_id
 ), ev AS (
-  SELECT unique_id, list(event) AS events FROM {EVENTS}
-  WHERE event IS NOT NULL GROUP BY unique_id
+  SELECT unique_id, list(event) AS events,
+         bool_or(role IN {ACCUSED_ROLES}) AS accused, bool_or(role IN {VICTIM_ROLES}) AS victim
+  FROM {EVENTS} WHERE event IS NOT NULL GROUP BY unique_id
 ), al AS (
   SELECT a.unique_id, string_agg(DISTINCT l.canon, chr(31) ORDER BY l.canon) AS aliases_raw
   FROM (SELECT unique_id, unnest(string_split(aliases, chr(31))) AS alias FROM pulled_persons) a
@@ -237,7 +247,8 @@ WITH adr AS (
 )
 SELECT p.unique_id, p.forename_raw, p.surname_raw, p.middle_raw, p.dob, al.aliases_raw,
        p.gender_raw, p.pnc_raw, p.agency_code, p.identity_id, p.method, p.model_version,
-       adr.address_raw, adr.postcode_raw, ev.events, r.region
+       adr.address_raw, adr.postcode_raw, ev.events, coalesce(ev.accused, false) AS accused,
+       coalesce(ev.victim, false) AS victim, r.region
 FROM pulled_persons p LEFT JOIN adr USING (unique_id) LEFT JOIN ev USING (unique_id)
   LEFT JOIN al USING (unique_id) LEFT JOIN agency_regions r USING (agency_code)
 ORDER BY p.unique_id

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -282,6 +283,15 @@ class Model:
     def from_json(cls, text: str) -> Model:
         body = json.loads(text)
         return cls(body["model_version"], body["splink"], body["trained"])
+
+    def level_weight(self, comparison: str, label: str) -> float:
+        """The match weight (log2 m/u) of one level (by its label) of one comparison."""
+        for c in self.splink["comparisons"]:
+            if c["output_column_name"] == comparison:
+                for lv in c["comparison_levels"]:
+                    if lv.get("label_for_charts") == label:
+                        return math.log2(lv["m_probability"] / lv["u_probability"])
+        raise KeyError(f"{comparison}: no level {label!r}")
 
 
 def linker(

@@ -19,9 +19,10 @@ from neo4j import Driver
 
 from graph.facts import refresh_after_relink
 from ingest.alerting import raise_relink_alerts, withhold_relink_alerts
-from ingest.resolve import features, model, review
+from ingest.resolve import corroboration, features, model, review
 from ingest.resolve.cluster import SAME, cluster
 from ingest.resolve.graph_writer import changes, write_identities
+from ingest.resolve.questions import band_questions
 from ingest.resolve.rules import person_rules
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,10 @@ def resolve(
         current = features.raw_frame(con, "unique_id, identity_id, method, model_version")
         keys = list(current["unique_id"])
         decided = review.decisions(driver)
-        rules = person_rules(
-            features.raw_frame(con, "pnc_raw, dob, gender_raw"),
-            features.cannot_link(con),
-            same_pairs(keys, decided),
-        )
+        pulled = features.raw_frame(con, "pnc_raw, dob, gender_raw, accused, victim")
+        rules = person_rules(pulled, features.cannot_link(con), same_pairs(keys, decided))
+        roles = corroboration.Roles.of(pulled)
+        del pulled
         con.execute(f"DROP TABLE {features.RAW}")
         # Training is its own step (`--retrain`); a run uses the model the last training
         # saved, else the packaged one, so resolving never waits on EM unasked.
@@ -97,9 +97,9 @@ def resolve(
         clock("train" if out.trained else "load model")
         # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
         # identities reveal (records of one person sharing a victim, partner or order).
-        pairs = _score(con, m, review_threshold)
+        pairs = _score(con, m, review_threshold, levels=True)
         links, below = _split_at(pairs, link_threshold)
-        first = cluster(keys, links, decided, rules, candidates=below)
+        first = cluster(keys, links, decided, rules, candidates=below, roles=roles)
         features.set_associates(con, first.assignments)
         del first
         clock("predict, cluster (pass 1)")
@@ -112,7 +112,7 @@ def resolve(
         clock("predict")
         links, below = _split_at(pairs, link_threshold)
         out.links = len(links)
-        result = cluster(keys, links, decided, rules, candidates=below)
+        result = cluster(keys, links, decided, rules, candidates=below, roles=roles)
         out.ambiguous_records = result.ambiguous["record"].nunique()
         out.decisions_applied, out.conflicts = len(decided), len(result.conflicts)
         for c in result.conflicts:
@@ -132,10 +132,10 @@ def resolve(
         clock("relink alerts")
         refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
         clock("facts refresh")
-        ident = result.assignments.set_index("unique_id")["identity_id"]
-        band = below[
-            ident.loc[below["unique_id_l"]].to_numpy() != ident.loc[below["unique_id_r"]].to_numpy()
-        ]
+        asked = pd.concat([below, result.unconfirmed]) if len(result.unconfirmed) else below
+        band = band_questions(
+            asked, result.assignments, rules, decided, result.ambiguous["record"].unique()
+        )
         band = _undecided(review.with_ambiguous(band, result.ambiguous, pairs), decided)
         out.review_queue = review.sync_queue(driver, review.explained(band, m), m.version)
         out.identities, out.multi_record_identities = len(sizes), int((sizes > 1).sum())
@@ -166,8 +166,8 @@ def _score(
 ) -> pd.DataFrame:
     """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now), with
     each comparison's match weight (`w_<name>`, and `w_tf_name` for the name's frequency) if
-    `levels`, for the review queue's explanations. The tables Splink made for them are
-    dropped once they are read."""
+    `levels`, for the review queue's explanations and the corroboration rule
+    (`corroboration.mark`). The tables Splink made for them are dropped once they are read."""
     if levels:
         m = model.Model(
             m.version, m.splink | {"retain_intermediate_calculation_columns": True}, m.trained
@@ -183,6 +183,8 @@ def _score(
         f"FROM {scored.physical_name}"
     ).df()
     linker.table_management.delete_tables_created_by_splink_from_db()
+    if levels:
+        pairs = corroboration.mark(pairs, m)
     return pairs
 
 

@@ -43,7 +43,9 @@ RETURN p.person_key AS key, p.forename AS forename, p.surname AS surname,
        [(p)-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(x:Incident) | x.incident_key]
        + [(p)-[:SUBJECT_OF|PROTECTS]-(o:Order) | o.order_key]
        + [(p)-[r:INTIMATE_PARTNER|EX_PARTNER|FAMILY|ASSOCIATE]-(:Person) | elementId(r)]
-         AS events
+         AS events,
+       [(p)-[r:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]->(:Incident) | type(r)]
+       + [(p)-[r:SUBJECT_OF|PROTECTS]-(:Order) | type(r)] AS roles
 ORDER BY key
 """
 
@@ -77,6 +79,8 @@ def test_pull_gives_each_record_what_a_per_record_read_gives(loaded: Driver) -> 
     assert list(got["unique_id"]) == [r["key"] for r in want]
     assert sum(len(r["events"]) for r in want) > 0
     assert sum(len(r["addresses"]) for r in want) > 0
+    assert any("SUSPECT_IN" in r["roles"] for r in want)
+    assert any("VICTIM_IN" in r["roles"] for r in want)
     for row, r in zip(got.to_dict("records"), want, strict=True):
         expected = {
             "unique_id": r["key"],
@@ -95,6 +99,8 @@ def test_pull_gives_each_record_what_a_per_record_read_gives(loaded: Driver) -> 
             "postcode_raw": _joined([pc for _, pc in r["addresses"]]),
             "region": region.get(r["agency"]),
             "events": sorted(r["events"]) or None,
+            "accused": any(role in features.ACCUSED_ROLES for role in r["roles"]),
+            "victim": any(role in features.VICTIM_ROLES for role in r["roles"]),
         }
         row["events"] = sorted(row["events"]) if row["events"] is not None else None
         assert row == expected, r["key"]

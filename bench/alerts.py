@@ -102,7 +102,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     parser.add_argument(
-        "--skip-load", action="store_true", help="reuse the base loaded by a last run, if intact"
+        "--skip-load", action="store_true",
+        help="reuse the base and follow-up a last run loaded (its alerts are raised anew)"
     )
     args = parser.parse_args()
     use_bench_server()
@@ -113,12 +114,13 @@ def main() -> None:
     from ingest.load import Loader
     from ingest.transactional import CypherSink
 
-    base = national_graph(args.people, 7, args.out, fresh=not args.skip_load)
+    variant = f"alerts follow-up of {args.rows} rows"
+    base = national_graph(args.people, 7, args.out, fresh=not args.skip_load, variant=variant)
     extra = follow_up(base, args.out / f"follow-up-{args.people}", args.rows)
     driver = get_driver()
     t = time.monotonic()
     summary = Loader(CypherSink(driver)).load(extra)
-    graph_changed()
+    graph_changed(variant)  # the base with this follow-up: --skip-load reuses it
     load_s = time.monotonic() - t
     rows = sum(f.rows for f in summary.files)
     # The base is bulk-loaded without alerts: any alert here is this follow-up's, raised by an

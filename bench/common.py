@@ -52,12 +52,14 @@ def national_graph(
     out: Path = Path("/tmp/serialwatch-bench"),
     fresh: bool = False,
     adversarial: bool = False,
+    variant: str = "",
 ) -> Path:
     """Start the bench server holding a synthetic national delivery of `people`, generated and
     bulk-loaded once (into a reset database), then reused while the loaded delivery is the same
     (`fresh` reloads it, for benches that change the graph); returns the delivery's folder.
     `adversarial`: the delivery of `serialwatch synth --adversarial` (planted hard cases).
-    Call `use_bench_server()` first."""
+    `variant`: reuse only a graph a bench marked with it (`graph_changed(variant)`), e.g. the
+    base with the alert bench's follow-up. Call `use_bench_server()` first."""
     from graph.server import LocalServer
     from graph.settings import get_settings
     from ingest.bulk import bulk_load
@@ -73,6 +75,8 @@ def national_graph(
     wanted: dict[str, object] = {"people": people, "seed": seed}
     if adversarial:
         wanted["adversarial"] = True
+    if variant:
+        wanted["variant"] = variant
     server = LocalServer(settings)
     if not fresh and marker.exists() and json.loads(marker.read_text()) == wanted:
         server.start()
@@ -83,16 +87,20 @@ def national_graph(
     t = time.monotonic()
     bulk_load(delivery, alerts=False)
     print(f"bulk-loaded {people:,} people into the bench server in {time.monotonic() - t:.0f} s")
-    marker.write_text(json.dumps(wanted))
+    marker.write_text(json.dumps({k: v for k, v in wanted.items() if k != "variant"}))
     return delivery
 
 
-def graph_changed() -> None:
+def graph_changed(variant: str = "") -> None:
     """Say the bench graph no longer holds just its delivery (a bench wrote to it), so the
-    next `national_graph` reloads it."""
+    next `national_graph` reloads it; with `variant`, one asking for that variant reuses it."""
     from graph.settings import get_settings
 
-    (get_settings().home / "bench-delivery.json").unlink(missing_ok=True)
+    marker = get_settings().home / "bench-delivery.json"
+    if variant and marker.exists():
+        marker.write_text(json.dumps(json.loads(marker.read_text()) | {"variant": variant}))
+    else:
+        marker.unlink(missing_ok=True)
 
 
 def pristine_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench")) -> Path:

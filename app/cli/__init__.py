@@ -14,6 +14,7 @@ from app.cli.alerts import alerts_app
 from app.cli.audit import audit_app
 from app.cli.db import db_app
 from app.cli.demo import demo
+from app.cli.export import export
 from app.cli.ingest import ingest, synth
 from app.cli.query import query_app
 from app.cli.resolve import resolve_app
@@ -38,6 +39,7 @@ cli.command("login")(login_command)
 cli.command("logout")(logout_command)
 cli.add_typer(audit_app, name="audit")
 cli.add_typer(alerts_app, name="alerts")
+cli.command()(export)
 
 
 def main() -> None:

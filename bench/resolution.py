@@ -206,10 +206,6 @@ def run(name: str, people: int, delivery: Path, serial: bool, engine: str, maste
         )
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _spark_jvm_peak_mb() -> float:
     """The peak resident memory of the JVM pyspark started (it outlives the stopped session)."""
     from pyspark import SparkContext
@@ -217,3 +213,7 @@ def _spark_jvm_peak_mb() -> float:
     gateway = SparkContext._gateway
     proc = getattr(gateway, "proc", None)
     return process_peak_rss_mb(proc.pid) if proc is not None else 0.0
+
+
+if __name__ == "__main__":
+    main()

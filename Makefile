@@ -16,6 +16,7 @@ $(BIN)/serialwatch: pyproject.toml
 	$(PIP) --upgrade pip
 	$(PIP) -e '.[dev]'
 	-$(PIP) -e '.[fast]'
+	$(PIP) -e '.[spark]'
 	touch $@
 
 ## The test suite (starts its own Neo4j on port 7688 if it is not running).

@@ -111,6 +111,8 @@ def main() -> None:
         "included)",
     )
     parser.add_argument("--no-serial", action="store_true", help="skip the serial check")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument("--spark-master", default="local[2]")
     args = parser.parse_args()
     use_bench_server()
     logging.basicConfig(format="%(asctime)s %(name)s %(message)s", level=logging.WARNING)
@@ -118,7 +120,7 @@ def main() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
     for name in args.runs.split(","):
         delivery = pristine_graph(args.people, args.seed, args.out)
-        run(name, args.people, delivery, serial=not args.no_serial)
+        run(name, args.people, delivery, not args.no_serial, args.engine, args.spark_master)
     print(
         f"\nmethod: each run starts from the same bulk-loaded store (restored from a copy; "
         f"port {BENCH_ENV['NEO4J_BOLT_PORT']}, heap {BENCH_ENV['NEO4J_HEAP']}, page cache "
@@ -131,7 +133,7 @@ def main() -> None:
     )
 
 
-def run(name: str, people: int, delivery: Path, serial: bool) -> None:
+def run(name: str, people: int, delivery: Path, serial: bool, engine: str, master: str) -> None:
     """One resolve on the freshly restored graph, its figures printed. The truth is read only
     after the resolve, so the peak memory measured is the resolver's."""
     from graph.driver import get_driver, read
@@ -145,9 +147,16 @@ def run(name: str, people: int, delivery: Path, serial: bool) -> None:
     (model.models_dir() / "resolution-current.json").unlink(missing_ok=True)  # bench home
     driver = get_driver()
     began = time.monotonic()
-    s = resolve(driver, retrain=name == "retrain", baseline=name == "baseline")
+    s = resolve(
+        driver,
+        retrain=name == "retrain",
+        baseline=name == "baseline",
+        engine=engine,
+        spark_master=master,
+    )
     wall = time.monotonic() - began
     rss = peak_rss_mb()
+    jvm = _spark_jvm_peak_mb() if engine == "spark" else 0.0
     pid = LocalServer(get_settings()).pid()
     truth = json.loads((delivery / "truth.json").read_text(encoding="utf-8"))
     rows = read(
@@ -157,12 +166,17 @@ def run(name: str, people: int, delivery: Path, serial: bool) -> None:
         timeout_s=600,
     )
     sc = score(truth, {r["k"]: r["i"] for r in rows})
-    print(f"\n== run '{name}': resolution of {people:,} people: {s.records:,} person records")
+    print(
+        f"\n== run '{name}' on {engine}{f' ({master})' if engine == 'spark' else ''}: "
+        f"resolution of {people:,} people: {s.records:,} person records"
+    )
     print(f"   wall {wall:.1f} s  ({', '.join(f'{k} {v} s' for k, v in s.seconds.items())})")
     print(
         f"   peak RSS of this process {rss:,.0f} MB (includes DuckDB); DuckDB after scoring "
         f"{s.duckdb_peak_mb:,.0f} MB; neo4j peak {process_peak_rss_mb(pid) if pid else 0:,.0f} MB"
     )
+    if engine == "spark":
+        print(f"   Spark's JVM (driver and local executors) peak {jvm:,.0f} MB (VmHWM)")
     steps = ", ".join(f"{k} {v:,.0f} MB" for k, v in s.peak_rss_mb.items())
     print(f"   peak RSS of this process by the end of each step: {steps}")
     print(
@@ -190,6 +204,15 @@ def run(name: str, people: int, delivery: Path, serial: bool) -> None:
             f"{check['precision']:.4f} ({check['returned']} returned, "
             f"{check['truth_serial']} in truth; missed {check['missed']})"
         )
+
+
+def _spark_jvm_peak_mb() -> float:
+    """The peak resident memory of the JVM pyspark started (it outlives the stopped session)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    proc = getattr(gateway, "proc", None)
+    return process_peak_rss_mb(proc.pid) if proc is not None else 0.0
 
 
 if __name__ == "__main__":

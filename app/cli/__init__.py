@@ -15,6 +15,7 @@ from app.cli.audit import audit_app
 from app.cli.cases import cases_app
 from app.cli.db import db_app
 from app.cli.demo import demo
+from app.cli.export import export
 from app.cli.ingest import ingest, synth
 from app.cli.query import query_app
 from app.cli.resolve import resolve_app
@@ -40,6 +41,7 @@ cli.command("logout")(logout_command)
 cli.add_typer(audit_app, name="audit")
 cli.add_typer(alerts_app, name="alerts")
 cli.add_typer(cases_app, name="cases")
+cli.command()(export)
 
 
 def main() -> None:

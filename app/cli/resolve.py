@@ -2,6 +2,7 @@
 explain any score.
 
     serialwatch resolve [--retrain] [--baseline]     score, cluster, write (train if asked)
+    serialwatch resolve --engine spark [--spark-master URL]   the same, scored on Spark
     serialwatch resolve review                       list pending pairs, decide interactively
     serialwatch resolve review --decide RP-... same
     serialwatch resolve explain KEY1 KEY2            the score's waterfall, as text
@@ -22,6 +23,7 @@ from app.services import review as review_service
 from graph.driver import get_driver, wait_until_ready
 from ingest.resolve import review as rq
 from ingest.resolve.pipeline import LINK_THRESHOLD, REVIEW_THRESHOLD, resolve
+from ingest.resolve.spark import LOCAL_MASTER
 
 resolve_app = typer.Typer(
     help="Identity resolution: one person behind many records (Splink model, review queue).",
@@ -40,6 +42,12 @@ def run(
     review_threshold: Annotated[
         float, typer.Option(help="Match probability from which a pair goes to review.")
     ] = REVIEW_THRESHOLD,
+    engine: Annotated[
+        str, typer.Option(help="Where Splink scores the pairs: duckdb, or spark (pyspark extra).")
+    ] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option(help="Spark master URL for --engine spark (local: local[2]).")
+    ] = LOCAL_MASTER,
     baseline: Annotated[
         bool,
         typer.Option(
@@ -61,6 +69,8 @@ def run(
         link_threshold=link_threshold,
         review_threshold=review_threshold,
         baseline=baseline,
+        engine=engine,
+        spark_master=spark_master,
     )
     table = Table(box=None, show_header=False)
     for label, value in (

@@ -1,22 +1,22 @@
 """The link chart (a person's neighbourhood), shortest paths, and the chart's exports.
 
 Both come from the saved query library (`neighbourhood`, `shortest_path`); this module turns
-rows into nodes and edges and renders them as JSON or GraphML, always from rows that have
-already been through the door (so a partner's export is redacted like his screen).
+rows into nodes and edges and renders them as JSON, GraphML or i2 ANX (`chart_formats`), always
+from rows that have already been through the door (so a partner's export is redacted like his
+screen).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from typing import Any
 
-import networkx as nx
 from neo4j import Driver
 
+from app.errors import BadRequest
 from app.security.roles import Perm
-from app.services import library
+from app.services import chart_formats, library
 from app.services.door import Access, guard
 from graph.registry import get_library
 
@@ -105,40 +105,41 @@ def path(
     }
 
 
+FORMATS = ("json", "graphml", "anx")
+# The chart a person's link chart opens on (the explorer's first view; its exports use the same)
+OPENING: dict[str, Any] = {"hops": 2, "limit": 1000}
+
+
 def export_chart(
-    access: Access, person: str, fmt: str, driver: Driver | None = None, **filters: Any
+    access: Access,
+    person: str,
+    fmt: str,
+    driver: Driver | None = None,
+    positions: dict[str, dict[str, float]] | None = None,
+    **filters: Any,
 ) -> str:
-    """The link chart as JSON or GraphML, audited as an export."""
+    """The link chart as JSON, GraphML or i2 ANX, audited as an export; `positions` (by node
+    id) are the screen's, where the explorer sends them."""
+    if fmt not in FORMATS:
+        raise BadRequest(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     guard(access, Perm.export, "query:neighbourhood", {"person": person, **filters}, "export")
     data = neighbourhood(access, person, action="export", driver=driver, **filters)
     if fmt == "graphml":
-        return graphml(data)
+        return chart_formats.graphml(data, positions)
+    if fmt == "anx":
+        return chart_formats.anx(data, positions)
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
-def graphml(data: dict[str, Any]) -> str:
-    graph = nx.MultiDiGraph()
-    for n in data["nodes"]:
-        graph.add_node(n["id"], **_attrs(n))
-    for e in data["edges"]:
-        graph.add_edge(e["source"], e["target"], type=e["type"])
-    buf = io.BytesIO()
-    nx.write_graphml(graph, buf, encoding="utf-8")
-    return buf.getvalue().decode("utf-8")
-
-
-def _attrs(node: dict[str, Any]) -> dict[str, str | int]:
-    out: dict[str, str | int] = {}
-    for k, v in node.items():
-        if k == "id" or v is None:
-            continue
-        if isinstance(v, bool | str | int):
-            out[k] = v if not isinstance(v, bool) else str(v).lower()
-        elif isinstance(v, list):
-            out[k] = ";".join(str(x) for x in v)
-        else:
-            out[k] = str(v)
-    return out
+def export_opening_chart(
+    access: Access,
+    person: str,
+    fmt: str,
+    driver: Driver | None = None,
+    positions: dict[str, dict[str, float]] | None = None,
+) -> str:
+    """The chart a person's link chart opens on (`OPENING`), in `fmt`, through the same door."""
+    return export_chart(access, person, fmt, driver=driver, positions=positions, **OPENING)
 
 
 def victim_story(access: Access, person: str, driver: Driver | None = None) -> list[dict[str, Any]]:

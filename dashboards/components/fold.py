@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-PERP_EDGES = {"SUSPECT_IN", "OFFENDER_IN", "SUBJECT_OF"}
+from app.services.chart_formats import PEOPLE, owner_of, person_roles
+
 VICTIM_EDGES = {"VICTIM_IN", "PROTECTS"}
-PEOPLE = ("Person", "Identity")
 OWN = "grp:own"  # the subject's records that involve nobody else on the chart
 KIND_WORDS = {
     "Incident": ("incident", "incidents"),
@@ -46,9 +46,9 @@ def fold(
     `known`: roles read elsewhere (his victim chain), for people whose incidents and orders
     the filters leave off the chart."""
     nodes = {n["id"]: n for n in data.get("nodes", [])}
-    owner = {k: _owner(n) for k, n in nodes.items() if n["label"] in PEOPLE}
+    owner = {k: owner_of(n) for k, n in nodes.items() if n["label"] in PEOPLE}
     centre = _centre(nodes, owner, subject)
-    role = {**(known or {}), **_roles(data.get("edges", []), owner)}
+    role = {**(known or {}), **person_roles(data.get("edges", []), owner)}
     people: dict[str, dict[str, Any]] = {}
     for key in sorted(owner, key=lambda k: (nodes[k]["label"] != "Person", k)):
         n, who = nodes[key], owner[key]
@@ -82,10 +82,6 @@ def fold(
     }
 
 
-def _owner(n: dict[str, Any]) -> str:
-    return str(n["id"] if n["label"] == "Identity" else (n.get("identity_id") or n["id"]))
-
-
 def _identity_caption(n: dict[str, Any] | None) -> str:
     """An identity with no record on the chart: its caption unless that is only its key."""
     caption = str((n or {}).get("caption") or "")
@@ -99,20 +95,6 @@ def _centre(nodes: dict[str, Any], owner: dict[str, str], subject: str | None) -
         if subject in (k, n.get("identity_id")) or subject in (n.get("record_keys") or []):
             return owner.get(k, k)
     return None
-
-
-def _roles(edges: list[dict[str, Any]], owner: dict[str, str]) -> dict[str, str]:
-    """Each person's role in this chart: perpetrator (suspect, offender, order subject) or
-    victim (victim, protected person); a person who is both is shown as perpetrator."""
-    out: dict[str, str] = {}
-    for e in edges:
-        if e["type"] in PERP_EDGES and e["source"] in owner:
-            out[owner[e["source"]]] = "perpetrator"
-    for e in edges:
-        person = {"VICTIM_IN": e["source"], "PROTECTS": e["target"]}.get(e["type"])
-        if person in owner and out.get(owner[person]) != "perpetrator":
-            out[owner[person]] = "victim"
-    return out
 
 
 def _items(

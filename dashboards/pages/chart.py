@@ -91,8 +91,12 @@ def _toolbar(steps: int, person: str | None) -> html.Div:
             html.Button("Remove", id="chart-remove", n_clicks=0),
             html.Button("Show hidden", id="chart-unhide", n_clicks=0),
             html.Button("Save layout", id="chart-save", n_clicks=0),
-            html.Button("Export PNG", id="chart-png", n_clicks=0),
-            html.Button("Export SVG", id="chart-svg", n_clicks=0),
+            html.Span("Export", className="sw-note"),  # the picture, or the data for i2/Gephi
+            html.Button("PNG", id="chart-png", n_clicks=0, title="Export PNG"),
+            html.Button("SVG", id="chart-svg", n_clicks=0, title="Export SVG"),
+            html.Button("GraphML", id="chart-graphml", n_clicks=0, title="Export GraphML"),
+            html.Button("i2 ANX", id="chart-anx", n_clicks=0, title="Export i2 ANX"),
+            dcc.Download(id="chart-download"),
             html.Span(id="chart-message", className="sw-note"),
         ],
         className="sw-toolbar",
@@ -117,7 +121,8 @@ def _side() -> html.Div:
 
 def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html.Div:
     """The page for `person` (an identity id or record key), `hops` steps out (default 2)."""
-    steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else 2
+    opening = network.OPENING["hops"]
+    steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else opening
     return html.Div(
         [
             dcc.Store(id="chart-person", data=person),
@@ -242,6 +247,20 @@ def _kept(els, old, edits, years, session):
     return out
 
 
+def _filters(years, hops, labels, rels, forces):
+    """The service's chart filters for the page's controls (all node types: no label filter)."""
+    date_from, date_to = _dates(years)
+    return {
+        "hops": hops,
+        "date_from": date_from,
+        "date_to": date_to,
+        "labels": labels if set(labels) != set(G.NODE_TYPES) else None,
+        "rel_types": rels or None,
+        "forces": forces or None,
+        "limit": network.OPENING["limit"],
+    }
+
+
 def _read(person, years, hops, labels, rels, forces, session):
     """The chart's elements around `person` as the filters ask, a note, and its agencies."""
     if not person:
@@ -249,19 +268,8 @@ def _read(person, years, hops, labels, rels, forces, session):
     who = access(session)
     if who is None:
         return [], need_login(), []
-    date_from, date_to = _dates(years)
     try:
-        chart = network.neighbourhood(
-            who,
-            person,
-            hops=hops,
-            date_from=date_from,
-            date_to=date_to,
-            labels=labels if set(labels) != set(G.NODE_TYPES) else None,
-            rel_types=rels or None,
-            forces=forces or None,
-            limit=1000,
-        )
+        chart = network.neighbourhood(who, person, **_filters(years, hops, labels, rels, forces))
         known = _chain_roles(who, person, labels)
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
@@ -269,6 +277,40 @@ def _read(person, years, hops, labels, rels, forces, session):
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes
+
+
+@dash.callback(
+    Output("chart-download", "data"),
+    Output("chart-message", "children", allow_duplicate=True),
+    Input("chart-graphml", "n_clicks"),
+    Input("chart-anx", "n_clicks"),
+    State("chart-person", "data"),
+    State("chart", "elements"),
+    State("chart-years", "value"),
+    State("chart-hops", "value"),
+    State("chart-labels", "value"),
+    State("chart-rels", "value"),
+    State("chart-forces", "value"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def download(_g, _a, person, drawn, years, hops, labels, rels, forces, session):
+    """The chart as the filters ask, as GraphML or i2 ANX with the positions on screen: read
+    through the same door as the screen (role, partner redaction, one audit entry)."""
+    fmt = "graphml" if dash.ctx.triggered_id == "chart-graphml" else "anx"
+    who = access(session)
+    if who is None:
+        return dash.no_update, need_login()
+    if not person:
+        return dash.no_update, "Open a chart first."
+    shown = {e["data"]["id"]: e["position"] for e in drawn or [] if e.get("position")}
+    try:
+        text = network.export_chart(
+            who, person, fmt, positions=shown, **_filters(years, hops, labels, rels, forces)
+        )
+    except Exception as e:  # noqa: BLE001
+        return dash.no_update, failure(e)
+    return dcc.send_string(text, f"link-chart.{fmt}"), f"Exported {fmt.upper()}."
 
 
 @dash.callback(

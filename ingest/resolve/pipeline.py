@@ -12,6 +12,7 @@ import logging
 import resource
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -20,6 +21,7 @@ from neo4j import Driver
 from graph.facts import refresh_after_relink
 from ingest.alerting import raise_relink_alerts, withhold_relink_alerts
 from ingest.resolve import corroboration, features, model, review
+from ingest.resolve import spark as spark_engine
 from ingest.resolve.cluster import SAME, cluster
 from ingest.resolve.graph_writer import changes, write_identities
 from ingest.resolve.questions import band_questions
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 LINK_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
 DUCKDB_MEMORY = "2GB"  # DuckDB spills to disk beyond this; keeps a national run inside 8 GB
+ENGINES = ("duckdb", "spark")  # where Splink scores the pairs; everything else is shared
 
 
 @dataclass
@@ -63,12 +66,20 @@ def resolve(
     review_threshold: float = REVIEW_THRESHOLD,
     count_pairs: bool = True,
     baseline: bool = False,
+    engine: str = "duckdb",
+    spark_master: str = spark_engine.LOCAL_MASTER,
 ) -> ResolveSummary:
     """Resolve every person record in the graph into identities; see the module docstring.
     `baseline` (a first national resolve): write links and refresh facts but raise no relink
-    alerts; the summary says for how many moved records they were withheld."""
+    alerts; the summary says for how many moved records they were withheld. `engine`: where
+    Splink scores the pairs, DuckDB or Spark (on `spark_master`), with the same features,
+    model, clustering and writer."""
+    if engine not in ENGINES:
+        choices = ", ".join(ENGINES)
+        raise spark_engine.SparkUnavailable(f"unknown engine {engine!r}: use one of {choices}")
     out = ResolveSummary()
     clock = _Clock(out)
+    session = spark_engine.session(spark_master) if engine == "spark" else None
     con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
     try:
         features.pull(driver, con)
@@ -97,13 +108,13 @@ def resolve(
         clock("train" if out.trained else "load model")
         # Pass 1 gives every record an identity; pass 2 re-scores with the associates those
         # identities reveal (records of one person sharing a victim, partner or order).
-        pairs = _score(con, m, review_threshold, levels=True)
+        pairs = _score(con, m, review_threshold, levels=True, spark=session)
         links, below = _split_at(pairs, link_threshold)
         first = cluster(keys, links, decided, rules, candidates=below, roles=roles)
         features.set_associates(con, first.assignments)
         del first
         clock("predict, cluster (pass 1)")
-        pairs = _score(con, m, review_threshold, levels=True)
+        pairs = _score(con, m, review_threshold, levels=True, spark=session)
         out.duckdb_peak_mb = _duckdb_mb(con)
         out.pairs_above_review = len(pairs)
         if count_pairs:
@@ -142,6 +153,8 @@ def resolve(
         clock("review queue")
     finally:
         con.close()
+        if session is not None:
+            session.stop()
     return out
 
 
@@ -162,27 +175,33 @@ def _provisional(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _score(
-    con: duckdb.DuckDBPyConnection, m: model.Model, threshold: float, levels: bool = False
+    con: duckdb.DuckDBPyConnection,
+    m: model.Model,
+    threshold: float,
+    levels: bool = False,
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Pairs at or above `threshold` (a fresh linker, so it reads the table as it is now), with
     each comparison's match weight (`w_<name>`, and `w_tf_name` for the name's frequency) if
     `levels`, for the review queue's explanations and the corroboration rule
-    (`corroboration.mark`). The tables Splink made for them are dropped once they are read."""
+    (`corroboration.mark`); scored in DuckDB, or on `spark` (a session). The tables Splink made
+    for them are dropped once they are read."""
     if levels:
         m = model.Model(
             m.version, m.splink | {"retain_intermediate_calculation_columns": True}, m.trained
         )
-    linker = model.linker(con, features.TABLE, m)
-    scored = linker.inference.predict(threshold_match_probability=threshold)
     names = [c["output_column_name"] for c in m.splink["comparisons"]] if levels else []
     weights = "".join(f", CAST(log2(bf_{c}) AS FLOAT) AS w_{c}" for c in names)
     if levels:
         weights += ", CAST(log2(bf_tf_adj_name) AS FLOAT) AS w_tf_name"
-    pairs = con.sql(
-        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight{weights} "
-        f"FROM {scored.physical_name}"
-    ).df()
-    linker.table_management.delete_tables_created_by_splink_from_db()
+    columns = f"unique_id_l, unique_id_r, match_probability, match_weight{weights}"
+    if spark is not None:
+        pairs = spark_engine.predict(spark, con, features.TABLE, m.splink, threshold, columns)
+    else:
+        linker = model.linker(con, features.TABLE, m)
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        pairs = con.sql(f"SELECT {columns} FROM {scored.physical_name}").df()
+        linker.table_management.delete_tables_created_by_splink_from_db()
     if levels:
         pairs = corroboration.mark(pairs, m)
     return pairs

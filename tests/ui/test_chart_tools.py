@@ -235,3 +235,32 @@ def test_svg_export(browser: Any, ui_server: str, planted: dict[str, Any], tmp_p
     width, height = png_size(png)  # print size, whatever the zoom on screen
     assert max(width, height) >= 2000 and width <= 3200 and height <= 2400
     page.close()
+
+
+def test_graphml_and_anx_exports_keep_the_screen(
+    browser: Any, ui_server: str, planted: dict[str, Any], tmp_path: Path
+):
+    """The chart's GraphML and i2 ANX buttons: files for the chart on screen, each person where
+    the analyst sees him."""
+    from tests.api.anx_reader import read_anx
+
+    page = login(browser, ui_server, "analyst", viewport={"width": 1920, "height": 1080})
+    open_chart(page, planted["name"])
+    ids = cy(page, "cy.nodes('.Person').map(n => n.id())")
+    shown = {i: cy(page, "cy.getElementById(arg).position()", i) for i in ids}
+    graphml = nx.read_graphml(download(page, "#chart-graphml", tmp_path))
+    anx = read_anx(download(page, "#chart-anx", tmp_path).read_text(encoding="utf-8"))
+    page.screenshot(path=str(tmp_path / "chart-exports.png"))
+    toolbar = page.evaluate(
+        "() => { const t = document.querySelector('.sw-toolbar'); "
+        "return [t.scrollWidth, t.clientWidth]; }"
+    )
+    assert toolbar[0] <= toolbar[1], "at 1920 px the toolbar fits: no button out of sight"
+    kept = [i for i in ids if i in graphml.nodes]
+    assert kept, "the people on screen are in the file"
+    for i in kept:
+        assert (graphml.nodes[i]["x"], graphml.nodes[i]["y"]) == (shown[i]["x"], shown[i]["y"])
+        assert anx.entities[i]["x"] == round(shown[i]["x"])
+    assert set(anx.entities) == set(graphml.nodes)
+    assert "Exported ANX" in page.inner_text("#chart-message")
+    page.close()

@@ -1,4 +1,5 @@
-"""Exports: any saved query's result as CSV; the link chart as JSON or GraphML."""
+"""Exports: any saved query's result as CSV; the link chart as JSON, GraphML or i2 ANX (the
+chart a person's link chart opens on: `hops=2&limit=1000`)."""
 
 from __future__ import annotations
 
@@ -34,13 +35,13 @@ def query_csv(name: str, body: RunRequest, access: AccessDep, driver: DriverDep)
 )
 def chart(
     person: str,
-    fmt: Literal["json", "graphml"],
+    fmt: Literal["json", "graphml", "anx"],
     access: AccessDep,
     driver: DriverDep,
     filters: ChartFiltersDep,
 ) -> Response:
     text = network.export_chart(access, person, fmt, driver=driver, **filters.as_kwargs())
-    media = "application/xml" if fmt == "graphml" else "application/json"
+    media = "application/json" if fmt == "json" else "application/xml"
     return Response(
         text,
         media_type=media,

@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, dash_table, dcc, html
 
 from app.services import library
 from app.services.door import Access
+from dashboards.components.query_form import as_list, params
 from dashboards.components.session import STORE, access, failure, guarded
 
 dash.register_page(__name__, path="/queries", title="Saved queries · serialwatch", order=4)
@@ -65,7 +66,7 @@ def _form(q: dict[str, Any]) -> html.Div:
         fid = {"type": "q-param", "name": p["name"], "ptype": p["type"]}
         label = html.Label(f"{p['name']}: {p['description']}")
         if p.get("choices"):
-            default = _list(p["default"]) if p["type"].startswith("list") else p["default"]
+            default = as_list(p["default"]) if p["type"].startswith("list") else p["default"]
             multi = p["type"].startswith("list")
             field: Any = dcc.Dropdown(p["choices"], default, multi=multi, id=fid)
         else:
@@ -77,28 +78,6 @@ def _form(q: dict[str, Any]) -> html.Div:
             )
         fields += [label, field]
     return html.Div(fields)
-
-
-def _list(text: Any) -> list[Any] | None:
-    try:
-        value = json.loads(text) if isinstance(text, str) else text
-    except ValueError:
-        return None
-    return value if isinstance(value, list) else None
-
-
-def params(values: list[Any], ids: list[dict[str, str]]) -> dict[str, Any]:
-    """Form values as query parameters; empty fields keep the query's defaults."""
-    out: dict[str, Any] = {}
-    for v, i in zip(values, ids, strict=True):
-        if v in ("", None, [], "null", "today"):
-            continue  # the query's own default
-        if i["ptype"] == "int" and isinstance(v, str):
-            v = int(v)
-        elif i["ptype"].startswith("list") and isinstance(v, str):
-            v = _list(v) or [x.strip() for x in v.split(",") if x.strip()]
-        out[i["name"]] = v
-    return out
 
 
 # What running or exporting reads: the query chosen, its parameters, and the session.

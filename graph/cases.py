@@ -280,7 +280,7 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
         "RETURN " + _CASE_ROW + ", "
         "COLLECT { MATCH (h:CaseChange)-[:OF]->(c) "
         "  RETURN h {at: toString(h.at), .by, .what, .field, .version, .before_text, "
-        "  .after_text} ORDER BY h.at, h.version, h.field } AS changes, "
+        "  .after_text} ORDER BY h.version, h.at, h.field } AS changes, "
         "COLLECT { MATCH (a:Assessment)-[:OF]->(c) RETURN a.assessment_id "
         "  ORDER BY a.at } AS assessments, "
         "COLLECT { MATCH (h:Hearing)-[:OF]->(c) MATCH (h)-[:AT]->(m:Meeting) "

@@ -89,7 +89,11 @@ def resolve(
         current = features.raw_frame(con, "unique_id, identity_id, method, model_version")
         keys = list(current["unique_id"])
         decided = review.decisions(driver)
-        pulled = features.raw_frame(con, "pnc_raw, dob, gender_raw, accused, victim")
+        pulled = features.raw_frame(
+            con,
+            "pnc_raw, dob, gender_raw, forename_raw, surname_raw, middle_raw, agency_code, "
+            "accused, victim",
+        )
         rules = person_rules(pulled, features.cannot_link(con), same_pairs(keys, decided))
         roles = corroboration.Roles.of(pulled)
         del pulled

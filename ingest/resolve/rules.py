@@ -3,9 +3,9 @@
 Connected components chain links: A-B and B-C put A and C in one identity even when nothing
 links A and C, so a weak link between two people's records merges all of both. A rule finds the
 identities that cannot be one person (two PNC ids; two dates of birth further apart than a
-keying error; two recorded genders; two records the graph itself shows to be two people) and
-names pairs of records to keep apart; clustering then cuts the weakest links between them, as
-it does for an analyst's `not same` decision.
+keying error; two recorded genders; two forenames each given by two agencies; two records the
+graph itself shows to be two people) and names pairs of records to keep apart; clustering then
+cuts the weakest links between them, as it does for an analyst's `not same` decision.
 
 The graph's own structure proves two records are two humans (`CannotLink`): parties to one
 incident (a perpetrator and his victim, a victim and the witness), the subject and a protected
@@ -23,6 +23,8 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+
+from ingest.resolve.names import canonical_forename, clean
 
 Pair = tuple[int, int]
 
@@ -187,6 +189,94 @@ class OneGender(OneValue):
         return super().clashes(part)
 
 
+class OneForename:
+    """A person has one forename. A record may misspell it, shorten it (a nickname, an
+    initial) or give the middle name in its place, but a spelling that two agencies record
+    independently is no keying error: an identity breaks the rule when, for one surname, two
+    different forenames are each given by the records of two or more agencies, and neither is
+    a middle name the identity's records give (twins and brothers recorded by the same two
+    forces: Justin and Julian, Joanna and Jane, each spelt the same everywhere). Such forenames
+    are kept apart: a record of the commonest from a record of each other. An analyst's `same`
+    decision between two records holds their forenames together."""
+
+    def __init__(
+        self,
+        forenames: Sequence[str | None],
+        surnames: Sequence[str | None],
+        middles: Sequence[str | None],
+        agencies: Sequence[str | None],
+        same: Iterable[Pair] = (),
+    ) -> None:
+        given = pd.Series(list(forenames), dtype=object).map(canonical_forename, na_action="ignore")
+        given = given.where(given.str.len() > 1, None)  # an initial is no spelling
+        self.forename = _codes(given)
+        self.names = pd.factorize(given)[1]  # code -> forename
+        self.surname = _codes(
+            pd.Series(list(surnames), dtype=object).map(clean, na_action="ignore")
+        )
+        self.agency = _codes(list(agencies))
+        self.middles = [_middle_names(m) for m in middles]
+        self.waived = {_pair(a, b) for a, b in same}
+
+    def _attested(self, part: Sequence[int]) -> dict[tuple[int, int], list[int]]:
+        """(surname, forename) -> the part's records giving it, for those two agencies give."""
+        records: dict[tuple[int, int], list[int]] = {}
+        agencies: dict[tuple[int, int], set[int]] = {}
+        for u in part:
+            if self.forename[u] >= 0 and self.surname[u] >= 0:
+                key = (int(self.surname[u]), int(self.forename[u]))
+                records.setdefault(key, []).append(int(u))
+                agencies.setdefault(key, set()).add(int(self.agency[u]))
+        return {k: v for k, v in records.items() if len(agencies[k]) > 1}
+
+    def _apart(self, part: Sequence[int]) -> list[tuple[list[int], list[int]]]:
+        """(records of the commonest attested forename, records of another) per clash."""
+        attested = self._attested(part)
+        middles = {m for u in part for m in self.middles[u]}
+        inside = set(part)
+        middles |= {  # forenames an analyst decided are one person's
+            str(self.names[self.forename[u]])
+            for pair in self.waived if pair[0] in inside and pair[1] in inside
+            for u in pair if self.forename[u] >= 0
+        }  # fmt: skip
+        out: list[tuple[list[int], list[int]]] = []
+        for surname in {s for s, _ in attested}:
+            names = sorted(
+                (
+                    recs
+                    for (s, f), recs in attested.items()
+                    if s == surname and self.names[f] not in middles
+                ),
+                key=lambda recs: (-len(recs), recs[0]),
+            )
+            out.extend((names[0], other) for other in names[1:])
+        return out
+
+    def broken(self, membership: np.ndarray) -> set[int]:
+        known = (self.forename >= 0) & (self.surname >= 0) & (self.agency >= 0)
+        frame = pd.DataFrame(
+            {
+                "c": membership[known],
+                "s": self.surname[known],
+                "f": self.forename[known],
+                "a": self.agency[known],
+            }
+        )
+        per_name = frame.groupby(["c", "s", "f"])["a"].nunique()
+        attested = per_name[per_name > 1].reset_index()
+        names = attested.groupby(["c", "s"])["f"].nunique()
+        suspects = {int(c) for c, _ in names.index[names.to_numpy() > 1]}
+        return {c for c in suspects if self._apart(np.flatnonzero(membership == c).tolist())}
+
+    def clashes(self, part: Sequence[int]) -> set[Pair]:
+        return {_pair(first[0], other[0]) for first, other in self._apart(part)}
+
+
+def _middle_names(middle: str | None) -> set[str]:
+    words = (clean(middle) or "").split() if isinstance(middle, str) else []
+    return {canonical_forename(w) or w for w in words}
+
+
 class CannotLink:
     """Pairs of records (indexes) that are two humans whatever their scores: no identity may
     hold both records of any pair."""
@@ -218,14 +308,22 @@ def person_rules(
     same: Iterable[Pair] = (),
 ) -> list[Rule]:
     """The rules for records as `features.pull_records` returns them (columns `pnc_raw`,
-    `dob`, `gender_raw`): one PNC id, one date of birth, one gender (unless decided `same`:
-    `same`, pairs of record indexes), and the structural pairs `cannot_link` (index arrays, as
+    `dob`, `gender_raw`, `forename_raw`, `surname_raw`, `middle_raw`, `agency_code`): one PNC
+    id, one date of birth, one gender (unless decided `same`: `same`, pairs of record indexes),
+    one forename, and the structural pairs `cannot_link` (index arrays, as
     `features.cannot_link` gives them)."""
     pnc = [str(v).strip().upper() if v else None for v in raw["pnc_raw"]]
     rules: list[Rule] = [
         OneValue(pnc),
         OneDateOfBirth(list(raw["dob"])),
         OneGender(list(raw["gender_raw"]), same),
+        OneForename(
+            list(raw["forename_raw"]),
+            list(raw["surname_raw"]),
+            list(raw["middle_raw"]),
+            list(raw["agency_code"]),
+            same,
+        ),
     ]
     if cannot_link is not None:
         rules.append(CannotLink(*cannot_link, len(raw)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import networkx as nx
@@ -14,7 +15,14 @@ import pytest
 
 from ingest.resolve.cluster import NOT_SAME, SAME, Decision, cluster
 from ingest.resolve.model import comparisons
-from ingest.resolve.rules import CannotLink, OneDateOfBirth, OneGender, OneValue, keying_error
+from ingest.resolve.rules import (
+    CannotLink,
+    OneDateOfBirth,
+    OneForename,
+    OneGender,
+    OneValue,
+    keying_error,
+)
 
 
 def _links(edges: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -188,6 +196,62 @@ def test_different_genders_are_split_unless_an_analyst_decided_same() -> None:
     decided = [Decision("a", "b", SAME)]
     result = cluster(keys, links, decided, [OneGender(genders, [(0, 1)])])
     assert set(result.assignments["identity_id"]) == {"ID:a"} and not result.conflicts
+
+
+# Twins recorded by two forces each (`OneForename`): Justin in WMP and GMP, Julian in WMP and
+# GMP; each twin's records strongly linked, a weaker link (alike names, one date of birth)
+# between the twins.
+TWINS = {
+    "justin-w": ("Justin", "Hall", None, "WMP"),
+    "justin-g": ("Justin", "Hall", None, "GMP"),
+    "julian-w": ("Julian", "Hall", None, "WMP"),
+    "julian-g": ("Julian", "Hall", None, "GMP"),
+}
+
+
+def _twins(people: dict[str, tuple[str, str, str | None, str]], decided: list[Decision]) -> Any:
+    keys = list(people)
+    links = _links(
+        [
+            ("justin-w", "justin-g", 30.0),
+            ("julian-w", "julian-g", 30.0),
+            ("justin-g", "julian-w", 12.0),
+        ]
+    )
+    fore, sur, mid, agency = (list(col) for col in zip(*people.values(), strict=True))
+    index = {k: i for i, k in enumerate(keys)}
+    same = [(index[d.key_l], index[d.key_r]) for d in decided if d.decision == SAME]
+    result = cluster(keys, links, decided, [OneForename(fore, sur, mid, agency, same)])
+    return result.assignments.set_index("unique_id")["identity_id"], result
+
+
+def test_two_forenames_each_given_by_two_agencies_are_two_people() -> None:
+    ids, _ = _twins(TWINS, [])
+    assert ids["justin-w"] == ids["justin-g"] and ids["julian-w"] == ids["julian-g"]
+    assert ids["justin-w"] != ids["julian-w"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"julian-g": ("Julian", "Hall", None, "WMP")}, "one agency gives Julian twice"),
+        ({"julian-g": ("Justin", "Hall", None, "GMP")}, "Julian once: a keying error"),
+        ({"justin-w": ("Jim", "Hall", "Julian", "WMP")}, "Julian is a middle name he gives"),
+        ({"julian-w": ("J", "Hall", None, "WMP")}, "an initial is no spelling"),
+        ({"julian-w": ("Julian", "Hall-Ross", None, "WMP"),
+          "julian-g": ("Julian", "Hall-Ross", None, "GMP")}, "another surname"),
+    ],
+)  # fmt: skip
+def test_a_forename_one_agency_gives_is_no_second_person(
+    change: dict[str, tuple[str, str, str | None, str]], why: str
+) -> None:
+    ids, _ = _twins({**TWINS, **change}, [])
+    assert ids.nunique() == 1, why
+
+
+def test_an_analyst_deciding_same_holds_two_forenames_together() -> None:
+    ids, result = _twins(TWINS, [Decision("justin-g", "julian-w", SAME)])
+    assert ids.nunique() == 1 and not result.conflicts
 
 
 def _namesakes(to_x: float, to_y: float) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,12 +1,13 @@
 """A merge that would change what the graph answers needs evidence beyond a name and a keying
 error, on the real Neo4j (`ingest/resolve/corroboration.py`).
 
-A hand-made delivery plants pairs of records with one rare name and a date of birth one
-keying error apart (a day, a month), nothing else in common, which the model links above the
-link threshold: an accused man's record and a plain record of that name are kept apart, and
-queued. The rule must not fire on the same pair with the same DOB exactly, with a shared
-address, on a keying error between two records that answer nothing (no accused), nor on two
-victims' records of one man (left out of the rule, as measured: see the module).
+A hand-made delivery plants pairs of records with one rare name and a date of birth one keying
+error apart (a day, a month), nothing else in common (or only a postcode area, which weighs too
+little to corroborate), which the model links above the link threshold: an accused man's record
+and a plain record of that name are kept apart, and queued. The rule must not fire on the same
+pair with the same DOB exactly, with a shared address, on a keying error between two records
+that answer nothing (no accused), nor on two victims' records of one man (left out of the rule,
+as measured: see the module).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ HIS = {
     "accused-month": ("Crispin", "Hetherington", MONTH, ""),  # fires: the month mistyped
     "exact": ("Lysander", "Cottingham", BORN, ""),  # the same DOB: linked
     "address": ("Evander", "Wolstenholme", KEYED, "shared"),  # a shared home: linked
+    "area": ("Peregrine", "Ashbourne", KEYED, "area"),  # one postcode area only: fires
     "plain": ("Ignatius", "Pettigrew", KEYED, ""),  # neither answers anything: linked
 }
 VICTIMS = {"victims": ("Marisol", "Quenby", KEYED)}  # two victims of one man: linked
@@ -76,18 +78,22 @@ def planted(folder: Path) -> None:
             v = f"WMP:{case.upper()}-V"
             persons.append(_person(v, "WMP", "Rosamund", f"Victim{len(persons)}", "1981-02-03"))
             incident(f"WMP:I-{case}", "WMP", a, v)
-        if home:
-            addresses.append(
-                {"address_key": "WMP:AD-1", "line1": "1 Elm Row", "postcode": "B1 1AA"}
-            )
+        if home:  # "shared": one home; "area": two homes in one postcode area (B)
+            homes = {a: f"WMP:AD-{case}", b: f"WMP:AD-{case}" if home == "shared" else "GMP:AD-2"}
+            postcode = {f"WMP:AD-{case}": "B1 1AA", "GMP:AD-2": "B9 9ZZ"}
+            addresses += [
+                {"address_key": k, "line1": f"{len(addresses) + 1} Elm Row", "postcode": pc}
+                for k, pc in postcode.items()
+                if k in homes.values()
+            ]
             residences += [
                 {
                     "person_key": k,
-                    "address_key": "WMP:AD-1",
+                    "address_key": homes[k],
                     "from_date": "2020-01-01",
-                    "agency_code": ag,
+                    "agency_code": k.split(":")[0],
                 }
-                for k, ag in ((a, "WMP"), (b, "GMP"))
+                for k in (a, b)
             ]
     for case, (fore, sur, dob) in VICTIMS.items():
         p1, p2 = f"WMP:{case.upper()}-P", f"GMP:{case.upper()}-P"
@@ -137,10 +143,17 @@ def _queued(driver: Driver) -> set[frozenset[str]]:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("WMP:ACCUSED-A", "GMP:ACCUSED-B"), ("WMP:ACCUSED-MONTH-A", "GMP:ACCUSED-MONTH-B")],
+    [
+        ("WMP:ACCUSED-A", "GMP:ACCUSED-B"),
+        ("WMP:ACCUSED-MONTH-A", "GMP:ACCUSED-MONTH-B"),
+        ("WMP:AREA-A", "GMP:AREA-B"),
+    ],
 )
 def test_a_keying_error_alone_never_changes_an_answer(resolved: Driver, a: str, b: str) -> None:
-    assert explain(resolved, a, b).match_probability >= LINK_THRESHOLD  # the model would link
+    why = explain(resolved, a, b)
+    assert why.match_probability >= LINK_THRESHOLD  # the model would link
+    address = next(step for step in why.steps if step.comparison == "address")
+    assert (address.level == "shared postcode area") == (a == "WMP:AREA-A")
     ident = identities(resolved)
     assert ident[a] != ident[b]
     assert frozenset((a, b)) in _queued(resolved)  # an analyst decides

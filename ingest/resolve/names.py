@@ -91,6 +91,42 @@ def canonical_forename(name: str | None) -> str | None:
     return NICKNAMES.get(s, s) if s else None
 
 
+def _families() -> dict[str, frozenset[str]]:
+    """Cleaned forename -> every formal forename it may stand for (itself included)."""
+    table: dict[str, set[str]] = {}
+    for formal, shorts in _FAMILIES.items():
+        for name in (formal, *shorts):
+            table.setdefault(name, {name}).add(formal)
+    table["steven"].add("stephen")
+    table["stephen"].add("steven")
+    return {name: frozenset(formal) for name, formal in table.items()}
+
+
+_FAMILY = _families()
+
+
+def one_forename(a: str, b: str) -> bool:
+    """Whether two cleaned forenames may be one person's: the same, one a short form of the
+    other in any family ("sam" for Samuel or Samantha), or one keying error apart (a letter
+    changed, added or dropped, or two side by side swapped: "cnoor" for "conor")."""
+    if _FAMILY.get(a, frozenset({a})) & _FAMILY.get(b, frozenset({b})):
+        return True
+    return _one_edit(a, b)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) <= 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 _CODES = {
     c: str(d)
     for d, letters in enumerate(("", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r"), start=0)

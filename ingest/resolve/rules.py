@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ingest.resolve.names import canonical_forename, clean
+from ingest.resolve.names import clean, one_forename
 
 Pair = tuple[int, int]
 
@@ -190,11 +190,11 @@ class OneGender(OneValue):
 
 
 class OneForename:
-    """A person has one forename. A record may misspell it, shorten it (a nickname, an
-    initial) or give the middle name in its place, but a spelling that two agencies record
-    independently is no keying error: an identity breaks the rule when, for one surname, two
-    different forenames are each given by the records of two or more agencies, and neither is
-    a middle name the identity's records give (twins and brothers recorded by the same two
+    """A person has one forename. A record may misspell it (one keying error), shorten it (a
+    short form in any nickname family, an initial) or give the middle name in its place, but a
+    spelling that two agencies record is no keying error of another: an identity breaks the
+    rule when, for one surname, two forenames that are none of those of each other are each
+    given by the records of two or more agencies (twins and brothers recorded by the same two
     forces: Justin and Julian, Joanna and Jane, each spelt the same everywhere). Such forenames
     are kept apart: a record of the commonest from a record of each other. An analyst's `same`
     decision between two records holds their forenames together."""
@@ -207,7 +207,7 @@ class OneForename:
         agencies: Sequence[str | None],
         same: Iterable[Pair] = (),
     ) -> None:
-        given = pd.Series(list(forenames), dtype=object).map(canonical_forename, na_action="ignore")
+        given = pd.Series(list(forenames), dtype=object).map(clean, na_action="ignore")
         given = given.where(given.str.len() > 1, None)  # an initial is no spelling
         self.forename = _codes(given)
         self.names = pd.factorize(given)[1]  # code -> forename
@@ -243,13 +243,17 @@ class OneForename:
         for surname in {s for s, _ in attested}:
             names = sorted(
                 (
-                    recs
+                    (str(self.names[f]), recs)
                     for (s, f), recs in attested.items()
-                    if s == surname and self.names[f] not in middles
+                    if s == surname and not any(one_forename(self.names[f], m) for m in middles)
                 ),
-                key=lambda recs: (-len(recs), recs[0]),
+                key=lambda named: (-len(named[1]), named[1][0]),
             )
-            out.extend((names[0], other) for other in names[1:])
+            out.extend(
+                (names[0][1], recs)
+                for name, recs in names[1:]
+                if not one_forename(names[0][0], name)
+            )
         return out
 
     def broken(self, membership: np.ndarray) -> set[int]:
@@ -273,8 +277,7 @@ class OneForename:
 
 
 def _middle_names(middle: str | None) -> set[str]:
-    words = (clean(middle) or "").split() if isinstance(middle, str) else []
-    return {canonical_forename(w) or w for w in words}
+    return set((clean(middle) or "").split()) if isinstance(middle, str) else set()
 
 
 class CannotLink:

@@ -102,8 +102,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/serialwatch-bench"))
     parser.add_argument(
-        "--skip-load", action="store_true",
-        help="reuse the base and follow-up a last run loaded (its alerts are raised anew)"
+        "--skip-load",
+        action="store_true",
+        help="reuse the base and follow-up a last run loaded (its alerts are raised anew)",
     )
     args = parser.parse_args()
     use_bench_server()

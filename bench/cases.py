@@ -67,8 +67,16 @@ def _to_managed(case_id: str) -> None:
     hearing = gc.add_to_agenda(meeting, case_id, "bench")
     gc.set_level(hearing, v(), "bench", 2)
     for heading in ("supervision", "monitoring_and_control", "victim_safety_planning"):
-        gc.add_action(hearing, v(), "bench", heading=heading, title="bench step",
-                      agency="BENCH", owner="bench", due=date.today() + timedelta(days=7))
+        gc.add_action(
+            hearing,
+            v(),
+            "bench",
+            heading=heading,
+            title="bench step",
+            agency="BENCH",
+            owner="bench",
+            due=date.today() + timedelta(days=7),
+        )
 
 
 def _time(call: Callable[[], Any], runs: int) -> str:
@@ -119,8 +127,10 @@ def main() -> None:
           _time(lambda: cases.detail(partner, page), args.runs))  # fmt: skip
     print("actions board overdue (caseworker):",
           _time(lambda: cases.board(worker, "overdue"), args.runs))  # fmt: skip
-    print("figures: wall-clock in this process against the bench server "
-          f"(port {os.environ['NEO4J_BOLT_PORT']}), after two warm-up calls each")
+    print(
+        "figures: wall-clock in this process against the bench server "
+        f"(port {os.environ['NEO4J_BOLT_PORT']}), after two warm-up calls each"
+    )
 
 
 if __name__ == "__main__":

@@ -124,6 +124,7 @@ class Damage:
     serial_split: int
     serial: int
     examples: list[str]
+    identities: list[str]  # the identities whose wrong merge changes a tier or an answer
 
 
 def merge_damage(d: Delivery, truth: dict, ident: Mapping[str, str]) -> Damage:
@@ -134,6 +135,7 @@ def merge_damage(d: Delivery, truth: dict, ident: Mapping[str, str]) -> Damage:
     merged, apart = facts(d, ident), facts(d, refined)
     tier = answer = forces = 0
     examples: list[str] = []
+    damaging: set[str] = set()
     seen: set[str] = set()
     for k, i in ident.items():
         r = refined[k]
@@ -144,8 +146,12 @@ def merge_damage(d: Delivery, truth: dict, ident: Mapping[str, str]) -> Damage:
         tier += a.tier != b.tier
         answer += a.answer != b.answer
         forces += a.forces != b.forces
-        if (a.tier != b.tier or a.answer != b.answer) and len(examples) < 5:
-            examples.append(f"{human[k]} in {i}: {b.tier}/{b.answer[0]} -> {a.tier}/{a.answer[0]}")
+        if a.tier != b.tier or a.answer != b.answer:
+            damaging.add(i)
+            if len(examples) < 5:
+                examples.append(
+                    f"{human[k]} in {i}: {b.tier}/{b.answer[0]} -> {a.tier}/{a.answer[0]}"
+                )
     serial = set(truth.get("serial", []))
     split = sum(len({ident[k] for k in truth["people"][h]}) > 1 for h in serial)
-    return Damage(tier, answer, forces, split, len(serial), examples)
+    return Damage(tier, answer, forces, split, len(serial), examples, sorted(damaging))

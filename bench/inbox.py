@@ -38,22 +38,33 @@ def main() -> None:
     top = run("rfgv_ranking", {"limit": args.top, "as_of": datetime.now(UTC).date()},
               driver=driver).rows  # fmt: skip
     print("alerts by status: " + ", ".join(f"{r['status']} {r['n']:,}" for r in alerts))
-    print(f"open items: {everything['total']:,} ("
-          + ", ".join(f"{k} {v:,}" for k, v in everything.items() if k != "total") + ")")
-    print(f"subjects with an open item: {subjects['subjects']:,}; most open items for one "
-          f"subject: {subjects['most'] or 0}; subjects with more than one: {subjects['over']}")
+    print(
+        f"open items: {everything['total']:,} ("
+        + ", ".join(f"{k} {v:,}" for k, v in everything.items() if k != "total")
+        + ")"
+    )
+    print(
+        f"subjects with an open item: {subjects['subjects']:,}; most open items for one "
+        f"subject: {subjects['most'] or 0}; subjects with more than one: {subjects['over']}"
+    )
     print(f"open items not naming their perpetrator: {len(unnamed)}")
     highs = [a["high"] for a in areas]
-    print(f"high-priority items per owner area: most {max(highs, default=0)}, "
-          f"median {sorted(highs)[len(highs) // 2] if highs else 0}, areas {len(areas)}")
+    print(
+        f"high-priority items per owner area: most {max(highs, default=0)}, "
+        f"median {sorted(highs)[len(highs) // 2] if highs else 0}, areas {len(areas)}"
+    )
     for a in areas:
         print(f"  {a['area'] or '(none)':<12} high {a['high']:>4}  medium {a['medium']:>5}  "
               f"low {a['low']:>5}  total {a['total']:>5}")  # fmt: skip
     totals = [float(r["score"]) for r in top]
-    print(f"RFGV top {len(top)}: {len(set(totals))} distinct total scores "
-          f"({max(totals, default=0):.2f} .. {min(totals, default=0):.2f})")
-    print("method: read-only Cypher on the loaded graph (graph.alert_items counts as the inbox "
-          "shows them, after escalation; rfgv_ranking with its default parameters)")
+    print(
+        f"RFGV top {len(top)}: {len(set(totals))} distinct total scores "
+        f"({max(totals, default=0):.2f} .. {min(totals, default=0):.2f})"
+    )
+    print(
+        "method: read-only Cypher on the loaded graph (graph.alert_items counts as the inbox "
+        "shows them, after escalation; rfgv_ranking with its default parameters)"
+    )
 
 
 if __name__ == "__main__":

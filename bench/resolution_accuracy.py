@@ -81,6 +81,13 @@ def main() -> None:
     parser.add_argument(
         "--no-corroboration", action="store_true", help="without the corroboration rule"
     )
+    parser.add_argument(
+        "--show-damage",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N identities whose wrong merge changes an answer: records, truth, links",
+    )
     parser.add_argument("--model", type=Path, help="a saved model (JSON) instead of the packaged")
     parser.add_argument(
         "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
@@ -185,6 +192,8 @@ def main() -> None:
         )
         for example in damage.examples:
             print(f"      e.g. {example}")
+        for identity in damage.identities[: args.show_damage]:
+            _show(identity, ident, truth, raw, pairs)
     print(
         "\nmethod: records pulled once from the bench graph (features.pull_records, cached), "
         "each its own identity; features.build_table, set_associates, pipeline._score twice "
@@ -193,6 +202,30 @@ def main() -> None:
         "pairwise scores as bench.resolution's; tiers and disclosure answers from the "
         "delivery's files (bench.identity_answers)"
     )
+
+
+def _show(
+    identity: str, ident: dict[str, str], truth: dict, raw: pd.DataFrame, pairs: pd.DataFrame
+) -> None:
+    """One identity's records (with the human each belongs to) and the links between records
+    of different humans, each with its comparisons' weights: what to read to see why."""
+    human = {k: h for h, keys in truth["people"].items() for k in keys}
+    keys = sorted((k for k, i in ident.items() if i == identity), key=lambda k: (human[k], k))
+    print(f"\n   {identity}")
+    shown = ["forename_raw", "middle_raw", "surname_raw", "dob", "gender_raw", "region",
+             "pnc_raw", "accused", "victim"]  # fmt: skip
+    records = raw.set_index("unique_id").loc[keys, shown]
+    for key, row in records.iterrows():
+        print(f"      {human[str(key)]} {key}: " + " ".join(str(v) for v in row.tolist()))
+    inside = pairs[pairs["unique_id_l"].isin(keys) & pairs["unique_id_r"].isin(keys)]
+    weights = [c for c in inside.columns if c.startswith("w_")]
+    for _, p in inside.iterrows():
+        if human[p["unique_id_l"]] != human[p["unique_id_r"]]:
+            why = {c[2:]: round(float(p[c]), 1) for c in weights if pd.notna(p[c]) and p[c]}
+            print(
+                f"      link {p['unique_id_l']} {p['unique_id_r']} p {p['match_probability']:.3f}"
+                f" weight {p['match_weight']:.1f} {why}"
+            )
 
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:

@@ -12,11 +12,10 @@ so; what is wrong is to let it alone move an answer.
 A link is **weak** when the only evidence for it is the name, gender, region and a date of
 birth that is not exactly the same (a keying error, or missing), and that evidence weighs at
 most `WEAK_EVIDENCE` bits (the match weight less the prior's): no same middle name, address,
-PNC id or alias, and no shared associate. A comparison corroborates only at a level that is
-itself strong evidence (`STRONG_AGREEMENT`, 6 bits, 64 to 1: a shared address weighs 19, a
-PNC id 12, an associate 9, a middle name 8.5): a shared postcode, district or area weighs 3,
-which one town's worth of namesakes share (an innocent man with no recorded date of birth and
-an accused man of the same name in the same county were linked on it).
+PNC id or alias, and no shared associate (`CORROBORATING`: the levels that name the same thing
+on both sides, never a shared postcode, district or area, which a county's namesakes share: an
+innocent man with no recorded DOB and an accused man of his name in the same county were
+linked on a postcode area).
 Records joined by links that are not weak form *groups*. A weak link between two groups is
 **not made** when either group holds an accused record (suspect or offender in an incident,
 subject of an order): the other side would gain or lose his victims, outcomes and orders. The
@@ -46,9 +45,14 @@ import pandas as pd
 
 from ingest.resolve.model import Model
 
-# Comparisons whose agreement is evidence beyond the name and the date of birth.
-CORROBORATING = ("middle_name", "address", "pnc_id", "aliases", "associates")
-STRONG_AGREEMENT = 6.0  # bits a comparison's level must weigh to corroborate a link
+# The levels of agreement that are evidence beyond the name and the date of birth.
+CORROBORATING = {
+    "middle_name": ("same middle names",),
+    "address": ("shared address",),
+    "pnc_id": ("same PNC id",),
+    "aliases": ("shared alias", "name is the other's alias"),
+    "associates": ("shared associate",),
+}
 WEAK_EVIDENCE = 22.7  # bits of evidence (match weight less the prior's) a weak link may have
 EXACT_DOB = "exact DOB"  # the dob comparison's level whose weight marks an exact date
 
@@ -70,8 +74,10 @@ def mark(pairs: pd.DataFrame, m: Model) -> pd.DataFrame:
     """Scored pairs with each comparison's weight (`w_<name>`, `pipeline._score(levels=True)`)
     by model `m` and column `weak` (module docstring)."""
     beyond = pairs["w_dob"].fillna(-99).to_numpy() >= m.level_weight("dob", EXACT_DOB) - 1e-3
-    for name in CORROBORATING:
-        beyond |= pairs[f"w_{name}"].fillna(0).to_numpy() >= STRONG_AGREEMENT
+    for name, levels in CORROBORATING.items():
+        weight = pairs[f"w_{name}"].to_numpy(dtype=float)
+        for level in levels:
+            beyond |= np.isclose(weight, m.level_weight(name, level), atol=1e-3)
     prior = float(m.splink["probability_two_random_records_match"])
     evidence = pairs["match_weight"].to_numpy() - math.log2(prior / (1 - prior))
     return pairs.assign(weak=~beyond & (evidence <= WEAK_EVIDENCE))

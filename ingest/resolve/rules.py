@@ -207,15 +207,10 @@ class OneForename:
         agencies: Sequence[str | None],
         same: Iterable[Pair] = (),
     ) -> None:
-        given = pd.Series(list(forenames), dtype=object).map(clean, na_action="ignore")
-        given = given.where(given.str.len() > 1, None)  # an initial is no spelling
-        self.forename = _codes(given)
-        self.names = pd.factorize(given)[1]  # code -> forename
-        self.surname = _codes(
-            pd.Series(list(surnames), dtype=object).map(clean, na_action="ignore")
-        )
+        self.forename, self.names = _clean_codes(forenames, shortest=2)  # an initial: no
+        self.surname, _ = _clean_codes(surnames)
         self.agency = _codes(list(agencies))
-        self.middles = [_middle_names(m) for m in middles]
+        self.middle = list(middles)  # cleaned when a part is checked
         self.waived = {_pair(a, b) for a, b in same}
 
     def _attested(self, part: Sequence[int]) -> dict[tuple[int, int], list[int]]:
@@ -232,7 +227,7 @@ class OneForename:
     def _apart(self, part: Sequence[int]) -> list[tuple[list[int], list[int]]]:
         """(records of the commonest attested forename, records of another) per clash."""
         attested = self._attested(part)
-        middles = {m for u in part for m in self.middles[u]}
+        middles = {m for u in part for m in _middle_names(self.middle[u])}
         inside = set(part)
         middles |= {  # forenames an analyst decided are one person's
             str(self.names[self.forename[u]])
@@ -274,6 +269,17 @@ class OneForename:
 
     def clashes(self, part: Sequence[int]) -> set[Pair]:
         return {_pair(first[0], other[0]) for first, other in self._apart(part)}
+
+
+def _clean_codes(values: Sequence[str | None], shortest: int = 1) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of the `names.clean` form of each value (-1 for none, or shorter than
+    `shortest`), and the cleaned name of each code; each distinct value cleaned once."""
+    raw, uniques = pd.factorize(pd.Series(list(values), dtype=object))
+    cleaned = [clean(v) if isinstance(v, str) else None for v in uniques]
+    cleaned = [c if c and len(c) >= shortest else None for c in cleaned]
+    codes, names = pd.factorize(pd.Series(cleaned, dtype=object))
+    lookup = np.append(np.asarray(codes, dtype=np.int64), -1)  # raw -1 (missing) -> -1
+    return lookup[raw], [str(n) for n in names]
 
 
 def _middle_names(middle: str | None) -> set[str]:

@@ -93,6 +93,7 @@ def assess(
     write(
         "MATCH (c:Case {case_id: $case}) "
         "CREATE (a:Assessment {assessment_id: $id, case_id: $case, at: datetime(), by: $by, "
+        "  version: $version, "
         "  identity_id: c.identity_id, notes: $notes, decision: $decision}) "
         "SET a += $frozen "
         "CREATE (a)-[:OF]->(c) "

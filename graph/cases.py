@@ -282,7 +282,7 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
         "  RETURN h {at: toString(h.at), .by, .what, .field, .version, .before_text, "
         "  .after_text} ORDER BY h.version, h.at, h.field } AS changes, "
         "COLLECT { MATCH (a:Assessment)-[:OF]->(c) RETURN a.assessment_id "
-        "  ORDER BY a.at } AS assessments, "
+        "  ORDER BY a.version, a.at } AS assessments, "
         "COLLECT { MATCH (h:Hearing)-[:OF]->(c) MATCH (h)-[:AT]->(m:Meeting) "
         "  RETURN h {.hearing_id, .level, .minutes, meeting_id: m.meeting_id, "
         "  date: toString(m.date), area: m.area} ORDER BY m.date } AS hearings, "

@@ -16,13 +16,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     if (n.hasClass('overview') !== on) { n.toggleClass('overview', on); }
                 }));
             };
+            // The layout fitted the chart with the labels drawn then; once the short labels
+            // are in, fit again if one of them now reaches past the edge.
+            const settle = () => {
+                update();
+                const b = cy.elements(':visible').renderedBoundingBox({includeLabels: true});
+                if (b.x1 < 0 || b.y1 < 0 || b.x2 > cy.width() || b.y2 > cy.height()) {
+                    cy.fit(cy.elements(':visible'), 24);
+                }
+            };
             if (!cy.scratch('_swOverview')) {
                 cy.scratch('_swOverview', true);
                 // a changed element loses the class (Dash sets its classes): set it again
-                cy.on('viewport layoutstop add class', update);
+                cy.on('viewport add class', update);
+                cy.on('layoutstop', () => requestAnimationFrame(settle));
             }
-            update();
-            requestAnimationFrame(update);
+            settle();
+            requestAnimationFrame(settle);
             return window.dash_clientside.no_update;
         },
     },

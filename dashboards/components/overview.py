@@ -18,6 +18,7 @@ from dashboards.components import people_chart as P
 from dashboards.components.graph import PAD
 
 OVERVIEW_PX = 16  # least size (screen px) of a label drawn at the zoom that fits the chart
+MEETING_PX = 18  # meeting mode's: read from the back of the room on the meeting's screen
 # The chart panel on the smallest screen the page is laid out for (1400x900: the browser's
 # page less the header, toolbar and side panel); on a larger screen the zoom, and the type,
 # are larger. Meeting mode: its chart panel at 1920x1080 (the meeting room's screen).
@@ -162,16 +163,17 @@ def meeting(
     numbered: list[dict[str, Any]], aspect: float
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
     """Meeting mode's numbered chart with type sized for the room: the victims' numbers (and
-    his name) drawn at OVERVIEW_PX or more at the zoom that fits the chart panel, a victim's
+    his name) drawn at MEETING_PX or more at the zoom that fits the chart panel, a victim's
     node growing with her number so that it stays on its face; other people by name, or by
-    initials in the same type when their names would be drawn under OVERVIEW_PX (many
+    initials in the same type when their names would be drawn under MEETING_PX (many
     associates around a man with 40 victims); and places keeping room for all of it."""
-    pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, float(P.MEET_NUMBER))
+    base = float(P.MEET_NUMBER)
+    pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, MEETING_PX)
     zoom = fit_zoom(numbered, pos, _meeting_measure(scale), MEETING_VIEW)
     others = [e for e in numbered if _kinds(e) >= {"named"} and "subject" not in _kinds(e)]
-    if others and P.MEET_FONT * zoom < OVERVIEW_PX:
+    if others and P.MEET_FONT * zoom < MEETING_PX:
         numbered = [_initialled(e) for e in numbered]
-        pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, float(P.MEET_NUMBER))
+        pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, MEETING_PX)
     return [_meeting_sized(e, scale) for e in numbered], pos
 
 
@@ -210,7 +212,7 @@ def _meeting_type(d: dict[str, Any], classes: str, scale: float) -> tuple[float,
         font = P.MEET_NUMBER * scale
         return font, max(size, font * 0.6 * len(str(d.get("label", ""))) + 16, font * 1.6)
     if "subject" in kinds:
-        return (P.MEET_FONT + 4) * scale, size
+        return P.MEET_NUMBER * scale, size
     if "initialled" in kinds:
         return P.MEET_NUMBER * scale, size
     return float(P.MEET_FONT), size

@@ -123,7 +123,9 @@ def legend() -> html.Div:
         + [
             html.Span(
                 "Orange lines: his offending and orders; blue: victims; pink dashed: "
-                "relationships; yellow: shortest path. Zoom in for dates and records."
+                "relationships; yellow: shortest path. A big chart opens with V3 for his "
+                "3rd victim (as in his chain) and initials for others: zoom in for names, "
+                "dates and records."
             )
         ],
         className="sw-legend",

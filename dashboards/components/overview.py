@@ -26,6 +26,11 @@ CHART_VIEW = (1100.0, 740.0)
 MEETING_VIEW = (700.0, 640.0)
 SHORT_WRAP = 1000  # a short label's text-max-width (model px; assets/cytoscape.json): one line
 GROWTH = 1.08  # a margin over the type found to suffice, so that the next pass settles
+MAX_SPREAD, FLOOR_ZOOM = 0.5, 0.15  # how far larger type may spread the rings (see `sized`)
+# meeting mode's nodes grow with their numbers, so its rings may spread further (above the
+# chart's least zoom, 0.05)
+MEETING_SPREAD = (0.25, 0.08)
+ROOM = (MEETING_PX, MEETING_SPREAD)  # meeting mode's type and spread, for `sized`
 
 
 def initials(name: str) -> str:
@@ -88,18 +93,27 @@ def sized(
     measure_for: Callable[[float], Measure],
     base: float,
     px: float = OVERVIEW_PX,
+    spread: tuple[float, float] = (MAX_SPREAD, FLOOR_ZOOM),
 ) -> tuple[dict[str, dict[str, float]], float]:
     """Places and a type scale s >= 1 such that type of `base` x s, with the ring layout
     keeping room for it (`measure_for(s)`), is drawn at `px` or more at the zoom that fits the
-    chart in `view`. Bigger type spreads the rings, so this takes a few passes; where it
-    would spread them as fast as the type grows (hundreds of people), the largest type on
-    screen found so far is kept."""
+    chart in `view`. Bigger type spreads the rings, so this takes a few passes. It never
+    spreads them so far that the chart would be fitted at under `spread[0]` times the zoom it
+    had, or under `spread[1]` (nodes would shrink to dots): a chart of hundreds of people
+    keeps the largest type found within that, and is read by zooming in."""
     scale = 1.0
     best: tuple[float, dict[str, dict[str, float]], float] | None = None
+    floor = spread[1]
     for _ in range(8):
         measure = measure_for(scale)
         pos = P.positions(drawn, aspect, measure)
-        shown = base * scale * fit_zoom(drawn, pos, measure, view)
+        zoom = fit_zoom(drawn, pos, measure, view)
+        if best is None:
+            floor = max(spread[1], zoom * spread[0])
+        elif zoom < floor:
+            scale = best[2] + (scale - best[2]) / 2  # too far: halfway back
+            continue
+        shown = base * scale * zoom
         if best is not None and shown < best[0] * 1.02:
             break  # larger type no longer draws larger
         best = (shown, pos, scale)
@@ -168,12 +182,12 @@ def meeting(
     initials in the same type when their names would be drawn under MEETING_PX (many
     associates around a man with 40 victims); and places keeping room for all of it."""
     base = float(P.MEET_NUMBER)
-    pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, MEETING_PX)
+    pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, *ROOM)
     zoom = fit_zoom(numbered, pos, _meeting_measure(scale), MEETING_VIEW)
     others = [e for e in numbered if _kinds(e) >= {"named"} and "subject" not in _kinds(e)]
     if others and P.MEET_FONT * zoom < MEETING_PX:
         numbered = [_initialled(e) for e in numbered]
-        pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, MEETING_PX)
+        pos, scale = sized(numbered, aspect, MEETING_VIEW, _meeting_measure, base, *ROOM)
     return [_meeting_sized(e, scale) for e in numbered], pos
 
 

@@ -58,7 +58,7 @@ CHARTS = st.tuples(
 
 
 @settings(max_examples=25, deadline=None)
-@given(CHARTS)
+@given(chart=CHARTS)
 def test_chart_page_short_labels_are_large_at_fit(chart: tuple[int, list[int]]) -> None:
     victims, others = chart
     out, pos = O.chart_page(_chart(victims, others), aspect=1.9)
@@ -75,7 +75,7 @@ def test_chart_page_short_labels_are_large_at_fit(chart: tuple[int, list[int]]) 
 
 
 @settings(max_examples=25, deadline=None)
-@given(CHARTS)
+@given(chart=CHARTS)
 def test_meeting_numbers_are_large_at_fit(chart: tuple[int, list[int]]) -> None:
     victims, others = chart
     chain = [{"identity_id": f"v{v}", "n": v} for v in range(1, victims + 1)]
@@ -86,9 +86,9 @@ def test_meeting_numbers_are_large_at_fit(chart: tuple[int, list[int]]) -> None:
     measure = O._meeting_measure(scale)
     assert _apart(out, pos, measure)
     zoom = O.fit_zoom(out, pos, measure, O.MEETING_VIEW)
-    assert all(e["data"]["font"] * zoom >= O.MEETING_PX for e in numbers)
+    assert all(e["data"]["font"] * zoom >= O.OVERVIEW_PX for e in numbers)
     named = [e for e in out if "named" in e["classes"] and "subject" not in e["classes"]]
     assert all(
-        e["data"]["font"] * zoom >= O.MEETING_PX or e["data"]["label"] == e["data"]["name"]
+        e["data"]["font"] * zoom >= O.OVERVIEW_PX or e["data"]["label"] == e["data"]["name"]
         for e in named
     )

@@ -3,10 +3,11 @@
 At the zoom that fits a man with 18-41 victims in the chart panel, 15 px names are drawn at
 7-8 px, or hidden. So each person also carries a short label ("V3": her number in his victim
 chain, as the chain story and meeting mode number her; initials for anyone else; his own name)
-in a type size chosen here, large enough to be drawn at OVERVIEW_PX or more at that zoom; the
-ring layout keeps room for both labels. assets/overview.js draws the short label while a name
-would be drawn under OVERVIEW_PX (the node's `oz`: the zoom under which that is so) and the
-name again as the user zooms in. Meeting mode's numbered chart is sized the same way.
+in a type size chosen here, large enough to be drawn at OVERVIEW_PX or more at that zoom (up
+to some 45 victims and their circle: see `sized`); the ring layout keeps room for both
+labels. assets/overview.js draws the short label while a name would be drawn under
+OVERVIEW_PX (the node's `oz`: the zoom under which that is so) and the name again as the
+user zooms in. Meeting mode's numbered chart is sized the same way.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ in Debian's chromium (headless, 1400x1000); each load navigates the same tab to
 has stopped and the next frame is painted. The clock runs in the page from navigation start
 (browser cache warm, as for an officer moving between charts), so it covers the page, the Dash
 callbacks (service layer, Neo4j) and the layout. The first load per size is discarded. After the
-last load the drawn chart is checked for readability: labels drawn at that zoom, pairs of them
-overlapping (cytoscape's own label boxes), the whole chart in view. Also
+last load the drawn chart is checked for readability: labels drawn at that zoom and the size
+of the smallest on screen (px), pairs of them overlapping (cytoscape's own label boxes), the
+whole chart in view. Also
 printed, as medians: when the callback that delivers the chart's elements answered, the largest
 chart callback response, and the layout's own time (layoutstart to layoutstop).
 """
@@ -158,7 +159,9 @@ READABLE = """() => {
   }
   const w = cy.elements(':visible').renderedBoundingBox({includeLabels: true});
   const inView = w.x1 >= 0 && w.y1 >= 0 && w.x2 <= cy.width() && w.y2 <= cy.height();
-  return {labels: b.length, overlapping: pairs, in_view: inView};
+  const px = drawn.map(n => n.pstyle('font-size').pfValue * z);
+  return {labels: b.length, overlapping: pairs, in_view: inView,
+          px: px.length ? Math.min(...px) : 0};
 }"""
 
 
@@ -223,7 +226,8 @@ def main() -> None:
                     f"{statistics.median(x['data_answered'] for x in loads):.2f} s, "
                     f"{statistics.median(x['kb'] for x in loads):.0f} KB, layout "
                     f"{statistics.median(x['layout'] for x in loads):.2f} s | drawn: "
-                    f"{seen['labels']} labels, {seen['overlapping']} overlapping pairs, "
+                    f"{seen['labels']} labels (smallest {seen['px']:.0f} px), "
+                    f"{seen['overlapping']} overlapping pairs, "
                     f"whole chart in view: {seen['in_view']}"
                 )
             browser.close()

@@ -8,12 +8,12 @@ import zlib
 from typing import Any
 
 import dash
-from dash import Input, Output, State, clientside_callback, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, html
 
 from app.services import network, people
 from dashboards import data
 from dashboards.components import graph as G
-from dashboards.components import people_chart
+from dashboards.components import overview, people_chart
 from dashboards.components.session import STORE, access, failure
 from dashboards.components.timeline import figure
 
@@ -93,6 +93,11 @@ def render(
                 else e
                 for e in out
             ]
+    if layout_name == "people":  # rings, and type readable at the zoom that fits them
+        out, places = overview.chart_page(out, aspect=1.9)
+        spec = G.preset(places)
+    else:
+        spec = G.layout(layout_name, out)
     nodes = [e["data"] for e in out if G.is_node(e)]
     # A layout runs when its spec changes: name the elements in it, so that a new set of
     # elements is laid out and a resize or restyle of the same set leaves them where they are.
@@ -101,11 +106,9 @@ def render(
     placed = (saved or {}).get(subject) if layout_name == "people" else None
     if placed:  # the analyst's saved places win; new nodes go where the rings put them
         here = {n["id"] for n in nodes}
-        spec = G.layout(layout_name, out)
         spec["positions"].update({k: v for k, v in placed.items() if k in here})
         return (out, {**spec, "for": f"saved-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
-    spec = {**G.layout(layout_name, out), "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}
-    return (out, spec, *_choices(nodes))
+    return (out, {**spec, "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
 
 
 def _choices(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, str]], ...]:
@@ -320,4 +323,13 @@ clientside_callback(
     Output("chart", "stylesheet"),
     Input("chart", "selectedNodeData"),
     State("chart-base-style", "data"),
+)
+
+
+# Short labels at the zoom that fits a big chart, names as the user zooms in (assets/overview.js)
+clientside_callback(
+    ClientsideFunction("overview", "attach"),
+    Output("chart-overview", "data"),
+    Input("chart", "layout"),
+    State("chart", "id"),
 )

@@ -11,8 +11,6 @@ from typing import Any
 import dash_cytoscape as cyto
 from dash import html
 
-from dashboards.components import people_chart
-
 NODE_TYPES = ["Identity", "Person", "Incident", "Order", "Breach", "Notification", "Address"]
 REL_TYPES = [
     "RESOLVES_TO",
@@ -56,6 +54,7 @@ BASE_SIZE = 30
 # Above this size the organic layouts run at draft quality (bench/ui.py: the spring embedder
 # was most of the browser's time on big charts).
 DRAFT_ABOVE_NODES = 250
+PAD = 24  # px around a chart fitted in view
 
 cyto.load_extra_layouts()
 
@@ -77,19 +76,10 @@ def is_node(e: dict[str, Any]) -> bool:
     return "source" not in e["data"]
 
 
-def layout(
-    name: str,
-    els: list[dict[str, Any]],
-    aspect: float = 1.9,
-    measure: people_chart.Measure | None = None,
-) -> dict[str, Any]:
-    """A cytoscape layout spec that fits the chart in view; `people` is the people chart's
-    deterministic rings (`aspect`: how much wider than tall; `measure`: how big a node and
-    its label are drawn, when not as on the chart page)."""
-    if name == "people":
-        positions = people_chart.positions(els, aspect, measure)
-        return {"name": "preset", "positions": positions, "fit": True, "padding": 24}
-    spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": 24}
+def layout(name: str, els: list[dict[str, Any]]) -> dict[str, Any]:
+    """A cytoscape layout spec that fits the chart in view (the people chart's own rings are
+    placed by overview.chart_page and drawn by `preset`)."""
+    spec: dict[str, Any] = {"name": name, "animate": False, "fit": True, "padding": PAD}
     if name == "breadthfirst":
         spec["roots"] = ".subject"
     if name == "dagre":
@@ -103,6 +93,11 @@ def layout(
             idealEdgeLength=90,
         )
     return spec
+
+
+def preset(positions: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The layout spec that draws nodes at `positions` and fits them in view."""
+    return {"name": "preset", "positions": positions, "fit": True, "padding": PAD}
 
 
 def image_download(kind: str, filename: str) -> dict[str, Any]:
@@ -128,7 +123,9 @@ def legend() -> html.Div:
         + [
             html.Span(
                 "Orange lines: his offending and orders; blue: victims; pink dashed: "
-                "relationships; yellow: shortest path. Zoom in for dates and records."
+                "relationships; yellow: shortest path. A big chart opens with V3 for his "
+                "3rd victim (as in his chain) and initials for others: zoom in for names, "
+                "dates and records."
             )
         ],
         className="sw-legend",

@@ -19,11 +19,15 @@ GAP = 14  # least space between two boxes
 
 
 def elements(
-    data: dict[str, Any], subject: str | None, known: dict[str, str] | None = None
+    data: dict[str, Any],
+    subject: str | None,
+    known: dict[str, str] | None = None,
+    numbers: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Every element of a folded service chart (closed or open, groups are applied by `view`);
-    `known` roles as in `fold.fold`."""
+    `known` roles as in `fold.fold`; `numbers`: his victims' numbers in his chain (`n`)."""
     f = F.fold(data, subject, known)
+    numbers = numbers or {}
     per_group = F.counts(f["items"])
     dates: dict[str, list[str]] = {}
     for it in f["items"]:
@@ -50,6 +54,7 @@ def elements(
                     "first": span[0] if span else None,
                     "last": span[-1] if span else None,
                     "size": SUBJECT if is_subject else HEAD,
+                    **({"n": numbers[p["id"]]} if p["id"] in numbers else {}),
                 },
                 "classes": " ".join(
                     c for c in ("Person", p["role"], "subject" if is_subject else "") if c
@@ -197,7 +202,7 @@ def _links(els: list[dict[str, Any]], rep: dict[str, str]) -> list[dict[str, Any
 # ---- the ring layout -------------------------------------------------------------------
 
 
-def _label_box(label: str, font: int, wrap: int) -> tuple[float, float]:
+def label_box(label: str, font: int, wrap: int) -> tuple[float, float]:
     """A generous estimate of a label's drawn size (cytoscape wraps at `wrap` px)."""
     lines: list[int] = []
     per_line = max(1, int(wrap / (font * 0.6)))
@@ -211,9 +216,9 @@ def _label_box(label: str, font: int, wrap: int) -> tuple[float, float]:
     return width, len(lines) * font * 1.25
 
 
-def _box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
+def node_box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
     """Width, height of node and label together, and how far the label hangs below centre."""
-    lw, lh = _label_box(str(d.get("label", "")), font, WRAP)
+    lw, lh = label_box(str(d.get("label", "")), font, WRAP)
     return max(size, lw), size + 4 + lh, size / 2 + 4 + lh
 
 
@@ -228,7 +233,7 @@ def positions(
     person, away from the middle. The rings are `aspect` times wider than tall (the screen's
     shape). Same elements, same places. `measure` sizes a node with its label (another
     medium's type, e.g. the PDF pack's points); the screen's estimate by default."""
-    box = measure or _box
+    box = measure or node_box
     nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
     subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
     heads = sorted(
@@ -356,8 +361,8 @@ def _place_group(g: str, nodes: dict[str, Any], pos: dict[str, dict[str, float]]
 
 # Meeting mode reads the chart from across a room: each of his victims is drawn as her number
 # in the chain story beside it (as the i2 theme lines number them), everyone else by name, in
-# type large enough at the zoom that fits the chart to its panel.
-MEET_FONT, MEET_WRAP = 22, 220
+# type sized (overview.meeting) to be drawn large at the zoom that fits the chart to its panel.
+MEET_FONT, MEET_WRAP, MEET_NUMBER = 22, 220, 28
 
 
 def numbered(drawn: list[dict[str, Any]], chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -379,12 +384,3 @@ def numbered(drawn: list[dict[str, Any]], chain: list[dict[str, Any]]) -> list[d
                 {**e, "data": {**d, "label": name}, "classes": e.get("classes", "") + " named"}
             )
     return out
-
-
-def meeting_box(d: dict[str, Any], size: float, font: int) -> tuple[float, float, float]:
-    """A node and its label as meeting mode draws them (see `numbered`), for `positions`."""
-    label = str(d.get("label", ""))
-    if label.isdigit():
-        return size, size, size / 2
-    lw, lh = _label_box(label, MEET_FONT + (4 if size == SUBJECT else 0), MEET_WRAP)
-    return max(size, lw), size + 4 + lh, size / 2 + 4 + lh

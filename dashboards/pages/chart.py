@@ -76,7 +76,7 @@ def _toolbar(steps: int, person: str | None) -> html.Div:
         [
             _controls(steps),
             dcc.Link("Victim chain ▸", href=chain, id="chart-chain-link", className="sw-button"),
-            html.Label("Selected", htmlFor="chart-focus"),
+            html.Label("Selected", htmlFor="chart-focus", className="sw-wide-only"),
             dcc.Dropdown(
                 [],
                 None,
@@ -91,15 +91,31 @@ def _toolbar(steps: int, person: str | None) -> html.Div:
             html.Button("Remove", id="chart-remove", n_clicks=0),
             html.Button("Show hidden", id="chart-unhide", n_clicks=0),
             html.Button("Save layout", id="chart-save", n_clicks=0),
-            html.Span("Export", className="sw-note"),  # the picture, or the data for i2/Gephi
-            html.Button("PNG", id="chart-png", n_clicks=0, title="Export PNG"),
-            html.Button("SVG", id="chart-svg", n_clicks=0, title="Export SVG"),
-            html.Button("GraphML", id="chart-graphml", n_clicks=0, title="Export GraphML"),
-            html.Button("i2 ANX", id="chart-anx", n_clicks=0, title="Export i2 ANX"),
+            _exports(),
             dcc.Download(id="chart-download"),
             html.Span(id="chart-message", className="sw-note"),
         ],
         className="sw-toolbar",
+    )
+
+
+def _exports() -> html.Details:
+    """The picture, or the data for i2 / Gephi: folded into one menu, so that the toolbar
+    keeps to one line on a 1400 px screen."""
+    return html.Details(
+        [
+            html.Summary("Export ▾", id="chart-export-open"),
+            html.Div(
+                [
+                    html.Button("PNG picture", id="chart-png", n_clicks=0),
+                    html.Button("SVG picture", id="chart-svg", n_clicks=0),
+                    html.Button("GraphML (Gephi)", id="chart-graphml", n_clicks=0),
+                    html.Button("i2 ANX", id="chart-anx", n_clicks=0),
+                ],
+                className="sw-card sw-menu",
+            ),
+        ],
+        className="sw-filters sw-export",
     )
 
 
@@ -131,6 +147,7 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
             dcc.Store(id="chart-saved", storage_type="local"),
             dcc.Store(id="chart-edits", data={"expanded": [], "removed": []}),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
+            dcc.Store(id="chart-overview"),
             _toolbar(steps, person),
             html.Div(
                 [
@@ -209,19 +226,21 @@ def load(person, _, years, hops, labels, rels, forces, session, old, edits, *vie
     return els, note, codes, *chart_view.render(els, *view)
 
 
-def _chain_roles(who, person, labels):
-    """Roles belong to the people, not to what the filters keep: with incidents and orders
-    left off, his victims (from his chain) are still victims and he the perpetrator."""
-    if {"Incident", "Order"} <= set(labels):
-        return {}
+def _chain(who, person, labels):
+    """His victims' numbers in his chain (the chart draws her as "V3" when names are too
+    small to read), and roles that belong to the people, not to what the filters keep: with
+    incidents and orders left off, his victims are still victims and he the perpetrator."""
     try:
         chain = network.victim_story(who, person)
     except ApiError:  # a role without the chain query sees the roles the chart shows
-        return {}
-    known = {v["identity_id"]: "victim" for v in chain}
+        return {}, {}
+    numbers = {v["identity_id"]: v["n"] for v in chain if v.get("identity_id")}
+    if {"Incident", "Order"} <= set(labels):
+        return {}, numbers
+    known = dict.fromkeys(numbers, "victim")
     if chain:
         known[chain[0]["perpetrator_id"]] = "perpetrator"
-    return known
+    return known, numbers
 
 
 def _kept(els, old, edits, years, session):
@@ -270,10 +289,10 @@ def _read(person, years, hops, labels, rels, forces, session):
         return [], need_login(), []
     try:
         chart = network.neighbourhood(who, person, **_filters(years, hops, labels, rels, forces))
-        known = _chain_roles(who, person, labels)
+        known, numbers = _chain(who, person, labels)
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = people_chart.elements(chart, person, known)
+    els = people_chart.elements(chart, person, known, numbers)
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes

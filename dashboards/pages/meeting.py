@@ -15,7 +15,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 from app.services import library
 from dashboards import data
 from dashboards.components import graph as G
-from dashboards.components import people_chart
+from dashboards.components import overview, people_chart
 from dashboards.components.chain_story import story
 from dashboards.components.session import STORE, access, failure, guarded
 from dashboards.components.timeline import figure
@@ -180,7 +180,7 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
     except Exception as e:  # noqa: BLE001
         return None, failure(e), [], {"name": "preset"}, figure([]), 0
     brief.pop("profile")
-    els = people_chart.numbered(brief["elements"], brief["chain"])
+    els, places = overview.meeting(people_chart.numbered(brief["elements"], brief["chain"]), 1.2)
     view = html.Div(
         [
             html.H1(brief["name"]),
@@ -195,8 +195,7 @@ def present(person: str | None, session: Any) -> tuple[Any, ...]:
             story(brief["name"], brief["chain"]),
         ]
     )
-    spec = G.layout("people", els, aspect=1.2, measure=people_chart.meeting_box)
-    return brief, view, els, spec, figure(brief["events"]), 0
+    return brief, view, els, G.preset(places), figure(brief["events"]), 0
 
 
 # Stepping is counted in the browser, so a clicker's quick presses each count.
@@ -238,7 +237,7 @@ clientside_callback(
         return [base.concat([
             {selector: 'node', style: {opacity: 0.55}},
             {selector: `node[id = ${id}]`, style: {opacity: 1, 'border-width': 8,
-             'border-color': '#F0E442', 'font-size': 34}},
+             'border-color': '#F0E442'}},
             {selector: '.subject', style: {opacity: 1}},
         ]), text];
     }

@@ -66,6 +66,11 @@ def choose(page: Any, dropdown: str, typed: str, option: str, tries: int = 3) ->
 
 
 def download(page: Any, button: str, folder: Path) -> Path:
+    """Click `button` (opening the menu it is folded into, if any) and save what it sends."""
+    page.evaluate(
+        "(b) => { const m = document.querySelector(b).closest('details'); if (m) m.open = true; }",
+        button,
+    )
     with page.expect_download(timeout=60_000) as d:
         page.click(button)
     target = folder / d.value.suggested_filename

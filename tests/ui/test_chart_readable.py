@@ -41,10 +41,16 @@ def overlapping(boxes: list[list[Any]]) -> list[tuple[str, str]]:
     return out
 
 
+# Every person drawn by the label its zoom calls for: the short one ("V3") under its `oz`.
+SETTLED = """cy.nodes('[ofont]')
+  .every(n => n.hasClass('overview') === (cy.zoom() < n.data('oz')))"""
+
+
 def open_subject(page: Any, base: str, ident: str) -> dict[str, Any]:
     page.goto(f"{base}/ui/chart?person={ident}")
     wait_cy(page, "cy.nodes('.subject').length > 0 && cy.nodes().length > 2")
     page.wait_for_timeout(500)  # the fit after the preset layout
+    wait_cy(page, SETTLED)
     measured: dict[str, Any] = cy(page, BOXES)
     return measured
 
@@ -161,4 +167,29 @@ def test_saved_layout_reopens(browser: Any, ui_server: str, planted: dict[str, A
     )
     open_subject(page, ui_server, planted["id"])  # reopened: his saved places, not the rings
     assert cy(page, "cy.getElementById(arg).position()", moved) == {"x": 4321, "y": -1234}
+    page.close()
+
+
+def test_toolbar_fits_a_1400_screen(browser: Any, ui_server: str, planted: dict[str, Any]) -> None:
+    """At 1400x900 every toolbar control is on screen (none runs off its right edge) and the
+    toolbar keeps to one line; the exports, folded into a menu, open on screen."""
+    size = {"width": 1400, "height": 900}
+    page = login(browser, ui_server, "analyst", viewport=size)
+    open_subject(page, ui_server, planted["id"])
+    controls = page.evaluate(
+        """() => [...document.querySelectorAll('.sw-toolbar > *')]
+          .filter(e => getComputedStyle(e).display !== 'none' && e.offsetWidth > 1)
+          .map(e => { const r = e.getBoundingClientRect();
+            return [e.id || e.className || e.tagName, r.left, r.top, r.right, r.bottom]; })"""
+    )
+    assert len(controls) >= 10
+    outside = [c for c in controls if c[1] < 0 or c[2] < 0 or c[3] > 1400 or c[4] > 900]
+    assert outside == [], f"toolbar controls off screen: {outside}"
+    assert max(c[2] for c in controls) < min(c[4] for c in controls), "not on one line"
+    page.click("#chart-export-open")  # the exports, folded into a menu, open on screen
+    menu = page.evaluate(
+        """() => [...document.querySelectorAll('.sw-menu button')]
+          .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.bottom]; })"""
+    )
+    assert len(menu) == 4 and all(0 <= x1 and x2 <= 1400 and y2 <= 900 for x1, x2, y2 in menu)
     page.close()

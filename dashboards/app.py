@@ -120,9 +120,7 @@ def shell() -> html.Div:
     )
 
 
-@dash.callback(
-    Output("sw-who", "children"), Output("sw-nav", "style"), Input(STORE, "data")
-)
+@dash.callback(Output("sw-who", "children"), Output("sw-nav", "style"), Input(STORE, "data"))
 def who(session: dict[str, Any] | None) -> tuple[str, dict[str, str]]:
     """Who is logged in; logged out, the header shows no pages and no "Log out"."""
     a = access(session)

@@ -414,35 +414,70 @@ def meeting_pack(meeting: dict[str, Any], user: str, role: str, minutes: bool) -
     partner = "Partner view: victims and free text withheld." if role == "partner" else ""
     story: list[Any] = [
         Paragraph(_esc(f"MAPPA+ meeting {meeting['date']}, {meeting['area']}: {kind}"), H1),
-        Paragraph(_esc(f"Prepared for {user} ({role}). Chair: {meeting['chair']}. {partner}"),
-                  BODY),  # fmt: skip
+        Paragraph(
+            _esc(f"Prepared for {user} ({role}). Chair: {meeting['chair']}. {partner}"), BODY
+        ),  # fmt: skip
         Paragraph("Attendees", H2),
-        _table([["Agency", "Role", "Name"]]
-               + [a.split("|") for a in meeting.get("attendees") or []],
-               [0.3, 0.3, 0.4]),  # fmt: skip
+        _table(
+            [["Agency", "Role", "Name"]] + [a.split("|") for a in meeting.get("attendees") or []],
+            [0.3, 0.3, 0.4],
+        ),  # fmt: skip
         Paragraph("Cases", H2),
-        _table([["#", "Case", "Subject", "Status", "Level"]]
-               + [[str(h["position"]), h["case_id"], str(h.get("name") or h["identity_id"]),
-                   str(h.get("case_status")), str(h.get("level") or "")]
-                  for h in meeting["agenda"]], [0.06, 0.24, 0.38, 0.2, 0.12]),  # fmt: skip
+        _table(
+            [["#", "Case", "Subject", "Status", "Level"]]
+            + [
+                [
+                    str(h["position"]),
+                    h["case_id"],
+                    str(h.get("name") or h["identity_id"]),
+                    str(h.get("case_status")),
+                    str(h.get("level") or ""),
+                ]
+                for h in meeting["agenda"]
+            ],
+            [0.06, 0.24, 0.38, 0.2, 0.12],
+        ),  # fmt: skip
     ]
     if minutes:
         for h in meeting["agenda"]:
             story += [
-                Paragraph(_esc(f"{h.get('name') or h['identity_id']} ({h['case_id']}): level "
-                               f"{h.get('level') or 'not set'}"), H2),  # fmt: skip
+                Paragraph(
+                    _esc(
+                        f"{h.get('name') or h['identity_id']} ({h['case_id']}): level "
+                        f"{h.get('level') or 'not set'}"
+                    ),
+                    H2,
+                ),  # fmt: skip
                 Paragraph("Minutes: " + _esc(h.get("minutes") or "none recorded"), BODY),
                 Paragraph("Risk management plan", H2),
-                _table([["Heading", "Action", "Agency", "Owner", "Due", "Status"]]
-                       + [[a["heading"].replace("_", " "), str(a["title"]), a["agency"],
-                           a["owner"], str(a["due_date"]), a["status"]]
-                          for a in h["actions"]],
-                       [0.17, 0.33, 0.12, 0.14, 0.12, 0.12]),  # fmt: skip
+                _table(
+                    [["Heading", "Action", "Agency", "Owner", "Due", "Status"]]
+                    + [
+                        [
+                            a["heading"].replace("_", " "),
+                            str(a["title"]),
+                            a["agency"],
+                            a["owner"],
+                            str(a["due_date"]),
+                            a["status"],
+                        ]
+                        for a in h["actions"]
+                    ],
+                    [0.17, 0.33, 0.12, 0.14, 0.12, 0.12],
+                ),  # fmt: skip
                 Paragraph("Positive obligations", H2),
-                _table([["Obligation", "Within (days)", "Orders"]]
-                       + [[o["type"].replace("_", " "), str(o["window_days"]),
-                           ", ".join(o.get("order_keys") or [])]
-                          for o in h["obligations"]], [0.4, 0.2, 0.4]),  # fmt: skip
+                _table(
+                    [["Obligation", "Within (days)", "Orders"]]
+                    + [
+                        [
+                            o["type"].replace("_", " "),
+                            str(o["window_days"]),
+                            ", ".join(o.get("order_keys") or []),
+                        ]
+                        for o in h["obligations"]
+                    ],
+                    [0.4, 0.2, 0.4],
+                ),  # fmt: skip
             ]
     doc.build(story, canvasmaker=_MarkedCanvas)
     return buf.getvalue()

@@ -27,8 +27,12 @@ layout = html.Div(
         html.Div(
             [
                 html.H2("Actions board"),
-                dcc.RadioItems([{"label": v, "value": k} for k, v in VIEWS.items()], "mine",
-                               id="board-view", inline=True),  # fmt: skip
+                dcc.RadioItems(
+                    [{"label": v, "value": k} for k, v in VIEWS.items()],
+                    "mine",
+                    id="board-view",
+                    inline=True,
+                ),  # fmt: skip
                 html.Button("Refresh", id="board-go", n_clicks=0),
             ],
             className="sw-card",
@@ -58,8 +62,10 @@ def listing(view: str, _: int, _note: Any, session: Any) -> Any:
     def page(a: Access) -> Any:
         rows = cases.board(a, view or "mine")
         overdue = sum(1 for r in rows if r["overdue"])
-        return [html.P(f"{len(rows)} actions, {overdue} overdue", id="board-total"),
-                table(rows, COLUMNS, "board-table", "No actions.", selectable=True)]
+        return [
+            html.P(f"{len(rows)} actions, {overdue} overdue", id="board-total"),
+            table(rows, COLUMNS, "board-table", "No actions.", selectable=True),
+        ]
 
     return guarded(session, page)
 

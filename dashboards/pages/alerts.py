@@ -130,9 +130,13 @@ def _detail(a: Access, item_id: str) -> Any:
     d = alerts.inbox_item(a, item_id)
     rows = [
         html.Tr(
-            [html.Td(x.get("rule", "").replace("_", " ")), html.Td(x.get("event_date") or ""),
-             html.Td(x.get("summary") or ""), html.Td(x.get("owner") or ""),
-             html.Td(", ".join(x.get("evidence") or []))]
+            [
+                html.Td(x.get("rule", "").replace("_", " ")),
+                html.Td(x.get("event_date") or ""),
+                html.Td(x.get("summary") or ""),
+                html.Td(x.get("owner") or ""),
+                html.Td(", ".join(x.get("evidence") or [])),
+            ]
         )  # fmt: skip
         for x in d["alerts"]
     ]

@@ -103,9 +103,13 @@ def choices(_note: Any, session: Any) -> Any:
     try:
         meetings = [{"label": f"{m['date']} {m['area']} ({m['cases']} cases)",
                      "value": m["meeting_id"]} for m in cases.meetings(who)]  # fmt: skip
-        open_ = [{"label": f"{c.get('name') or c['identity_id']} ({c['status']}, {c['case_id']})",
-                  "value": c["case_id"]}
-                 for c in cases.queue(who, statuses=["screening", "accepted", "managed"])]
+        open_ = [
+            {
+                "label": f"{c.get('name') or c['identity_id']} ({c['status']}, {c['case_id']})",
+                "value": c["case_id"],
+            }
+            for c in cases.queue(who, statuses=["screening", "accepted", "managed"])
+        ]
     except Exception:  # noqa: BLE001 - a role without cases gets empty choices
         return [], []
     return meetings, open_
@@ -205,8 +209,11 @@ def change(*args: Any) -> Any:
 
     def work(a: Access) -> Any:
         if button == "cm-create":
-            people = [dict(zip(("agency", "role", "name"), line.split("|"), strict=False))
-                      for line in (attendees or "").splitlines() if line.strip()]
+            people = [
+                dict(zip(("agency", "role", "name"), line.split("|"), strict=False))
+                for line in (attendees or "").splitlines()
+                if line.strip()
+            ]
             made = cases.create_meeting(a, _date(held), area or "", chair or "", people)
             return html.P(f"meeting {made['meeting_id']} created", id="cm-done")
         if not meeting_id:
@@ -226,8 +233,16 @@ def change(*args: Any) -> Any:
             cases.set_level(a, hearing_id, v, int(level or 0))
             return html.P(f"level {level} set: the case is managed", id="cm-done")
         if button == "cm-add-action":
-            cases.add_action(a, hearing_id, v, heading=heading or "", title=title or "",
-                             agency=agency or "", owner=owner or "", due=_date(due))
+            cases.add_action(
+                a,
+                hearing_id,
+                v,
+                heading=heading or "",
+                title=title or "",
+                agency=agency or "",
+                owner=owner or "",
+                due=_date(due),
+            )
             return html.P(f"action added: {title}", id="cm-done")
         cases.impose_obligation(a, hearing_id, v, obligation or "")
         return html.P(f"obligation {obligation} imposed", id="cm-done")

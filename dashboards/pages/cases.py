@@ -37,8 +37,12 @@ def layout(case: str | None = None, **_: Any) -> Any:
                         "within each, the highest RFGV first.",
                         className="sw-note",
                     ),
-                    dcc.Checklist([{"label": " only my cases", "value": "mine"}], [],
-                                  id="cases-mine", inline=True),  # fmt: skip
+                    dcc.Checklist(
+                        [{"label": " only my cases", "value": "mine"}],
+                        [],
+                        id="cases-mine",
+                        inline=True,
+                    ),  # fmt: skip
                     html.Button("Refresh", id="cases-go", n_clicks=0),
                 ],
                 className="sw-card",
@@ -53,13 +57,18 @@ def layout(case: str | None = None, **_: Any) -> Any:
                     html.H3("Move the case on"),
                     dcc.Dropdown(MOVES, None, id="cases-move", placeholder="to status"),
                     dcc.Dropdown([1, 2, 3], None, id="cases-level", placeholder="MAPPA level"),
-                    dcc.Input(id="cases-reason", type="text", placeholder="Reason",
-                              style={"width": "30rem"}),  # fmt: skip
+                    dcc.Input(
+                        id="cases-reason",
+                        type="text",
+                        placeholder="Reason",
+                        style={"width": "30rem"},
+                    ),  # fmt: skip
                     html.Button("Move", id="cases-do-move", n_clicks=0),
                     html.H3("Screen: freeze the evidence with your notes"),
                     dcc.Textarea(id="cases-notes", style={"width": "100%", "height": "5rem"}),
-                    dcc.Dropdown(["accept", "not_accept", "defer"], "defer",
-                                 id="cases-decision"),  # fmt: skip
+                    dcc.Dropdown(
+                        ["accept", "not_accept", "defer"], "defer", id="cases-decision"
+                    ),  # fmt: skip
                     html.Button("Record assessment", id="cases-assess", n_clicks=0),
                 ],
                 className="sw-card",
@@ -79,8 +88,10 @@ def listing(_: int, mine: list[str], _note: Any, session: Any) -> Any:
     def page(a: Access) -> Any:
         rows = cases.queue(a, mine="mine" in (mine or []))
         shown = [{**r, "rfgv": round(float(r.get("rfgv") or 0), 1)} for r in rows]
-        return [html.P(f"{len(rows)} open cases", id="cases-total"),
-                table(shown, QUEUE, "cases-table", "No open cases.", selectable=True)]
+        return [
+            html.P(f"{len(rows)} open cases", id="cases-total"),
+            table(shown, QUEUE, "cases-table", "No open cases.", selectable=True),
+        ]
 
     return guarded(session, page)
 
@@ -115,8 +126,9 @@ def _detail(c: dict[str, Any]) -> Any:
             html.H4("Risk management plan"),
             table(c["actions"], ACTIONS, "case-actions", "No actions yet."),
             html.H4("Positive obligations"),
-            html.Ul([html.Li(_obligation(o)) for o in c["obligations"]]
-                    or [html.Li("none imposed")]),  # fmt: skip
+            html.Ul(
+                [html.Li(_obligation(o)) for o in c["obligations"]] or [html.Li("none imposed")]
+            ),  # fmt: skip
             html.H4("Hearings"),
             html.Ul(hearings or [html.Li("not yet heard")]),
             html.H4("Assessments"),

@@ -22,6 +22,9 @@ from dashboards.components.session import STORE, access, failure, need_login
 
 dash.register_page(__name__, path="/chart", title="Link chart · serialwatch", order=2)
 Y0, Y1 = 1995, date.today().year
+# The rest of the screen under the header (its height kept by assets/header_height.js) and
+# the toolbar.
+CHART_HEIGHT = "calc(100vh - 80px - var(--sw-header-h, 52px))"
 SIZE_BY = {"none": "Same size", "degree": "Degree", "betweenness": "Betweenness"}
 
 
@@ -160,7 +163,7 @@ def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html
                             # default it would run again on every added element)
                             autoRefreshLayout=False,
                             stylesheet=G.stylesheet(),
-                            style={"width": "100%", "height": "calc(100vh - 132px)"},
+                            style={"width": "100%", "height": CHART_HEIGHT},
                             minZoom=0.05,
                             maxZoom=4,
                             boxSelectionEnabled=True,

@@ -40,8 +40,10 @@ def _serial_delivery(folder: Path) -> Path:
         incidents.append({"incident_key": f"UIC:I{n}", "agency_code": "UIC",
                           "reported_date": f"2026-0{n}-10", "category": "domestic_abuse",
                           "outcome": "conviction" if n == 1 else "open"})  # fmt: skip
-        links += [{"incident_key": f"UIC:I{n}", "person_key": MAN[0], "role": "suspect"},
-                  {"incident_key": f"UIC:I{n}", "person_key": key, "role": "victim"}]
+        links += [
+            {"incident_key": f"UIC:I{n}", "person_key": MAN[0], "role": "suspect"},
+            {"incident_key": f"UIC:I{n}", "person_key": key, "role": "victim"},
+        ]
     return write_delivery(folder, {
         "agencies.csv": [{"agency_code": "UIC", "name": "Uicshire Police",
                           "type": "police_force"}],

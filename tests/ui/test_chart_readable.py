@@ -193,3 +193,19 @@ def test_toolbar_fits_a_1400_screen(browser: Any, ui_server: str, planted: dict[
     )
     assert len(menu) == 4 and all(0 <= x1 and x2 <= 1400 and y2 <= 900 for x1, x2, y2 in menu)
     page.close()
+
+
+def test_the_chart_takes_the_screen_under_a_wrapped_header(
+    browser: Any, ui_server: str, planted: dict[str, Any]
+) -> None:
+    """At 1400x900 the header wraps to two lines; the chart still ends on screen and fills
+    it to within its margin."""
+    page = login(browser, ui_server, "analyst", viewport={"width": 1400, "height": 900})
+    open_subject(page, ui_server, planted["id"])
+    header, bottom = page.evaluate(
+        """() => [document.querySelector('.sw-header').offsetHeight,
+                  document.querySelector('#chart').getBoundingClientRect().bottom]"""
+    )
+    assert header > 60, "the header is expected to wrap at 1400 px"
+    assert 900 - 40 <= bottom <= 900
+    page.close()

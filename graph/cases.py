@@ -2,7 +2,8 @@
 risk management plan that is followed up.
 
 A case names its subject by his record (`SUBJECT`, a Person, which survives re-resolution, as
-an inbox item does) and points at the identity that record resolves to now (`ABOUT`, moved by
+an inbox item does: the record it was opened from, else his first record as a perpetrator, so
+that a split of a wrong merge leaves the case with the perpetrator) and points at the identity that record resolves to now (`ABOUT`, moved by
 `follow_resolution` after every resolve), so it follows him through merges and splits.
 
 Lifecycle (`MOVES`): candidate -> screening -> accepted (level 1-3) | not_accepted (reason)
@@ -106,7 +107,10 @@ CALL () {
   MATCH (:Person {person_key: $person})-[:RESOLVES_TO]->(i:Identity) RETURN i
 }
 WITH i LIMIT 1
-MATCH (i)<-[:RESOLVES_TO]-(s:Person) WITH i, s ORDER BY s.person_key LIMIT 1
+MATCH (i)<-[:RESOLVES_TO]-(s:Person)
+WITH i, s ORDER BY s.person_key = $person DESC,
+  EXISTS { (s)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) WHERE n.da_related }
+  OR EXISTS { (s)-[:SUBJECT_OF]->(:Order) } DESC, s.person_key LIMIT 1
 OPTIONAL MATCH (open:Case)-[:ABOUT]->(i) WHERE open.status IN $open
 WITH i, s, collect(open.case_id) AS already
 CALL (i, s, already) {

@@ -3,8 +3,9 @@ risk management plan that is followed up.
 
 A case names its subject by his record (`SUBJECT`, a Person, which survives re-resolution, as
 an inbox item does: the record it was opened from, else his first record as a perpetrator, so
-that a split of a wrong merge leaves the case with the perpetrator) and points at the identity that record resolves to now (`ABOUT`, moved by
-`follow_resolution` after every resolve), so it follows him through merges and splits.
+that a split of a wrong merge leaves the case with the perpetrator) and points at the identity
+that record resolves to now (`ABOUT`, moved by `follow_resolution` after every resolve), so it
+follows him through merges and splits.
 
 Lifecycle (`MOVES`): candidate -> screening -> accepted (level 1-3) | not_accepted (reason)
 -> managed -> closed (reason). Every write checks the case's `version` (optimistic concurrency:

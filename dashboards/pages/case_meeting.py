@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -120,12 +121,17 @@ def pick(meeting_id: str | None) -> str | None:
     return meeting_id
 
 
+def meeting_mode(identities: list[str]) -> str:
+    """The meeting mode page with these subjects preselected, the first presented."""
+    return dash.get_relative_path("/meeting?" + urlencode({"subjects": ",".join(identities)}))
+
+
 def _agenda(a: Access, meeting_id: str) -> Any:
     m = cases.meeting(a, meeting_id)
     people = [html.Li(" · ".join(x.split("|"))) for x in m.get("attendees") or []]
     items = []
     for h in m["agenda"]:
-        mode = dash.get_relative_path(f"/meeting?subjects={h['identity_id']}")
+        mode = meeting_mode([h["identity_id"]])
         items.append(html.Div([
             html.H4(f"{h['position']}. {h.get('name') or h['identity_id']} · {h['case_id']} · "
                     f"{h['case_status']} · level {h.get('level') or '-'}"),
@@ -135,9 +141,13 @@ def _agenda(a: Access, meeting_id: str) -> Any:
             html.P("Obligations: " + (", ".join(o["type"].replace("_", " ")
                                                 for o in h["obligations"]) or "none")),
         ], className="sw-hearing"))  # fmt: skip
+    whole = [html.A("Present the agenda in meeting mode", id="cm-mode",
+                    href=meeting_mode(list(dict.fromkeys(h["identity_id"] for h in m["agenda"]))))
+             ] if m["agenda"] else []  # fmt: skip
     return html.Div([
         html.H3(f"{m['date']} · {m['area']} · chair {m['chair']}", id="cm-title-line"),
         html.Ul(people),
+        *whole,
         *items,
     ])  # fmt: skip
 

@@ -94,13 +94,17 @@ def layout(meeting: str | None = None, **_: Any) -> Any:
 @dash.callback(
     Output("cm-pick", "options"),
     Output("cm-case", "options"),
+    Output("cm-pick", "value"),
     Input("cm-note", "children"),
     Input(STORE, "data"),
+    State("cm-meeting", "data"),
 )
-def choices(_note: Any, session: Any) -> Any:
+def choices(_note: Any, session: Any, chosen: str | None) -> Any:
+    """The meetings and open cases to pick from; the meeting picked shown with its options
+    (the dropdown drops a value it has no option for, e.g. a link's ?meeting= on opening)."""
     who = access(session)
     if who is None:
-        return [], []
+        return [], [], None
     try:
         meetings = [{"label": f"{m['date']} {m['area']} ({m['cases']} cases)",
                      "value": m["meeting_id"]} for m in cases.meetings(who)]  # fmt: skip
@@ -108,8 +112,8 @@ def choices(_note: Any, session: Any) -> Any:
                   "value": c["case_id"]}
                  for c in cases.queue(who, statuses=["screening", "accepted", "managed"])]
     except Exception:  # noqa: BLE001 - a role without cases gets empty choices
-        return [], []
-    return meetings, open_
+        return [], [], None
+    return meetings, open_, chosen
 
 
 @dash.callback(
@@ -117,8 +121,10 @@ def choices(_note: Any, session: Any) -> Any:
     Input("cm-pick", "value"),
     prevent_initial_call=True,
 )
-def pick(meeting_id: str | None) -> str | None:
-    return meeting_id
+def pick(meeting_id: str | None) -> Any:
+    """The meeting picked; an emptied dropdown keeps the meeting (it is emptied when it opens
+    before its options arrive)."""
+    return meeting_id or dash.no_update
 
 
 def meeting_mode(identities: list[str]) -> str:

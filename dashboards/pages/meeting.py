@@ -35,6 +35,7 @@ def layout(subjects: str | None = None, **_: Any) -> Any:
 
 def _parts(chosen: list[str]) -> list[Any]:
     return [
+        dcc.Store(id="meet-linked", data=chosen),
         dcc.Store(id="meet-brief"),
         dcc.Store(id="meet-step", data=0),
         dcc.Store(id="meet-base-style", data=G.stylesheet()),
@@ -44,7 +45,7 @@ def _parts(chosen: list[str]) -> list[Any]:
                 html.Label("Subjects for this meeting", htmlFor="meet-subjects"),
                 dcc.Dropdown(
                     [],
-                    chosen,
+                    [],
                     multi=True,
                     id="meet-subjects",
                     placeholder="pick from the serial perpetrators list",
@@ -135,13 +136,16 @@ clientside_callback(
 @dash.callback(
     Output("meet-subjects", "options"),
     Output("meet-banner", "children"),
+    Output("meet-subjects", "value"),
+    Output("meet-linked", "data"),
     Input(STORE, "data"),
-    State("meet-subjects", "value"),
+    State("meet-linked", "data"),
 )
-def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, Any]:
+def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
+    """The subjects to pick from; those a link named (`?subjects=`) picked with them, once."""
     who = access(session)
     if who is None:
-        return [], guarded(session, lambda a: None)
+        return [], guarded(session, lambda a: None), dash.no_update, dash.no_update
     rows = library.run(who, "serial_perpetrators", {})["rows"]
     rows.sort(key=lambda r: (r["tier"] != "serial", -int(r.get("victims") or 0)))
     opts = [
@@ -158,14 +162,16 @@ def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, Any]:
         if who.partner
         else ""
     )
-    return opts, banner
+    if not chosen:
+        return opts, banner, dash.no_update, dash.no_update
+    return opts, banner, chosen, []
 
 
 @dash.callback(
     Output("meet-current", "options"),
     Output("meet-current", "value"),
     Input("meet-subjects", "value"),
-    Input("meet-subjects", "options"),
+    State("meet-subjects", "options"),
 )
 def current(chosen: list[str], opts: list[dict[str, str]]) -> tuple[Any, Any]:
     """The subjects in the order chosen (an agenda's order), the first presented."""

@@ -47,13 +47,14 @@ def _graph_with_cases(args: argparse.Namespace) -> None:
     """The bench graph holding this run's cases: reused when a run with the same figures left
     it, topped up when one with fewer did, else the delivery alone (reused if untouched) with
     the cases opened now."""
-    variant = f"cases {args.men} {args.managed}"
-    now = loaded_variant() or ""
-    had = [int(n) for n in now.split()[1:]] if now.startswith("cases ") else [0, 0]
-    if now != variant and (had[0] > args.men or had[1] > args.managed):
+    variant = f"cases {args.people} {args.men} {args.managed}"
+    now = (loaded_variant() or "").split()
+    mine = len(now) == 4 and now[:2] == ["cases", str(args.people)]
+    had = [int(now[2]), int(now[3])] if mine else [0, 0]
+    if had[0] > args.men or had[1] > args.managed:
         had = [0, 0]  # more than asked for: start again from the delivery alone
     began = time.monotonic()
-    delivery = national_graph(args.people, 7, args.out, variant=now if any(had) else "")
+    delivery = national_graph(args.people, 7, args.out, variant=" ".join(now) if any(had) else "")
     from graph.schema import apply_pending
 
     apply_pending()  # this branch's migrations on a graph an older run left
@@ -61,7 +62,7 @@ def _graph_with_cases(args: argparse.Namespace) -> None:
         f"graph of {args.people:,} people ready in {time.monotonic() - began:.0f} s"
         + (f" (with the cases of {had[0]:,} men, {had[1]} managed)" if any(had) else "")
     )
-    if now != variant:
+    if had != [args.men, args.managed]:
         with changing_to(variant):
             _seed_cases(delivery, had[0], args.men, args.managed - had[1])
 

@@ -84,7 +84,7 @@ def _seed_cases(delivery: Path, first: int, last: int, managed: int) -> None:
     )  # fmt: skip
     raised = evaluate(Changes(incidents=[r["k"] for r in incidents]))
     opened = open_candidates()
-    print(f"{last - first:,} serial men re-delivered: {len(raised):,} alerts raised over "
+    print(f"{len(men[first:last]):,} serial men re-delivered: {len(raised):,} alerts raised over "
           f"{len(incidents):,} incidents, {len(opened):,} candidate cases opened, in "
           f"{time.monotonic() - began:.0f} s")  # fmt: skip
     began = time.monotonic()

@@ -8,6 +8,8 @@ import os
 import resource
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Overridable so that two people benchmarking on one machine keep separate servers.
@@ -91,6 +93,17 @@ def national_graph(
     return delivery
 
 
+def loaded_variant() -> str | None:
+    """The variant the bench graph was marked with (`graph_changed(variant)`); "" for the
+    delivery alone; None when no load is known to be whole."""
+    from graph.settings import get_settings
+
+    marker = get_settings().home / "bench-delivery.json"
+    if not marker.exists():
+        return None
+    return str(json.loads(marker.read_text()).get("variant", ""))
+
+
 def graph_changed(variant: str = "") -> None:
     """Say the bench graph no longer holds just its delivery (a bench wrote to it), so the
     next `national_graph` reloads it; with `variant`, one asking for that variant reuses it."""
@@ -101,6 +114,21 @@ def graph_changed(variant: str = "") -> None:
         marker.write_text(json.dumps(json.loads(marker.read_text()) | {"variant": variant}))
     else:
         marker.unlink(missing_ok=True)
+
+
+@contextmanager
+def changing_to(variant: str) -> Iterator[None]:
+    """Write to the bench graph as the bench that makes `variant`: while it writes, the graph
+    is no load at all (an interrupted run is reloaded); once done it is that variant, which
+    `national_graph(..., variant=variant)` reuses."""
+    from graph.settings import get_settings
+
+    marker = get_settings().home / "bench-delivery.json"
+    wanted = json.loads(marker.read_text()) if marker.exists() else None
+    marker.unlink(missing_ok=True)
+    yield
+    if wanted is not None:
+        marker.write_text(json.dumps(wanted | {"variant": variant}))
 
 
 def pristine_graph(people: int, seed: int = 7, out: Path = Path("/tmp/serialwatch-bench")) -> Path:

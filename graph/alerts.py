@@ -133,6 +133,7 @@ FOLLOW_UP_RULES: dict[str, str] = {
     "case_action_overdue": "Risk management plan action past its due date",
     "case_review_overdue": "MAPPA+ case review past its due date",
     "managed_perpetrator_alert": "New alert on a managed MAPPA+ perpetrator",
+    "case_obligation_breached": "Obligation imposed at MAPPA+ breached: change not notified",
 }
 RULE_NAMES = (*RULES, *FOLLOW_UP_RULES)
 

@@ -5,7 +5,12 @@
   or that alert opened one before);
 - a plan action still open after its due date raises one `case_action_overdue` alert;
 - a managed case past its review date raises one `case_review_overdue` alert;
-- a new alert about a managed perpetrator raises one `managed_perpetrator_alert`.
+- a new alert about a managed perpetrator raises one `managed_perpetrator_alert`;
+- an obligation imposed on him at a hearing to notify a change of address or a new
+  relationship, breached as the graph shows it (a home or an intimate partner any agency
+  recorded from after the obligation was imposed, with no notification of that type naming
+  that date or given within the obligation's window of it, once the window has passed),
+  raises one `case_obligation_breached` per event.
 
 Each alert's id is its rule and evidence (the action or case with its due date, or the alert
 it reports), so running the follow-up again raises nothing new; moving a due date and missing
@@ -58,6 +63,33 @@ _MANAGED_ALERTS = (
 )
 
 
+# What each obligation makes him notify, and the events in the graph that call for it.
+_BREACHES = {"notify_change_of_address": "address_change",
+             "notify_new_relationship": "new_relationship"}  # fmt: skip
+_BREACHED_OBLIGATIONS = (
+    "MATCH (o:Obligation)-[:FOR]->(c:Case)-[:ABOUT]->(i:Identity) "
+    "WHERE c.status IN $open AND o.type IN keys($breaches) "
+    "WITH o, c, i, $breaches[o.type] AS needs, duration({days: o.window_days}) AS w "
+    "CALL (o, i, needs) { "
+    "  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:RESIDED_AT]->(:Address) "
+    "  WHERE needs = 'address_change' AND r.from_date > o.imposed_on RETURN r.from_date AS d "
+    "  UNION "
+    "  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:INTIMATE_PARTNER]-(:Person)"
+    "-[:RESOLVES_TO]->(v:Identity) "
+    "  WHERE needs = 'new_relationship' AND v <> i AND r.from_date > o.imposed_on "
+    "  RETURN r.from_date AS d "
+    "} "
+    "WITH o, c, i, needs, w, d WHERE d + w < $today AND NOT EXISTS { "
+    "  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification) "
+    "  WHERE n.type = needs "
+    "    AND (n.event_date = d OR (n.notified_date >= d - w AND n.notified_date <= d + w)) } "
+    "RETURN o.obligation_id + '|' + toString(d) AS key, d + w AS due, needs AS what, "
+    "d AS event_date, o.obligation_id AS obligation_id, c.case_id AS case_id, "
+    "c.subject_key AS subject_key, i.identity_id AS identity_id, " + _OWNER + " "
+    "ORDER BY case_id, key"
+)
+
+
 def open_candidates(driver: Driver | None = None) -> list[str]:
     """A candidate case for each new-Category-4 alert's subject without an open case."""
     made = []
@@ -93,8 +125,8 @@ def follow_up(today: date | None = None, driver: Driver | None = None) -> dict[s
     """Open candidate cases and raise the follow-up alerts due on `today`; returns the cases
     opened and the alerts raised now (each by kind)."""
     today = today or date.today()
-    params = {"today": today, "open_action": list(OPEN_ACTION),
-              "delivery_rules": list(al.RULES)}  # fmt: skip
+    params = {"today": today, "open_action": list(OPEN_ACTION), "open": list(OPEN_STATUSES),
+              "delivery_rules": list(al.RULES), "breaches": _BREACHES}  # fmt: skip
     found = []
     for row in read(_OVERDUE_ACTIONS, params, driver=driver):
         found.append(_found("case_action_overdue", row,
@@ -107,6 +139,11 @@ def follow_up(today: date | None = None, driver: Driver | None = None) -> dict[s
         found.append(_found("managed_perpetrator_alert", row,
                             f"{row['what'].replace('_', ' ')} alert {row['key']} on case "
                             f"{row['case_id']}"))  # fmt: skip
+    for row in read(_BREACHED_OBLIGATIONS, params, driver=driver):
+        found.append(_found("case_obligation_breached", row,
+                            f"{row['what'].replace('_', ' ')} of {row['event_date']} not "
+                            f"notified by {row['due']}: obligation {row['obligation_id']} of "
+                            f"case {row['case_id']}"))  # fmt: skip
     cases = open_candidates(driver)
     refresh_rfgv(driver=driver)  # the queue's order: loads and the passing days change it
     raised = al.store(found, driver) if found else []

@@ -2,8 +2,10 @@
 risk management plan that is followed up.
 
 A case names its subject by his record (`SUBJECT`, a Person, which survives re-resolution, as
-an inbox item does) and points at the identity that record resolves to now (`ABOUT`, moved by
-`follow_resolution` after every resolve), so it follows him through merges and splits.
+an inbox item does: the record it was opened from, else his first record as a perpetrator, so
+that a split of a wrong merge leaves the case with the perpetrator) and points at the identity
+that record resolves to now (`ABOUT`, moved by `follow_resolution` after every resolve), so it
+follows him through merges and splits.
 
 Lifecycle (`MOVES`): candidate -> screening -> accepted (level 1-3) | not_accepted (reason)
 -> managed -> closed (reason). Every write checks the case's `version` (optimistic concurrency:
@@ -37,6 +39,11 @@ MOVES: dict[str, tuple[str, ...]] = {
     "closed": ("candidate", "screening", "accepted", "managed"),
 }
 NEEDS_REASON = frozenset({"not_accepted", "closed"})
+# The queue's order, kept on each case as one indexed number (migration 0010) so that a page
+# of the queue reads that many cases, never every open one: the status's place in STATUSES
+# (candidates first) times 100, less the case's RFGV (0-10), highest first within a status.
+QUEUE_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+_QUEUE_ORDER: LiteralString = "$ranks[c.status] * 100.0 - coalesce(c.rfgv, 0.0)"
 LEVELS = (1, 2, 3)
 HEADINGS = (
     "supervision",
@@ -99,14 +106,17 @@ def _text(value: str | None) -> str | None:
 
 
 # -- cases ------------------------------------------------------------------------------------
-_OPEN = """
+_OPEN: LiteralString = """
 CALL () {
   MATCH (i:Identity {identity_id: $person}) RETURN i
   UNION
   MATCH (:Person {person_key: $person})-[:RESOLVES_TO]->(i:Identity) RETURN i
 }
 WITH i LIMIT 1
-MATCH (i)<-[:RESOLVES_TO]-(s:Person) WITH i, s ORDER BY s.person_key LIMIT 1
+MATCH (i)<-[:RESOLVES_TO]-(s:Person)
+WITH i, s ORDER BY s.person_key = $person DESC,
+  EXISTS { (s)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) WHERE n.da_related }
+  OR EXISTS { (s)-[:SUBJECT_OF]->(:Order) } DESC, s.person_key LIMIT 1
 OPTIONAL MATCH (open:Case)-[:ABOUT]->(i) WHERE open.status IN $open
 WITH i, s, collect(open.case_id) AS already
 CALL (i, s, already) {
@@ -115,6 +125,7 @@ CALL (i, s, already) {
                   area: $area, lead_agency: $lead_agency, caseworker: $caseworker,
                   subject_key: s.person_key, identity_id: i.identity_id,
                   opened_at: datetime(), opened_by: $by})
+  SET c.queue_order = """ + _QUEUE_ORDER + """
   CREATE (c)-[:SUBJECT]->(s)
   CREATE (c)-[:ABOUT]->(i)
   CREATE (:CaseChange {case_id: $id, at: datetime(), by: $by, what: 'opened', version: 1,
@@ -146,7 +157,7 @@ def open_case(
         _OPEN,
         {"person": person, "id": _new_id("CASE"), "source": source, "area": area,
          "lead_agency": lead_agency, "caseworker": caseworker, "by": by,
-         "open": list(OPEN_STATUSES)},  # fmt: skip
+         "open": list(OPEN_STATUSES), "ranks": QUEUE_RANK},  # fmt: skip
         driver=driver,
     )
     if not rows:
@@ -162,13 +173,14 @@ def open_case(
 
 # Change the case's own properties: checked against its version and its status in the same
 # write, the change kept as one CaseChange per property.
-_CHANGE = """
+_CHANGE: LiteralString = """
 MATCH (c:Case {case_id: $id})
 SET c._lock = true
 WITH c, c.version AS was, c.status AS status, properties(c) AS before
 CALL (c, was, status, before) {
   WITH c WHERE was = $version AND ($from IS NULL OR status IN $from)
   SET c += $sets, c.version = was + 1, c.updated_at = datetime(), c.updated_by = $by
+  SET c.queue_order = """ + _QUEUE_ORDER + """
   WITH c
   UNWIND [k IN keys($sets) WHERE before[k] IS NULL OR before[k] <> $sets[k]] AS k
   CREATE (:CaseChange {case_id: c.case_id, at: datetime(), by: $by, what: coalesce($what, k),
@@ -200,7 +212,8 @@ def change(
     rows = write(
         _CHANGE,
         {"id": case_id, "version": version, "by": by, "sets": sets, "what": what,
-         "from": list(allowed_from) if allowed_from is not None else None},  # fmt: skip
+         "from": list(allowed_from) if allowed_from is not None else None,
+         "ranks": QUEUE_RANK},  # fmt: skip
         driver=driver,
     )
     if not rows:
@@ -302,6 +315,29 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
             "actions": r["actions"], "obligations": r["obligations"]}  # fmt: skip
 
 
+QUEUE: LiteralString = (
+    "MATCH (c:Case) WHERE c.queue_order >= $from AND c.queue_order < $to "
+    "AND c.status IN $statuses AND ($area IS NULL OR c.area = $area) "
+    "AND ($caseworker IS NULL OR c.caseworker = $caseworker) "
+    "WITH c ORDER BY c.queue_order, c.case_id LIMIT $limit "
+    "MATCH (c)-[:ABOUT]->(i:Identity) "
+    "RETURN " + _CASE_ROW + ", coalesce(c.rfgv, 0.0) AS rfgv, "
+    "COUNT { MATCH (x:Action)-[:FOR]->(c) WHERE x.status IN $open_action "
+    "        AND x.due_date < date() } AS overdue_actions"
+)
+
+
+def queue_params(
+    statuses: tuple[str, ...], *, area: str | None = None, caseworker: str | None = None,
+    limit: int = 100,
+) -> dict[str, Any]:  # fmt: skip
+    """QUEUE's parameters: the range of `queue_order` the statuses asked for span."""
+    ranks = [QUEUE_RANK[s] for s in statuses] or [0]
+    return {"statuses": list(statuses), "area": area, "caseworker": caseworker, "limit": limit,
+            "from": min(ranks) * 100.0 - 50, "to": max(ranks) * 100.0 + 50,
+            "open_action": list(OPEN_ACTION)}  # fmt: skip
+
+
 def queue(
     *,
     statuses: tuple[str, ...] = OPEN_STATUSES,
@@ -311,21 +347,12 @@ def queue(
     driver: Driver | None = None,
 ) -> list[dict[str, Any]]:
     """Open cases, candidates first, then screening, accepted and managed; within a status the
-    highest RFGV first (the score `refresh_rfgv` keeps on each open case)."""
+    highest RFGV first (the score `refresh_rfgv` keeps on each open case). Read in the order
+    `queue_order` keeps, from its index: a page costs its own cases, whatever the total."""
     rows = read(
-        "MATCH (c:Case) WHERE c.status IN $statuses "
-        "AND ($area IS NULL OR c.area = $area) "
-        "AND ($caseworker IS NULL OR c.caseworker = $caseworker) "
-        "WITH c ORDER BY [k IN range(0, size($order) - 1) WHERE $order[k] = c.status][0], "
-        "  coalesce(c.rfgv, 0.0) DESC, c.case_id LIMIT $limit "
-        "MATCH (c)-[:ABOUT]->(i:Identity) "
-        "RETURN " + _CASE_ROW + ", coalesce(c.rfgv, 0.0) AS rfgv, "
-        "COUNT { MATCH (x:Action)-[:FOR]->(c) WHERE x.status IN $open_action "
-        "        AND x.due_date < date() } AS overdue_actions",
-        {"statuses": list(statuses), "area": area, "caseworker": caseworker, "limit": limit,
-         "order": list(STATUSES), "open_action": list(OPEN_ACTION)},  # fmt: skip
+        QUEUE, queue_params(statuses, area=area, caseworker=caseworker, limit=limit),
         driver=driver,
-    )
+    )  # fmt: skip
     return [{**r["case"], "name": r["name"], "overdue_actions": r["overdue_actions"],
              "rfgv": r["rfgv"]} for r in rows]  # fmt: skip
 
@@ -343,9 +370,10 @@ def refresh_rfgv(case_ids: list[str] | None = None, driver: Driver | None = None
     scores = rfgv_scores(sorted({r["identity_id"] for r in rows}), date.today(), driver)
     write(
         "UNWIND $rows AS r MATCH (c:Case {case_id: r.case_id}) "
-        "SET c.rfgv = r.score, c.rfgv_on = date()",
+        "SET c.rfgv = r.score, c.rfgv_on = date() "
+        "SET c.queue_order = " + _QUEUE_ORDER,
         {"rows": [{"case_id": r["case_id"], "score": scores.get(r["identity_id"], 0.0)}
-                  for r in rows]},  # fmt: skip
+                  for r in rows], "ranks": QUEUE_RANK},  # fmt: skip
         driver=driver,
     )
     return len(rows)

@@ -118,16 +118,13 @@ def queue(
 
 def detail(access: Access, case_id: str, driver: Driver | None = None) -> dict[str, Any]:
     """One case: status, level, owner, history, assessments, hearings, actions, obligations."""
-    guard(access, Perm.cases, "case", {"case": case_id})
-    subject = _case_subject(access, case_id, "case", "read", driver)
-
-    def fetch() -> dict[str, Any]:
-        with _as_api_errors():
-            found = gc.case(case_id, driver)
-        return {**found, "actions": _visible_actions(access, found["actions"])}
-
-    return personal(access, Perm.cases, "case", {"case": case_id}, fetch, subject=subject,
-                    driver=driver)  # fmt: skip
+    params = {"case": case_id}
+    guard(access, Perm.cases, "case", params)
+    with probe(access, "case", params), _as_api_errors():
+        found = gc.case(case_id, driver)  # read once: it names the subject too
+    shown = {**found, "actions": _visible_actions(access, found["actions"])}
+    return personal(access, Perm.cases, "case", params, lambda: shown,
+                    subject=str(found["identity_id"]), driver=driver)  # fmt: skip
 
 
 def assessment(access: Access, assessment_id: str, driver: Driver | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -93,13 +94,17 @@ def layout(meeting: str | None = None, **_: Any) -> Any:
 @dash.callback(
     Output("cm-pick", "options"),
     Output("cm-case", "options"),
+    Output("cm-pick", "value"),
     Input("cm-note", "children"),
     Input(STORE, "data"),
+    State("cm-meeting", "data"),
 )
-def choices(_note: Any, session: Any) -> Any:
+def choices(_note: Any, session: Any, chosen: str | None) -> Any:
+    """The meetings and open cases to pick from; the meeting picked shown with its options
+    (the dropdown drops a value it has no option for, e.g. a link's ?meeting= on opening)."""
     who = access(session)
     if who is None:
-        return [], []
+        return [], [], None
     try:
         meetings = [{"label": f"{m['date']} {m['area']} ({m['cases']} cases)",
                      "value": m["meeting_id"]} for m in cases.meetings(who)]  # fmt: skip
@@ -111,8 +116,8 @@ def choices(_note: Any, session: Any) -> Any:
             for c in cases.queue(who, statuses=["screening", "accepted", "managed"])
         ]
     except Exception:  # noqa: BLE001 - a role without cases gets empty choices
-        return [], []
-    return meetings, open_
+        return [], [], None
+    return meetings, open_, chosen
 
 
 @dash.callback(
@@ -120,8 +125,15 @@ def choices(_note: Any, session: Any) -> Any:
     Input("cm-pick", "value"),
     prevent_initial_call=True,
 )
-def pick(meeting_id: str | None) -> str | None:
-    return meeting_id
+def pick(meeting_id: str | None) -> Any:
+    """The meeting picked; an emptied dropdown keeps the meeting (it is emptied when it opens
+    before its options arrive)."""
+    return meeting_id or dash.no_update
+
+
+def meeting_mode(identities: list[str]) -> str:
+    """The meeting mode page with these subjects preselected, the first presented."""
+    return dash.get_relative_path("/meeting?" + urlencode({"subjects": ",".join(identities)}))
 
 
 def _agenda(a: Access, meeting_id: str) -> Any:
@@ -129,7 +141,7 @@ def _agenda(a: Access, meeting_id: str) -> Any:
     people = [html.Li(" · ".join(x.split("|"))) for x in m.get("attendees") or []]
     items = []
     for h in m["agenda"]:
-        mode = dash.get_relative_path(f"/meeting?subjects={h['identity_id']}")
+        mode = meeting_mode([h["identity_id"]])
         items.append(html.Div([
             html.H4(f"{h['position']}. {h.get('name') or h['identity_id']} · {h['case_id']} · "
                     f"{h['case_status']} · level {h.get('level') or '-'}"),
@@ -139,9 +151,13 @@ def _agenda(a: Access, meeting_id: str) -> Any:
             html.P("Obligations: " + (", ".join(o["type"].replace("_", " ")
                                                 for o in h["obligations"]) or "none")),
         ], className="sw-hearing"))  # fmt: skip
+    whole = [html.A("Present the agenda in meeting mode", id="cm-mode",
+                    href=meeting_mode(list(dict.fromkeys(h["identity_id"] for h in m["agenda"]))))
+             ] if m["agenda"] else []  # fmt: skip
     return html.Div([
         html.H3(f"{m['date']} · {m['area']} · chair {m['chair']}", id="cm-title-line"),
         html.Ul(people),
+        *whole,
         *items,
     ])  # fmt: skip
 

@@ -22,8 +22,20 @@ from dashboards.components.timeline import figure
 
 dash.register_page(__name__, path="/meeting", title="MAPPA+ meeting · serialwatch", order=5)
 
-layout = html.Div(
-    [
+
+def layout(subjects: str | None = None, **_: Any) -> Any:
+    """The page; `subjects` (identity ids, comma-separated, as the meeting page's agenda links
+    give them) are preselected in that order, the first presented."""
+    return html.Div(
+        _parts([s for s in (subjects or "").split(",") if s.strip()]),
+        id="meet-root",
+        className="sw-meet",
+    )
+
+
+def _parts(chosen: list[str]) -> list[Any]:
+    return [
+        dcc.Store(id="meet-linked", data=chosen),
         dcc.Store(id="meet-brief"),
         dcc.Store(id="meet-step", data=0),
         dcc.Store(id="meet-base-style", data=G.stylesheet()),
@@ -79,10 +91,8 @@ layout = html.Div(
             ],
             className="sw-meet-grid",
         ),
-    ],
-    id="meet-root",
-    className="sw-meet",
-)
+    ]
+
 
 # A presenter's clicker sends arrows or Page Up / Page Down: they step through the victims;
 # "Full screen" hands the whole screen to the meeting (Escape gives it back).
@@ -126,18 +136,24 @@ clientside_callback(
 @dash.callback(
     Output("meet-subjects", "options"),
     Output("meet-banner", "children"),
+    Output("meet-subjects", "value"),
+    Output("meet-linked", "data"),
     Input(STORE, "data"),
+    State("meet-linked", "data"),
 )
-def subjects(session: Any) -> tuple[Any, Any]:
+def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
+    """The subjects to pick from; those a link named (`?subjects=`) picked with them, once."""
     who = access(session)
     if who is None:
-        return [], guarded(session, lambda a: None)
+        return [], guarded(session, lambda a: None), dash.no_update, dash.no_update
     rows = library.run(who, "serial_perpetrators", {})["rows"]
     rows.sort(key=lambda r: (r["tier"] != "serial", -int(r.get("victims") or 0)))
     opts = [
         {"label": f"{r['name']} · {r['tier']} · {r['victims']} victims", "value": r["identity_id"]}
         for r in rows
     ]
+    listed = {o["value"] for o in opts}
+    opts += [{"label": c, "value": c} for c in chosen or [] if c not in listed]  # from a link
     banner = (
         html.Div(
             "Partner view: victims appear only as pseudonyms (Victim 1, 2, ...).",
@@ -146,7 +162,9 @@ def subjects(session: Any) -> tuple[Any, Any]:
         if who.partner
         else ""
     )
-    return opts, banner
+    if not chosen:
+        return opts, banner, dash.no_update, dash.no_update
+    return opts, banner, chosen, []
 
 
 @dash.callback(
@@ -156,7 +174,9 @@ def subjects(session: Any) -> tuple[Any, Any]:
     State("meet-subjects", "options"),
 )
 def current(chosen: list[str], opts: list[dict[str, str]]) -> tuple[Any, Any]:
-    keep = [o for o in opts or [] if o["value"] in (chosen or [])]
+    """The subjects in the order chosen (an agenda's order), the first presented."""
+    label = {o["value"]: o["label"] for o in opts or []}
+    keep = [{"label": label[c], "value": c} for c in chosen or [] if c in label]
     return keep, (keep[0]["value"] if keep else None)
 
 

@@ -170,3 +170,38 @@ def test_every_change_is_audited_with_its_subject(loaded: Driver) -> None:
     assert [(e["action"], e["outcome"]) for e in entries] == [("assign", "ok"),
                                                              ("closed", "refused")]
     assert P1 in entries[0]["identities"]
+
+
+def _pdf_text(body: bytes) -> str:
+    return body.decode("latin-1")  # the packs are written uncompressed
+
+
+def test_the_agenda_pdf_holds_its_cases_and_the_partners_copy_no_victim(loaded: Driver) -> None:
+    from dashboards.data import meeting_pdf
+
+    case = _case()
+    hearing, v = _hear(case)
+    v = service.set_level(who(Role.caseworker), hearing, v, 2)["case_version"]
+    said = "Ann Victimson1 (NTH:V1) fears contact."
+    v = service.record_minutes(who(Role.caseworker), hearing, v, said)["case_version"]
+    service.add_action(who(Role.caseworker), hearing, v, heading="victim_safety_planning",
+                       title="Safety plan with Ann Victimson2", agency="PROB", owner="olly",
+                       due=date.today() + timedelta(days=7))  # fmt: skip
+    meeting_id = gc.hearing(hearing)["meeting_id"]
+    before = audit.count()
+    cw = who(Role.caseworker)
+    theirs = _pdf_text(meeting_pdf(cw, service.meeting(cw, meeting_id), minutes=False))
+    assert "Agenda" in theirs and case["case_id"] in theirs and "Dean Marlow" in theirs
+    assert "fears contact" not in theirs  # an agenda holds no minutes
+    partner = who(Role.partner)
+    copy = _pdf_text(meeting_pdf(partner, service.meeting(partner, meeting_id), minutes=False))
+    assert "Agenda" in copy and case["case_id"] in copy and "Partner view" in copy
+    for victim in ("Victimson1", "Victimson2", "NTH:V1", "NTH:V2"):
+        assert victim not in copy and victim not in theirs, victim
+    minutes = _pdf_text(meeting_pdf(partner, service.meeting(partner, meeting_id), minutes=True))
+    for victim in ("Victimson1", "Victimson2", "NTH:V1", "NTH:V2"):
+        assert victim not in minutes, victim
+    exports = [(e["user"], e["resource"]) for e in audit.entries(after=before, limit=20)
+               if e["resource"].endswith(".pdf")]  # fmt: skip
+    assert exports == [("caseworker", "agenda.pdf"), ("partner", "agenda.pdf"),
+                       ("partner", "minutes.pdf")]

@@ -241,3 +241,53 @@ def test_a_case_follows_its_man_through_a_merge(
     assert [(h["before_text"], h["after_text"]) for h in moved] == [(P1, "ID:STH:P1")]
     assert gc.follow_resolution() == 0
     assert [c["case_id"] for c in gc.queue()] == [candidate]
+
+
+def _changes_after(tmp_path: Path, today: date) -> Path:
+    """What agencies recorded of him after the hearing (30 days ago): a home he had before it,
+    a new home 20 days ago that he never notified, a partner 10 days ago he notified the next
+    day, and a partner yesterday (his window to notify her is still open)."""
+    def day(n: int) -> str:
+        return (today - timedelta(days=n)).isoformat()
+
+    return write_delivery(tmp_path / "after", {
+        "persons.csv": [person("STH:W1", "Newlove", "Cara"), person("STH:W2", "Laterly", "Dora")],
+        "addresses.csv": [{"address_key": f"NTH:A{n}", "line1": f"{n} Mill Lane",
+                           "postcode": "NE1 1AA"} for n in (1, 2)],
+        "residences.csv": [
+            {"person_key": "NTH:P1", "address_key": "NTH:A1", "from_date": day(40),
+             "agency_code": "NTH"},
+            {"person_key": "NTH:P1", "address_key": "NTH:A2", "from_date": day(20),
+             "agency_code": "NTH"}],
+        "relationships.csv": [
+            {"person_key": "NTH:P1", "other_key": "STH:W1", "type": "intimate_partner",
+             "from_date": day(10), "agency_code": "STH"},
+            {"person_key": "NTH:P1", "other_key": "STH:W2", "type": "intimate_partner",
+             "from_date": day(1), "agency_code": "STH"}],
+        "notifications.csv": [
+            {"notification_key": "NTH:N1", "person_key": "NTH:P1", "type": "new_relationship",
+             "notified_date": day(9), "event_date": day(10), "agency_code": "NTH"}],
+    })  # fmt: skip
+
+
+def test_an_obligation_breached_in_the_graph_raises_one_alert_to_the_case_owner(
+    candidate: str, db: Driver, tmp_path: Path
+) -> None:
+    today = date.today()
+    gc.assign(candidate, version(candidate), "cw", caseworker="cw")
+    hearing = managed(candidate, today - timedelta(days=30))
+    gc.impose_obligation(hearing, version(candidate), "chair", "notify_change_of_address")
+    gc.impose_obligation(hearing, version(candidate), "chair", "notify_new_relationship")
+    load_delivery(_changes_after(tmp_path, today), db)  # the load's follow-up judges them
+    breached = _alerts("case_obligation_breached")
+    assert len(breached) == 1, breached
+    moved = (today - timedelta(days=20)).isoformat()
+    assert breached[0]["owner"] == "cw" and breached[0]["identity_id"] == P1
+    assert f"address change of {moved} not notified" in str(breached[0]["summary"])
+    assert follow_up().get("case_obligation_breached") is None  # once only
+    # her window closes: the partner of yesterday, never notified, is a breach too
+    later = follow_up(today + timedelta(days=3))["case_obligation_breached"]
+    assert len(later) == 1 and len(_alerts("case_obligation_breached")) == 2
+    newest = [a for a in _alerts("case_obligation_breached") if a["alert_id"] == later[0]]
+    assert "new relationship of" in str(newest[0]["summary"])
+    assert "Laterly" not in str(newest[0]) and "STH:W2" not in str(newest[0]["summary"])

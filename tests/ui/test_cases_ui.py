@@ -184,3 +184,37 @@ def test_from_serial_delivery_to_a_followed_up_plan(
     cw.click("label:has-text('All')")
     cw.wait_for_selector("#board-table")
     cw.screenshot(path=str(SHOTS / "actions.png"), full_page=True)
+
+
+def test_the_meeting_mode_link_presents_the_agendas_first_case(
+    browser: Any, ui_server: str, ui_data: Any
+) -> None:
+    from app.services import library
+    from graph import cases as gc
+    from tests.ui.conftest import analyst
+
+    rows = library.run(analyst(), "serial_perpetrators", {})["rows"]
+    rows.sort(key=lambda r: (r["tier"] != "serial", -int(r.get("victims") or 0)))
+    heard = [rows[1], rows[0]]  # the agenda hears them the other way round from meeting mode
+    open_cases = {c["identity_id"]: c["case_id"] for c in gc.queue(limit=100_000)}
+    meeting = gc.create_meeting(date.today(), "UIM", "DI Chair", [], "ui-test")
+    for r in heard:
+        case_id = open_cases.get(r["identity_id"]) or gc.open_case(r["identity_id"], "ui-test")
+        case = gc.case(case_id)
+        if case["status"] == "candidate":
+            gc.move(case_id, case["version"], "screening", "ui-test")
+        gc.add_to_agenda(meeting, case_id, "ui-test")
+    cw = login(browser, ui_server, "caseworker", viewport=FULL_HD)
+    cw.goto(f"{ui_server}/ui/case-meeting?meeting={meeting}")
+    cw.click("#cm-mode")
+    cw.wait_for_url("**/ui/meeting?subjects=*")
+    first, second = (r["name"] for r in heard)
+    cw.wait_for_selector(f"#meet-current:has-text({first!r})")
+    chosen = cw.locator("#meet-subjects").inner_text()
+    assert first in chosen and second in chosen and chosen.index(first) < chosen.index(second)
+    cw.wait_for_selector(f"#meet-view h1:has-text({first!r})", timeout=120_000)
+    # each case's own link presents that case
+    cw.goto(f"{ui_server}/ui/case-meeting?meeting={meeting}")
+    cw.locator(".sw-hearing", has_text=second).locator(
+        "a:has-text('Present in meeting mode')").click()  # fmt: skip
+    cw.wait_for_selector(f"#meet-current:has-text({second!r})")

@@ -332,3 +332,32 @@ def test_shared_addresses_with_any_minimums(
     assert got == shared(g, m, min_identities, min_perpetrators, limit)
     keys = {i: sorted(k for k, h in m.ident.items() if h == i) for i in m.ident.values()}
     assert all(x["record_keys"] == keys[x["identity_id"]] for r in rows for x in r["residents"])
+
+
+@SETTINGS
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400),
+       duty=st.sets(st.sampled_from(ORDER_TYPES)), outcomes=st.sets(st.sampled_from(OUTCOMES)),
+       orders=st.sets(st.sampled_from(ORDER_TYPES)))
+def test_obligations_register_with_any_parameters(
+    db: Driver, g: dict[str, Any], as_of: int, duty: set[str], outcomes: set[str],
+    orders: set[str],
+) -> None:
+    """Who is on the register (an order with duties in force, or two or more DA victims), his
+    Category 4 flag and his orders with duties in force."""
+    wipe(db)
+    build(db, g)
+    m, day = Model(g), on(as_of)
+    want = {}
+    for i in set(m.ident.values()):
+        duty_orders = sorted(o["order_key"] for o in m.subject[i] if o["order_type"] in duty
+                             and date.fromisoformat(o["issued_date"]) <= day)
+        da_victims = {v for inc in m.perps[i] for v in m.incident_victims(inc, i)}
+        category4 = len(m.victims(i)) >= 2 and (
+            any(inc["outcome"] in outcomes for inc in m.perps[i])
+            or any(o["order_type"] in orders for o in m.subject[i]))
+        if (duty_orders or len(da_victims) >= 2) and (category4 or duty_orders):
+            want[i] = (category4, duty_orders)
+    rows = run("obligations_register", {
+        "as_of": day.isoformat(), "duty_orders": sorted(duty),
+        "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}).rows
+    assert {r["identity_id"]: (r["category4"], r["duty_orders"]) for r in rows} == want

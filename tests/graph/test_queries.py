@@ -181,6 +181,13 @@ def test_shared_addresses_agencies_and_paths(scenario: Driver) -> None:
     assert len(q("shortest_path", a="H1", b="F1:P1")) == 1
 
 
+def test_shortest_path_under_a_small_budget_says_how_far_it_searched(scenario: Driver) -> None:
+    assert {r["searched"] for r in q("shortest_path", a="H1", b="F1:Q1")} == {6}
+    (row,) = q("shortest_path", a="H1", b="F1:Q1", budget=12)
+    assert row["step"] is None and row["length"] is None and 0 < row["searched"] < 6
+    assert row["caption"].startswith(f"no path within {row['searched']} steps")
+
+
 def test_neighbourhood_filters(scenario: Driver) -> None:
     one = {r["key"] for r in q("neighbourhood", person="H1")}
     assert {"F1:I1", "F2:I2", "F1:I3", "C1:O1", "F1:A1", "F1:V2b"} <= one

@@ -13,7 +13,7 @@
 // range min_forces: 1..100
 // returns: one row per perpetrator: identity_id, record_keys, name, force_count, forces (sorted
 //   names), and per force a map {agency_code, name, records, incidents, orders, first_date,
-//   last_date} in `by_force`; most forces first.
+//   last_date (ISO dates)} in `by_force`; most forces first.
 MATCH (i:Identity)
 WHERE i.force_count >= $min_forces
 WITH i, i.forces AS names, i.force_codes AS codes, i.force_records AS records,
@@ -29,6 +29,6 @@ RETURN i.identity_id AS identity_id,
        [k IN range(0, size(names) - 1) |
          {agency_code: codes[k], name: names[k], records: records[k], incidents: incidents[k],
           orders: orders[k],
-          first_date: CASE firsts[k] WHEN '' THEN null ELSE date(firsts[k]) END,
-          last_date: CASE lasts[k] WHEN '' THEN null ELSE date(lasts[k]) END}] AS by_force
+          first_date: CASE firsts[k] WHEN '' THEN null ELSE firsts[k] END,
+          last_date: CASE lasts[k] WHEN '' THEN null ELSE lasts[k] END}] AS by_force
 ORDER BY force_count DESC, identity_id

@@ -223,3 +223,18 @@ def test_the_facts_migration_backfills_a_graph_loaded_before_it(db: Driver) -> N
     write("MATCH (m:SchemaMigration {id: '0006_identity_facts'}) DELETE m", driver=db)
     assert apply_pending(db) == ["0006_identity_facts"]
     assert stored(db)["ID:P1"]["victim_count"] == "2"
+
+
+def test_the_query_facts_migration_backfills_a_graph_loaded_before_it(db: Driver) -> None:
+    from graph.driver import write
+    from graph.schema import apply_pending
+
+    build(db, {**SMALL, "addresses": [{"address_key": "A1"}],
+               "residences": [{"person_key": k, "address_key": "A1", "from_date": "2023-01-01"}
+                              for k in ("P1", "V1")]})
+    write("MATCH (i:Identity) REMOVE i.force_codes, i.force_first_dates", driver=db)
+    write("MATCH (a:Address) REMOVE a.resident_count, a.perpetrator_count", driver=db)
+    write("MATCH (m:SchemaMigration {id: '0010_query_facts'}) DELETE m", driver=db)
+    assert apply_pending(db) == ["0010_query_facts"]
+    assert stored(db)["ID:P1"]["force_codes"] == "['F1']"
+    assert stored_addresses(db) == {"A1": (2, 1)}

@@ -131,20 +131,26 @@ def test_serial_tiers_and_victim_chains_match_python(db: Driver, g: dict[str, An
         assert got == chains.get(p, []), p
 
 
+def built_pair(db: Driver, g: dict[str, Any], pick: tuple[int, int]
+               ) -> tuple[str, str, int | None]:
+    """Build `g`; the two people `pick` names and networkx's distance between them."""
+    wipe(db)
+    build(db, g)
+    humans = sorted({p["identity"] for p in g["persons"]})
+    a, b = humans[pick[0] % len(humans)], humans[pick[1] % len(humans)]
+    try:
+        return a, b, nx.shortest_path_length(network(g), a, b)
+    except nx.NetworkXNoPath:
+        return a, b, None
+
+
 @SETTINGS
 @given(g=graphs(), pick=st.tuples(st.integers(0, 99), st.integers(0, 99)),
        max_hops=st.integers(1, 12))
 def test_shortest_path_length_matches_networkx(
     db: Driver, g: dict[str, Any], pick: tuple[int, int], max_hops: int
 ) -> None:
-    wipe(db)
-    build(db, g)
-    humans = sorted({p["identity"] for p in g["persons"]})
-    a, b = humans[pick[0] % len(humans)], humans[pick[1] % len(humans)]
-    try:
-        want: int | None = nx.shortest_path_length(network(g), a, b)
-    except nx.NetworkXNoPath:
-        want = None
+    a, b, want = built_pair(db, g, pick)
     if want is not None and want > max_hops:
         want = None
     rows = run("shortest_path", {"a": a, "b": b, "max_hops": max_hops}).rows
@@ -162,14 +168,7 @@ def test_shortest_path_within_any_budget_is_shortest_or_says_how_far_it_searched
 ) -> None:
     """A path found under a budget is still a shortest one; a search stopped by its budget
     answers one row: no path within the steps it searched, which networkx confirms."""
-    wipe(db)
-    build(db, g)
-    humans = sorted({p["identity"] for p in g["persons"]})
-    a, b = humans[pick[0] % len(humans)], humans[pick[1] % len(humans)]
-    try:
-        want: int | None = nx.shortest_path_length(network(g), a, b)
-    except nx.NetworkXNoPath:
-        want = None
+    a, b, want = built_pair(db, g, pick)
     rows = run("shortest_path", {"a": a, "b": b, "max_hops": max_hops, "budget": budget}).rows
     if rows and rows[0]["step"] is None:
         (row,) = rows

@@ -31,7 +31,10 @@ CALL () {
 }
 WITH DISTINCT i
 CALL (i) {
-  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  // Only a subject of an order of a duty type (his stored `order_types`) has any to walk to.
+  UNWIND CASE WHEN any(t IN coalesce(i.order_types, []) WHERE t IN $duty_orders) THEN [i]
+              ELSE [] END AS subject
+  MATCH (subject)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
   WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
     AND (o.end_date IS NULL OR o.end_date >= $as_of)
   WITH o ORDER BY o.order_key

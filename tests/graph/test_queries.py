@@ -185,7 +185,8 @@ def test_shortest_path_under_a_small_budget_says_how_far_it_searched(scenario: D
     assert {r["searched"] for r in q("shortest_path", a="H1", b="F1:Q1")} == {6}
     (row,) = q("shortest_path", a="H1", b="F1:Q1", budget=12)
     assert row["step"] is None and row["length"] is None and 0 < row["searched"] < 6
-    assert row["caption"].startswith(f"no path within {row['searched']} steps")
+    steps = f"{row['searched']} step{'s' * (row['searched'] != 1)}"
+    assert row["caption"].startswith(f"no path within {steps} (the search stopped")
 
 
 def test_neighbourhood_filters(scenario: Driver) -> None:

@@ -173,7 +173,8 @@ def test_shortest_path_within_any_budget_is_shortest_or_says_how_far_it_searched
     if rows and rows[0]["step"] is None:
         (row,) = rows
         assert row["searched"] < max_hops and (want is None or want > row["searched"])
-        assert row["caption"].startswith(f"no path within {row['searched']} steps")
+        steps = f"{row['searched']} step{'s' * (row['searched'] != 1)}"
+        assert row["caption"].startswith(f"no path within {steps} (the search stopped")
         return
     got = rows[0]["length"] if rows else None
     assert got == (want if want is not None and want <= max_hops else None)

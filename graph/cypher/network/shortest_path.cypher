@@ -444,8 +444,8 @@ CALL (a, b, s) {
 CALL (p, s) {
   WITH p, s WHERE p IS NULL
   RETURN null AS step, null AS length, s.hops AS searched, null AS label, null AS key,
-         'no path within ' + s.hops + ' steps (the search stopped after walking ' + s.walked
-           + ' relationships)' AS caption,
+         'no path within ' + s.hops + CASE s.hops WHEN 1 THEN ' step' ELSE ' steps' END
+           + ' (the search stopped after walking ' + s.walked + ' relationships)' AS caption,
          null AS identity_id, null AS record_keys, null AS via, null AS direction
   UNION
   WITH p WHERE p IS NOT NULL

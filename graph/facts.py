@@ -190,8 +190,11 @@ _REFRESH_ADDRESSES_OF: LiteralString = (
     "WITH DISTINCT a\n" + _ADDRESS_ONE
 )
 
+# Only an address with two or more residences can be shared (or hold facts to remove): the
+# degree is read without walking, so the many addresses with one resident cost next to nothing.
 _REFRESH_ALL_ADDRESSES: LiteralString = (
-    "MATCH (a:Address) CALL (a) {" + _ADDRESS_ONE + "} IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS"
+    "MATCH (a:Address) WHERE a.resident_count IS NOT NULL OR COUNT { (a)<-[:RESIDED_AT]-() } > 1\n"
+    "CALL (a) {" + _ADDRESS_ONE + "} IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS"
 )
 
 # The identities whose facts a change to these records can alter: the records' own

@@ -180,8 +180,6 @@ CALL (a, residents) {
 }
 """
 
-ADDRESS_FACT_NAMES = ("resident_count", "perpetrator_count")
-
 # The addresses where records of these identities lived (after a relink, an identity's old
 # addresses are those of the records that moved, refreshed through their new identity).
 _REFRESH_ADDRESSES_OF: LiteralString = (

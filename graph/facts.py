@@ -1,6 +1,7 @@
 """Per-identity facts: what the whole-population queries would otherwise recompute for every
 identity on every run, stored on each perpetrator's Identity node and kept fresh by every write
-path (transactional load, bulk load, identity resolution).
+path (transactional load, bulk load, identity resolution); and two per-address facts (how many
+identities and perpetrators lived there) refreshed with the identities whose records lived there.
 
 The facts do not depend on any query parameter. A population query seeks its candidates by an
 indexed fact (e.g. `victim_count >= $min_victims`) and evaluates its parameters on the rest of
@@ -13,7 +14,10 @@ Non-perpetrators hold no facts. The facts (docs/model.md lists them):
 - `order_dates`, `order_types`: the orders he is subject of, in date order; `notice_types`;
 - `breach_dates`, `breach_order_dates`: breaches of his orders and the breached order's date;
 - `first_event_date`: his earliest DA incident or order; `forces`, `force_count`: the police
-  forces holding his records, DA incidents or orders.
+  forces holding his records, DA incidents or orders (sorted by name, then code); for each of
+  them, in the same order, `force_codes`, `force_records`, `force_incidents`, `force_orders`
+  (how many of his records, DA incidents and orders it holds) and `force_first_dates`,
+  `force_last_dates` (its first and last dated incident or order, ISO, `''` when none).
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ FACT_NAMES = (
     "first_event_date",
     "forces",
     "force_count",
+    "force_codes",
+    "force_records",
+    "force_incidents",
+    "force_orders",
+    "force_first_dates",
+    "force_last_dates",
 )
 
 # Computes and stores the facts of `i` (one identity in scope); the same text serves the
@@ -96,18 +106,26 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
   CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(p:Person)
     CALL (p) {
-      MATCH (p)-[:SUPPLIED_BY]->(a:Agency) RETURN a
+      MATCH (p)-[:SUPPLIED_BY]->(a:Agency)
+      WHERE a.is_police
+      RETURN a, p.person_key AS record, null AS incident, null AS order, null AS d
       UNION
       MATCH (p)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)-[:SUPPLIED_BY]->(a:Agency)
-      WHERE inc.da_related
-      RETURN a
+      WHERE inc.da_related AND a.is_police
+      RETURN a, null AS record, inc.incident_key AS incident, null AS order, inc.event_date AS d
       UNION
-      MATCH (p)-[:SUBJECT_OF]->(:Order)-[:SUPPLIED_BY]->(a:Agency)
-      RETURN a
+      MATCH (p)-[:SUBJECT_OF]->(o:Order)-[:SUPPLIED_BY]->(a:Agency)
+      WHERE a.is_police
+      RETURN a, null AS record, null AS incident, o.order_key AS order, o.issued_date AS d
     }
-    WITH DISTINCT a WHERE a.is_police
-    WITH a ORDER BY a.name
-    RETURN collect(a.name) AS forces
+    WITH a, count(DISTINCT record) AS records, count(DISTINCT incident) AS incidents,
+         count(DISTINCT order) AS orders, min(d) AS first_date, max(d) AS last_date
+    ORDER BY a.name, a.agency_code
+    RETURN collect(a.name) AS forces, collect(a.agency_code) AS force_codes,
+           collect(records) AS force_records, collect(incidents) AS force_incidents,
+           collect(orders) AS force_orders,
+           collect(coalesce(toString(first_date), '')) AS force_first_dates,
+           collect(coalesce(toString(last_date), '')) AS force_last_dates
   }
   SET i.victim_count = victim_count, i.da_victim_count = da_victim_count,
       i.da_dates = da_dates, i.da_offences = da_offences, i.da_outcomes = da_outcomes,
@@ -118,13 +136,17 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
                                 WHEN size(order_dates) = 0 THEN da_dates[0]
                                 WHEN da_dates[0] <= order_dates[0] THEN da_dates[0]
                                 ELSE order_dates[0] END,
-      i.forces = forces, i.force_count = size(forces)
+      i.forces = forces, i.force_count = size(forces), i.force_codes = force_codes,
+      i.force_records = force_records, i.force_incidents = force_incidents,
+      i.force_orders = force_orders, i.force_first_dates = force_first_dates,
+      i.force_last_dates = force_last_dates
 }
 CALL (i, da_dates, order_dates) {
   WITH i WHERE size(da_dates) = 0 AND size(order_dates) = 0 AND i.first_event_date IS NOT NULL
   REMOVE i.victim_count, i.da_victim_count, i.da_dates, i.da_offences, i.da_outcomes,
          i.order_dates, i.order_types, i.notice_types, i.breach_dates, i.breach_order_dates,
-         i.first_event_date, i.forces, i.force_count
+         i.first_event_date, i.forces, i.force_count, i.force_codes, i.force_records,
+         i.force_incidents, i.force_orders, i.force_first_dates, i.force_last_dates
 }
 """
 
@@ -136,6 +158,41 @@ _REFRESH_IDS: LiteralString = "UNWIND $ids AS id MATCH (i:Identity {identity_id:
 # each other): at 1,000,000 people 29 s one after another, 22 s two at a time on 2 cores.
 _REFRESH_ALL: LiteralString = (
     "MATCH (i:Identity) CALL (i) {" + _REFRESH_ONE + "} IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS"
+)
+
+# Per-address facts for `shared_addresses`: on an address where two or more resolved identities
+# lived, how many (`resident_count`) and how many of them are perpetrators (identities holding
+# facts: `perpetrator_count`); an address with fewer holds none. They follow the identity facts
+# (a resident becoming a perpetrator changes them), so they are refreshed after those.
+_ADDRESS_ONE: LiteralString = """
+CALL (a) {
+  MATCH (a)<-[:RESIDED_AT]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+  WITH DISTINCT i
+  RETURN count(i) AS residents, count(i.first_event_date) AS perpetrators
+}
+CALL (a, residents, perpetrators) {
+  WITH a, residents, perpetrators WHERE residents >= 2
+  SET a.resident_count = residents, a.perpetrator_count = perpetrators
+}
+CALL (a, residents) {
+  WITH a, residents WHERE residents < 2 AND a.resident_count IS NOT NULL
+  REMOVE a.resident_count, a.perpetrator_count
+}
+"""
+
+# The addresses where records of these identities lived (after a relink, an identity's old
+# addresses are those of the records that moved, refreshed through their new identity).
+_REFRESH_ADDRESSES_OF: LiteralString = (
+    "UNWIND $ids AS id\n"
+    "MATCH (:Identity {identity_id: id})<-[:RESOLVES_TO]-(:Person)-[:RESIDED_AT]->(a:Address)\n"
+    "WITH DISTINCT a\n" + _ADDRESS_ONE
+)
+
+# Only an address with two or more residences can be shared (or hold facts to remove): the
+# degree is read without walking, so the many addresses with one resident cost next to nothing.
+_REFRESH_ALL_ADDRESSES: LiteralString = (
+    "MATCH (a:Address) WHERE a.resident_count IS NOT NULL OR COUNT { (a)<-[:RESIDED_AT]-() } > 1\n"
+    "CALL (a) {" + _ADDRESS_ONE + "} IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS"
 )
 
 # The identities whose facts a change to these records can alter: the records' own
@@ -176,18 +233,22 @@ RETURN DISTINCT i.identity_id AS id
 
 
 def refresh_all(driver: Driver) -> float:
-    """Recompute the facts of every identity, in batched transactions; returns the seconds."""
+    """Recompute the facts of every identity, then of every address, in batched transactions;
+    returns the seconds."""
     began = time.monotonic()
     write_batched(_REFRESH_ALL, driver=driver)
+    write_batched(_REFRESH_ALL_ADDRESSES, driver=driver)
     took = time.monotonic() - began
-    log.info("facts refreshed for every identity in %.1f s", took)
+    log.info("facts refreshed for every identity and address in %.1f s", took)
     return took
 
 
 def refresh(driver: Driver, identity_ids: Iterable[str]) -> int:
-    """Recompute the facts of these identities (unknown ids are skipped); returns how many."""
+    """Recompute the facts of these identities (unknown ids are skipped), then of the addresses
+    their records lived at; returns how many identities."""
     ids = sorted(set(identity_ids))
-    write_chunked(_REFRESH_IDS, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
+    for statement in (_REFRESH_IDS, _REFRESH_ADDRESSES_OF):
+        write_chunked(statement, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
     return len(ids)
 
 
@@ -224,7 +285,7 @@ def refresh_after_load(changes: Changes, driver: Driver) -> None:
         driver,
         touched(
             driver,
-            persons=changes.persons,
+            persons=[*changes.persons, *changes.row_persons()],  # new residences: addresses
             incidents=changes.incidents,
             orders=changes.orders,
             breaches=changes.breaches,

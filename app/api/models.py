@@ -75,6 +75,8 @@ class PathAnswer(BaseModel):
     b: str
     found: bool
     length: int | None
+    searched: int = Field(description="steps searched: no shorter path exists")
+    note: str | None = Field(None, description="why no path is shown (e.g. none within N steps)")
     steps: list[dict[str, Any]]
 
 

@@ -83,25 +83,41 @@ def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def path(
-    access: Access, a: str, b: str, max_hops: int = 8, driver: Driver | None = None
+    access: Access,
+    a: str,
+    b: str,
+    max_hops: int = 8,
+    driver: Driver | None = None,
+    budget: int | None = None,
 ) -> dict[str, Any]:
-    """The shortest chain of records between two people, step by step."""
+    """The shortest chain of records between two people, step by step; `budget` bounds the
+    relationships the search walks (the query's default when None)."""
+    params: dict[str, Any] = {"a": a, "b": b, "max_hops": max_hops}
+    if budget is not None:
+        params["budget"] = budget
     result = library.run(
         access,
         "shortest_path",
-        {"a": a, "b": b, "max_hops": max_hops},
+        params,
         perm=Perm.network,
         driver=driver,
     )
     rows = result["rows"]
-    if rows:  # the ends as the door left them (a partner sees a victim's pseudonym)
+    stopped = len(rows) == 1 and rows[0]["step"] is None  # the search's budget ran out
+    if rows and not stopped:  # the ends as the door left them (a partner sees a pseudonym)
         a, b = rows[0].get("identity_id") or a, rows[-1].get("identity_id") or b
+    searched = rows[0]["searched"] if rows else max_hops
     return {
         "a": a,
         "b": b,
-        "found": bool(rows),
-        "length": rows[0]["length"] if rows else None,
-        "steps": rows,
+        "found": bool(rows) and not stopped,
+        "length": None if stopped or not rows else rows[0]["length"],
+        "searched": searched,
+        "note": None
+        if rows and not stopped
+        else f"no path within {searched} step{'s' * (searched != 1)}"
+        + (" (the search stopped at its budget)" if stopped else ""),
+        "steps": [] if stopped else rows,
     }
 
 

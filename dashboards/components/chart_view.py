@@ -214,7 +214,7 @@ def path(_, a, b, els, session, *view):
     except Exception as err:  # noqa: BLE001
         return *no, failure(err)
     if not p["found"]:
-        return *no, "No path within 8 steps."
+        return *no, f"{p['note'][0].upper()}{p['note'][1:]}."
     drawn = render(els, *view)
     nodes = [e for e in drawn[0] if G.is_node(e)]
     on = on_chart(p["steps"], nodes, els)

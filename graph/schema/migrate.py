@@ -19,6 +19,8 @@ from neo4j import Driver
 from graph.driver import get_driver, read, write
 from graph.errors import MigrationError
 
+# Migrations after which the stored facts (graph/facts.py) must be recomputed on an upgrade.
+FACT_MIGRATIONS = frozenset({"0006_identity_facts", "0011_query_facts"})
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
 
 
@@ -78,9 +80,9 @@ def apply_pending(driver: Driver | None = None) -> list[str]:
             driver=drv,
         )
         now.append(m.id)
-    if "0006_identity_facts" in now and now[0] != available()[0].id:
-        # An upgraded graph gets the per-identity facts its data implies (a new store gets them
-        # from whatever loads it).
+    if FACT_MIGRATIONS & set(now) and now[0] != available()[0].id:
+        # An upgraded graph gets the facts its data implies (a new store gets them from
+        # whatever loads it).
         from graph.facts import refresh_all
 
         refresh_all(drv)

@@ -43,3 +43,35 @@ def test_population_queries_seek_candidates_by_a_stored_fact(db: Driver, name: s
     operators = explain(name, {}, driver=db)
     assert "NodeIndexSeekByRange" in operators, operators
     assert not [op for op in operators if op in SCANS], operators
+
+
+POPULATION = [q for q in load() if q.scope == "population"]
+WHOLE = SCANS + ("NodeIndexScan", "DirectedRelationshipTypeScan",
+                 "UndirectedRelationshipTypeScan", "DirectedAllRelationshipsScan",
+                 "UndirectedAllRelationshipsScan")
+# Queries whose answer with their default parameters is every node of a label: reading them
+# all is the answer, not a way to find it.
+READS_ALL = {"order_breaches": "every recorded breach"}
+
+
+def test_every_population_query_is_covered() -> None:
+    assert {q.name for q in POPULATION} >= {
+        "serial_perpetrators", "matac_serial", "rfgv_ranking", "cross_force_perpetrators",
+        "order_breaches", "obligation_compliance", "obligations_register", "shared_addresses"}
+    assert set(READS_ALL) <= {q.name for q in POPULATION}
+
+
+@pytest.mark.parametrize("query", POPULATION, ids=lambda q: q.name)
+def test_population_queries_find_their_candidates_by_an_index(db: Driver,
+                                                              query: SavedQuery) -> None:
+    """With its default parameters, every population query starts from an index (a stored
+    fact, a type, a date, the keys it is given), never by reading a whole label or index."""
+    build(db, SCENARIO)
+    operators = explain(query.name, {"as_of": "2022-06-01"} if query.param("as_of") else {},
+                        driver=db)
+    whole = [op for op in operators if op in WHOLE]
+    if query.name in READS_ALL:
+        assert len(whole) == 1, operators  # one read of what it returns (breaches, BREACH_OF)
+    else:
+        assert any("Seek" in op for op in operators), operators
+        assert not whole, operators

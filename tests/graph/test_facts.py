@@ -35,14 +35,29 @@ def stored(driver: Driver) -> dict[str, dict[str, Any]]:
     return {r["id"]: dict(zip(FACT_NAMES, map(str, r["values"]), strict=True)) for r in rows}
 
 
+def stored_addresses(driver: Driver) -> dict[str, tuple[int, int]]:
+    """Every address's facts as the graph holds them (addresses without facts left out)."""
+    rows = read(
+        "MATCH (a:Address) WHERE a.resident_count IS NOT NULL "
+        "RETURN a.address_key AS key, a.resident_count AS n, a.perpetrator_count AS p",
+        driver=driver,
+    )
+    return {r["key"]: (r["n"], r["p"]) for r in rows}
+
+
 def assert_fresh(driver: Driver) -> dict[str, dict[str, Any]]:
     """The stored facts equal a full recomputation; returns them."""
-    before = stored(driver)
+    before, addresses = stored(driver), stored_addresses(driver)
     refresh_all(driver)
     after = stored(driver)
     stale = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys()
              if before.get(k) != after.get(k)}
     assert not stale, f"{len(stale)} identities stale, e.g. {next(iter(stale.items()))}"
+    now = stored_addresses(driver)
+    stale_addresses = {k: (addresses.get(k), now.get(k)) for k in addresses.keys() | now.keys()
+                       if addresses.get(k) != now.get(k)}
+    assert not stale_addresses, f"{len(stale_addresses)} addresses stale: {stale_addresses}"
+    assert now, "no address holds facts: the check would prove nothing"
     return after
 
 
@@ -106,6 +121,11 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
                     if r["incident_key"] == p2_incident)
     new_perp = victims_only[0]
     before = victim_count(driver, p1)
+    lived: dict[str, set[str]] = {}
+    for r in rows_of(first / "residences.csv"):
+        lived.setdefault(r["address_key"], set()).add(r["person_key"])
+    lone = next(a for a, ps in sorted(lived.items()) if len(ps) == 1 and p1 not in ps)
+    assert lone not in stored_addresses(driver)
     write_delivery(root / "d2", {
         "persons.csv": [{"person_key": "FU:V1", "agency_code": force, "surname": "Quenby",
                          "forename": "Ottilie", "gender": "F"}],
@@ -127,9 +147,13 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
         "order_protected.csv": [{"order_key": "FU:O1", "person_key": victims_only[2]}],
         "breaches.csv": [{"breach_key": "FU:B1", "order_key": "FU:O1",
                           "breach_date": "2026-09-10", "agency_code": force}],
+        "residences.csv": [{"person_key": p1, "address_key": lone, "from_date": "2026-09-05",
+                            "to_date": "", "agency_code": force}],
     })
     summary = load_delivery(root / "d2", driver)
     assert summary.rejected == 0
+    other = identity_of(driver, next(iter(lived[lone])))
+    assert stored_addresses(driver)[lone] == (2, 1 + int(other in stored(driver)))
     assert victim_count(driver, p1) == (before or 0) + 1
     assert victim_count(driver, new_perp) == 1
     assert_fresh(driver)
@@ -199,3 +223,18 @@ def test_the_facts_migration_backfills_a_graph_loaded_before_it(db: Driver) -> N
     write("MATCH (m:SchemaMigration {id: '0006_identity_facts'}) DELETE m", driver=db)
     assert apply_pending(db) == ["0006_identity_facts"]
     assert stored(db)["ID:P1"]["victim_count"] == "2"
+
+
+def test_the_query_facts_migration_backfills_a_graph_loaded_before_it(db: Driver) -> None:
+    from graph.driver import write
+    from graph.schema import apply_pending
+
+    build(db, {**SMALL, "addresses": [{"address_key": "A1"}],
+               "residences": [{"person_key": k, "address_key": "A1", "from_date": "2023-01-01"}
+                              for k in ("P1", "V1")]})
+    write("MATCH (i:Identity) REMOVE i.force_codes, i.force_first_dates", driver=db)
+    write("MATCH (a:Address) REMOVE a.resident_count, a.perpetrator_count", driver=db)
+    write("MATCH (m:SchemaMigration {id: '0011_query_facts'}) DELETE m", driver=db)
+    assert apply_pending(db) == ["0011_query_facts"]
+    assert stored(db)["ID:P1"]["force_codes"] == "['F1']"
+    assert stored_addresses(db) == {"A1": (2, 1)}

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from graph.registry import SavedQuery, load
-from graph.runner import BadParameter, QueryResult, QueryTimeout, run
+from graph.runner import BadParameter, QueryResult, QueryTimeout, bind, plain, run
 from tests.graph.graphs import build
 from tests.graph.scenario import SCENARIO
 
@@ -37,6 +37,14 @@ def q(name: str, **params: Any) -> list[dict[str, Any]]:
     return run(name, params).rows
 
 
+def driver_rows(db: Driver, query: SavedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows as the driver's own `Record.data()` gives them, made plain: what the runner's
+    one-pass conversion must equal."""
+    with db.session() as s:
+        records = s.run(query.cypher, bind(query, params)).data()  # type: ignore[arg-type]
+    return [{k: plain(v) for k, v in r.items()} for r in records]
+
+
 def ids(rows: list[dict[str, Any]]) -> list[str]:
     return [r["identity_id"] for r in rows]
 
@@ -52,6 +60,7 @@ def test_every_query_runs_and_every_person_row_carries_identity(
     if query.name in ISSUE_4:  # queries added by other work may need data of their own
         assert result.rows, f"{query.name} returned nothing on the scenario"
     json.dumps(result.rows)  # plain values only
+    assert result.rows == driver_rows(scenario, query, params)
     for row in result.rows:
         if "identity_id" in row and row["identity_id"] is not None:
             assert row["record_keys"] == sorted(row["record_keys"])
@@ -172,6 +181,14 @@ def test_shared_addresses_agencies_and_paths(scenario: Driver) -> None:
     assert len(q("shortest_path", a="H1", b="F1:P1")) == 1
 
 
+def test_shortest_path_under_a_small_budget_says_how_far_it_searched(scenario: Driver) -> None:
+    assert {r["searched"] for r in q("shortest_path", a="H1", b="F1:Q1")} == {6}
+    (row,) = q("shortest_path", a="H1", b="F1:Q1", budget=12)
+    assert row["step"] is None and row["length"] is None and 0 < row["searched"] < 6
+    steps = f"{row['searched']} step{'s' * (row['searched'] != 1)}"
+    assert row["caption"].startswith(f"no path within {steps} (the search stopped")
+
+
 def test_neighbourhood_filters(scenario: Driver) -> None:
     one = {r["key"] for r in q("neighbourhood", person="H1")}
     assert {"F1:I1", "F2:I2", "F1:I3", "C1:O1", "F1:A1", "F1:V2b"} <= one
@@ -197,6 +214,20 @@ def test_row_cap_and_timeout(scenario: Driver, tmp_path: Path) -> None:
         "UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x) AS n\n")
     with pytest.raises(QueryTimeout):
         run("slow", library=load([tmp_path]), timeout_s=0.5)
+
+
+def test_rows_hold_nodes_relationships_and_paths_as_the_driver_gives_them(
+    scenario: Driver, tmp_path: Path
+) -> None:
+    (tmp_path / "shapes.cypher").write_text(
+        "// name: shapes\n// title: Shapes\n// description: Graph values.\n// audience: test\n"
+        "// mode: read\n// scope: person\n// returns: one row\n"
+        "MATCH p = (a:Person {person_key: 'F1:P1'})-[r:RESOLVES_TO]->(:Identity)\n"
+        "RETURN a, r, p, [a, date('2020-01-02')] AS l, {n: a, d: date('2020-01-03')} AS m\n")
+    library = load([tmp_path])
+    rows = run("shapes", library=library).rows
+    assert rows == driver_rows(scenario, library.get("shapes"), {})
+    assert rows[0]["m"]["d"] == "2020-01-03" and rows[0]["a"]["person_key"] == "F1:P1"
 
 
 @pytest.fixture

@@ -205,6 +205,40 @@ def test_cross_force_with_any_minimum(db: Driver, g: dict[str, Any], min_forces:
     assert {r["identity_id"]: r["forces"] for r in rows} == want
 
 
+def by_force(m: Model, i: str) -> list[dict[str, Any]]:
+    """Per police force holding his records, DA incidents or orders: how many of each, and the
+    first and last dated incident or order it holds; by force name, then code."""
+    held: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"records": 0, "incidents": 0, "orders": 0, "dates": []})
+    for k in (k for k, h in m.ident.items() if h == i and m.agency[k] in POLICE):
+        held[m.agency[k]]["records"] += 1
+    for inc in (x for x in m.perps[i] if x["agency_code"] in POLICE):
+        held[inc["agency_code"]]["incidents"] += 1
+        held[inc["agency_code"]]["dates"].append(event(inc))
+    for o in (x for x in m.subject[i] if x["agency_code"] in POLICE):
+        held[o["agency_code"]]["orders"] += 1
+        held[o["agency_code"]]["dates"].append(date.fromisoformat(o["issued_date"]))
+    return [{"agency_code": c, "name": POLICE[c], "records": x["records"],
+             "incidents": x["incidents"], "orders": x["orders"],
+             "first_date": min(x["dates"]).isoformat() if x["dates"] else None,
+             "last_date": max(x["dates"]).isoformat() if x["dates"] else None}
+            for c, x in sorted(held.items(), key=lambda cx: (POLICE[cx[0]], cx[0]))]
+
+
+@SETTINGS
+@given(g=dated_graphs(), min_forces=st.integers(1, 3))
+def test_cross_force_counts_and_dates_per_force(
+    db: Driver, g: dict[str, Any], min_forces: int
+) -> None:
+    wipe(db)
+    build(db, g)
+    m = Model(g)
+    rows = run("cross_force_perpetrators", {"min_forces": min_forces}).rows
+    want = {i: by_force(m, i) for i in m.perpetrators() if len(by_force(m, i)) >= min_forces}
+    assert {r["identity_id"]: r["by_force"] for r in rows} == want
+    assert all(r["force_count"] == len(r["by_force"]) for r in rows)
+
+
 @SETTINGS
 @given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), years=st.integers(1, 4),
        min_age=st.integers(0, 30))
@@ -244,3 +278,86 @@ def test_rfgv_with_any_date_window_and_weights(
         assert abs(x[-1] - want[i][-1]) <= 0.0051
     scores = [r["score"] for r in rows]
     assert scores == sorted(scores, reverse=True)
+
+
+@st.composite
+def housed_graphs(draw: st.DrawFn) -> dict[str, Any]:
+    """A dated graph whose records lived at a few addresses, some moves still open."""
+    g = draw(dated_graphs())
+    g["addresses"] = [{"address_key": f"A{k}"} for k in range(3)]
+    g["residences"] = [
+        {"person_key": p["person_key"], "address_key": f"A{draw(st.integers(0, 2))}",
+         "from_date": on(start).isoformat(),
+         "to_date": draw(st.one_of(st.none(), st.just(on(start + 90).isoformat())))}
+        for p in g["persons"] for start in draw(st.lists(st.integers(0, SPAN), max_size=2))
+    ]
+    return g
+
+
+def shared(g: dict[str, Any], m: Model, min_identities: int, min_perpetrators: int,
+           limit: int) -> list[tuple[Any, ...]]:
+    """Addresses with their resident identities (first move in, last move out or none while
+    one is open, perpetrator or not), most perpetrators, then most residents, then key."""
+    lived: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for r in g["residences"]:
+        lived[r["address_key"]][m.ident[r["person_key"]]].append(r)
+    out = []
+    for key, people in lived.items():
+        residents = sorted(
+            (min(r["from_date"] for r in rs), i,
+             None if any(r["to_date"] is None for r in rs) else max(r["to_date"] for r in rs),
+             i in m.perpetrators())
+            for i, rs in people.items())
+        perpetrators = sum(r[3] for r in residents)
+        if len(residents) >= min_identities and perpetrators >= min_perpetrators:
+            out.append((key, len(residents), perpetrators,
+                        [(i, d0, d1, p) for d0, i, d1, p in residents]))
+    return sorted(out, key=lambda a: (-a[2], -a[1], a[0]))[:limit]
+
+
+@SETTINGS
+@given(g=housed_graphs(), min_identities=st.integers(2, 4), min_perpetrators=st.integers(0, 2),
+       limit=st.integers(1, 3))
+def test_shared_addresses_with_any_minimums(
+    db: Driver, g: dict[str, Any], min_identities: int, min_perpetrators: int, limit: int
+) -> None:
+    wipe(db)
+    build(db, g)
+    m = Model(g)
+    rows = run("shared_addresses", {"min_identities": min_identities,
+                                    "min_perpetrators": min_perpetrators, "limit": limit}).rows
+    got = [(r["address_key"], r["identities"], r["perpetrators"],
+            [(x["identity_id"], x["from_date"], x["to_date"], x["perpetrator"])
+             for x in r["residents"]]) for r in rows]
+    assert got == shared(g, m, min_identities, min_perpetrators, limit)
+    keys = {i: sorted(k for k, h in m.ident.items() if h == i) for i in m.ident.values()}
+    assert all(x["record_keys"] == keys[x["identity_id"]] for r in rows for x in r["residents"])
+
+
+@SETTINGS
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400),
+       duty=st.sets(st.sampled_from(ORDER_TYPES)), outcomes=st.sets(st.sampled_from(OUTCOMES)),
+       orders=st.sets(st.sampled_from(ORDER_TYPES)))
+def test_obligations_register_with_any_parameters(
+    db: Driver, g: dict[str, Any], as_of: int, duty: set[str], outcomes: set[str],
+    orders: set[str],
+) -> None:
+    """Who is on the register (an order with duties in force, or two or more DA victims), his
+    Category 4 flag and his orders with duties in force."""
+    wipe(db)
+    build(db, g)
+    m, day = Model(g), on(as_of)
+    want = {}
+    for i in set(m.ident.values()):
+        duty_orders = sorted(o["order_key"] for o in m.subject[i] if o["order_type"] in duty
+                             and date.fromisoformat(o["issued_date"]) <= day)
+        da_victims = {v for inc in m.perps[i] for v in m.incident_victims(inc, i)}
+        category4 = len(m.victims(i)) >= 2 and (
+            any(inc["outcome"] in outcomes for inc in m.perps[i])
+            or any(o["order_type"] in orders for o in m.subject[i]))
+        if (duty_orders or len(da_victims) >= 2) and (category4 or duty_orders):
+            want[i] = (category4, duty_orders)
+    rows = run("obligations_register", {
+        "as_of": day.isoformat(), "duty_orders": sorted(duty),
+        "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}).rows
+    assert {r["identity_id"]: (r["category4"], r["duty_orders"]) for r in rows} == want

@@ -131,20 +131,26 @@ def test_serial_tiers_and_victim_chains_match_python(db: Driver, g: dict[str, An
         assert got == chains.get(p, []), p
 
 
+def built_pair(db: Driver, g: dict[str, Any], pick: tuple[int, int]
+               ) -> tuple[str, str, int | None]:
+    """Build `g`; the two people `pick` names and networkx's distance between them."""
+    wipe(db)
+    build(db, g)
+    humans = sorted({p["identity"] for p in g["persons"]})
+    a, b = humans[pick[0] % len(humans)], humans[pick[1] % len(humans)]
+    try:
+        return a, b, nx.shortest_path_length(network(g), a, b)
+    except nx.NetworkXNoPath:
+        return a, b, None
+
+
 @SETTINGS
 @given(g=graphs(), pick=st.tuples(st.integers(0, 99), st.integers(0, 99)),
        max_hops=st.integers(1, 12))
 def test_shortest_path_length_matches_networkx(
     db: Driver, g: dict[str, Any], pick: tuple[int, int], max_hops: int
 ) -> None:
-    wipe(db)
-    build(db, g)
-    humans = sorted({p["identity"] for p in g["persons"]})
-    a, b = humans[pick[0] % len(humans)], humans[pick[1] % len(humans)]
-    try:
-        want: int | None = nx.shortest_path_length(network(g), a, b)
-    except nx.NetworkXNoPath:
-        want = None
+    a, b, want = built_pair(db, g, pick)
     if want is not None and want > max_hops:
         want = None
     rows = run("shortest_path", {"a": a, "b": b, "max_hops": max_hops}).rows
@@ -152,3 +158,26 @@ def test_shortest_path_length_matches_networkx(
     assert got == want
     if rows:
         assert len(rows) == got + 1 and rows[0]["key"] == a and rows[-1]["key"] == b
+
+
+@SETTINGS
+@given(g=graphs(), pick=st.tuples(st.integers(0, 99), st.integers(0, 99)),
+       max_hops=st.integers(1, 12), budget=st.integers(1, 40))
+def test_shortest_path_within_any_budget_is_shortest_or_says_how_far_it_searched(
+    db: Driver, g: dict[str, Any], pick: tuple[int, int], max_hops: int, budget: int
+) -> None:
+    """A path found under a budget is still a shortest one; a search stopped by its budget
+    answers one row: no path within the steps it searched, which networkx confirms."""
+    a, b, want = built_pair(db, g, pick)
+    rows = run("shortest_path", {"a": a, "b": b, "max_hops": max_hops, "budget": budget}).rows
+    if rows and rows[0]["step"] is None:
+        (row,) = rows
+        assert row["searched"] < max_hops and (want is None or want > row["searched"])
+        steps = f"{row['searched']} step{'s' * (row['searched'] != 1)}"
+        assert row["caption"].startswith(f"no path within {steps} (the search stopped")
+        return
+    got = rows[0]["length"] if rows else None
+    assert got == (want if want is not None and want <= max_hops else None)
+    if rows:
+        assert [r["step"] for r in rows] == list(range(got + 1))
+        assert rows[0]["key"] == a and rows[-1]["key"] == b

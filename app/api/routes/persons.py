@@ -61,5 +61,9 @@ def shortest_path(
     a: Annotated[str, Query(max_length=200, description="Identity id or person key")],
     b: Annotated[str, Query(max_length=200, description="Identity id or person key")],
     max_hops: Annotated[int, Query(ge=1, le=12)] = 8,
+    budget: Annotated[
+        int | None,
+        Query(ge=1, le=100_000_000, description="Most relationships the search may walk"),
+    ] = None,
 ) -> dict[str, Any]:
-    return network.path(access, a, b, max_hops, driver=driver)
+    return network.path(access, a, b, max_hops, driver=driver, budget=budget)

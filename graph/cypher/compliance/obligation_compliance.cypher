@@ -7,7 +7,8 @@
 //   relationship starting then). With no notification of the right type in that window, and
 //   none naming that event date, the event is `missed` once its due date has passed. A
 //   notification of any type (travel abroad, treatment attendance, name change included) given
-//   more than `window_days` after the event it names is `late`.
+//   more than `window_days` after the event it names is `late`. Each perpetrator's
+//   notifications are read once and checked against every event.
 // audience: caseworker, police, offender_manager
 // mode: read
 // scope: population
@@ -28,7 +29,13 @@ WITH i, collect({key: o.order_key, a: coalesce(o.start_date, o.issued_date),
                  b: CASE WHEN o.end_date IS NULL OR o.end_date > $as_of THEN $as_of
                          ELSE o.end_date END, agency: o.agency_code}) AS duties,
      duration({days: $window_days}) AS w
-CALL (i, duties, w) {
+CALL (i) {
+  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+  WITH DISTINCT n
+  RETURN collect({type: n.type, event_date: n.event_date, notified_date: n.notified_date,
+                  key: n.notification_key, agency: n.agency_code}) AS told
+}
+CALL (i, duties, w, told) {
   CALL (i, duties) {
     UNWIND duties AS du
     RETURN 'initial' AS obligation, 'address_change' AS needs, du.a AS d, du.key AS source,
@@ -50,27 +57,26 @@ CALL (i, duties, w) {
   }
   WITH obligation, needs, d, source, min(agency) AS agency, min(order_key) AS order_key
   WHERE d + w < $as_of
-    AND NOT EXISTS {
-      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
-      WHERE n.type = needs
-        AND (n.event_date = d OR (n.notified_date >= d - w AND n.notified_date <= d + w))
-    }
+    AND NOT any(n IN told WHERE coalesce(n.type = needs AND (n.event_date = d
+                                         OR (n.notified_date >= d - w AND n.notified_date <= d + w)),
+                                         false))
   RETURN collect({obligation: obligation, status: 'missed', event_date: d, due_date: d + w,
                   notified_date: null, source: source, agency: agency,
                   order_key: order_key}) AS missed
 }
-CALL (i, duties, w) {
-  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+CALL (duties, w, told) {
+  UNWIND told AS n
+  WITH n, duties, w
   WHERE n.event_date IS NOT NULL AND n.notified_date <= $as_of
     AND n.notified_date > n.event_date + w
-  WITH DISTINCT n, [du IN duties WHERE du.a <= n.event_date <= du.b] AS owed
+  WITH n, w, [du IN duties WHERE du.a <= n.event_date <= du.b] AS owed
   WHERE size(owed) > 0
   RETURN collect({obligation: CASE WHEN n.type = 'address_change'
                                         AND any(du IN owed WHERE du.a = n.event_date)
                                    THEN 'initial' ELSE n.type END,
                   status: 'late', event_date: n.event_date, due_date: n.event_date + w,
-                  notified_date: n.notified_date, source: n.notification_key,
-                  agency: n.agency_code, order_key: owed[0].key}) AS late
+                  notified_date: n.notified_date, source: n.key,
+                  agency: n.agency, order_key: owed[0].key}) AS late
 }
 UNWIND missed + late AS row
 RETURN i.identity_id AS identity_id,

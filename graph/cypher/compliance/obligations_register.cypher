@@ -6,6 +6,8 @@
 //   proposed positive obligations: treatment, change of name, move, travel abroad, new
 //   relationship), the notifications received, open missed-notification alerts, the compliance
 //   status and the next due date (the earliest due date of an unanswered missed event).
+//   Victims, outcomes and order types come from the per-identity facts of graph/facts.py
+//   (serial candidates by `da_victim_count`), kept fresh by every load and resolution.
 // audience: caseworker, mappa_panel, offender_manager
 // mode: read
 // scope: population
@@ -23,40 +25,25 @@ CALL () {
     AND (o.end_date IS NULL OR o.end_date >= $as_of)
   RETURN i
   UNION
-  MATCH (i:Identity)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-        <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
-  WHERE inc.da_related AND v <> i
-  WITH i, count(DISTINCT v) AS victims WHERE victims >= 2
+  MATCH (i:Identity)
+  WHERE i.da_victim_count >= 2
   RETURN i
 }
 WITH DISTINCT i
 CALL (i) {
-  OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  // Only a subject of an order of a duty type (his stored `order_types`) has any to walk to.
+  UNWIND CASE WHEN any(t IN coalesce(i.order_types, []) WHERE t IN $duty_orders) THEN [i]
+              ELSE [] END AS subject
+  MATCH (subject)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
   WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
     AND (o.end_date IS NULL OR o.end_date >= $as_of)
   WITH o ORDER BY o.order_key
   RETURN collect(o.order_key) AS duty_orders, collect(DISTINCT o.order_type) AS duty_types
 }
-CALL (i) {
-  CALL (i) {
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
-    WHERE inc.da_related AND v <> i
-    RETURN v
-    UNION
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
-          -[:RESOLVES_TO]->(v:Identity)
-    WHERE v <> i
-    RETURN v
-  }
-  WITH count(v) AS victims
-  RETURN victims >= 2 AND (
-    EXISTS { MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(q:Incident)
-             WHERE q.da_related AND q.outcome IN $qualifying_outcomes }
-    OR EXISTS { MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(q:Order)
-                WHERE q.order_type IN $qualifying_orders }
-  ) AS category4
-}
+WITH i, duty_orders, duty_types,
+     coalesce(i.victim_count, 0) >= 2
+     AND (any(x IN coalesce(i.da_outcomes, []) WHERE x <> '' AND x IN $qualifying_outcomes)
+          OR any(t IN coalesce(i.order_types, []) WHERE t IN $qualifying_orders)) AS category4
 CALL (i) {
   RETURN COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
                    RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed

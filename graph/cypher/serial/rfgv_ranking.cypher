@@ -26,21 +26,26 @@ CALL () {
   MATCH (i:Identity {identity_id: id}) WHERE i.first_event_date <= $as_of
   RETURN i
 }
-WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg
-WITH i, as_of, low, cfg,
-     [k IN range(0, size(i.da_dates) - 1) WHERE low < i.da_dates[k] <= as_of] AS window,
-     [d IN i.da_dates WHERE d <= as_of][-1] AS last_incident,
-     [d IN i.order_dates WHERE d <= as_of][-1] AS last_order
-WITH i, as_of, cfg, last_incident, last_order, size(window) AS incidents,
+// Each fact read once into a variable: indexing `i.da_dates[k]` in a loop reads the whole
+// list property again for every k.
+WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg,
+     i.da_dates AS dates, i.da_offences AS offences, i.order_dates AS order_dates,
+     i.breach_dates AS breach_dates, i.breach_order_dates AS breach_order_dates,
+     i.victim_count AS victims_count
+WITH i, as_of, low, cfg, offences, breach_dates, breach_order_dates, victims_count,
+     [k IN range(0, size(dates) - 1) WHERE low < dates[k] <= as_of] AS window,
+     [d IN dates WHERE d <= as_of][-1] AS last_incident,
+     [d IN order_dates WHERE d <= as_of][-1] AS last_order
+WITH i, as_of, cfg, last_incident, last_order, size(window) AS incidents, victims_count,
      reduce(h = 0, k IN window |
-       h + coalesce(cfg.gravity.harm[i.da_offences[k]], cfg.gravity.default_days))
+       h + coalesce(cfg.gravity.harm[offences[k]], cfg.gravity.default_days))
        AS incident_harm,
-     size([k IN range(0, size(i.breach_dates) - 1)
-           WHERE i.breach_order_dates[k] <= as_of AND low < i.breach_dates[k] <= as_of])
+     size([k IN range(0, size(breach_dates) - 1)
+           WHERE breach_order_dates[k] <= as_of AND low < breach_dates[k] <= as_of])
        AS breaches
 WITH i, as_of, cfg, incidents, incident_harm + breaches * cfg.gravity.breach_days AS harm,
      CASE WHEN last_order IS NULL OR last_incident >= last_order THEN last_incident
-          ELSE last_order END AS last_date, i.victim_count AS victims_count
+          ELSE last_order END AS last_date, victims_count
 WITH i, cfg, last_date, duration.inDays(last_date, as_of).days AS recency_days, incidents, harm,
      victims_count
 // Each component's points: the band its value falls in (the first whose `upto` the value does

@@ -4,10 +4,13 @@ queue -> screening accepts him -> he goes on a meeting's agenda -> in meeting mo
 sets level 2, records minutes, three actions and two obligations -> the minutes PDF holds them,
 and the partner's copy holds no victim's identity -> an action past its due date raises exactly
 one alert -> the review falls 16 weeks after the meeting. Screenshots of the queue, the case,
-the meeting and the actions board go to docs/screenshots/ (1920x1080)."""
+the meeting and the actions board (1920x1080) go to $SERIALWATCH_SCREENSHOTS when set (e.g.
+docs/screenshots to refresh the README's), else to a temporary folder."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from tests.ingest.deliveries import write_delivery
 from tests.ui.browse import pick as pick_option
 from tests.ui.conftest import login
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("SERIALWATCH_SCREENSHOTS") or tempfile.mkdtemp(prefix="sw-shots-"))
 FULL_HD = {"width": 1920, "height": 1080}
 MAN = ("UIC:P1", "Tesk", "Quillon")
 VICTIMS = [("UIC:V1", "Orlane", "Brisa"), ("UIC:V2", "Pevrell", "Sanna")]

@@ -316,7 +316,8 @@ def case(case_id: str, driver: Driver | None = None) -> dict[str, Any]:
 
 
 QUEUE: LiteralString = (
-    "MATCH (c:Case) WHERE c.queue_order >= $from AND c.queue_order < $to "
+    "MATCH (c:Case) USING INDEX c:Case(queue_order) "
+    "WHERE c.queue_order >= $from AND c.queue_order < $to "
     "AND c.status IN $statuses AND ($area IS NULL OR c.area = $area) "
     "AND ($caseworker IS NULL OR c.caseworker = $caseworker) "
     "WITH c ORDER BY c.queue_order, c.case_id LIMIT $limit "

@@ -168,7 +168,7 @@ class LocalServer:
         elif self.settings.password_file.exists():
             password = self.settings.password_file.read_text(encoding="utf-8").strip()
         else:
-            password = secrets.token_urlsafe(24)
+            password = secrets.token_hex(24)  # never begins with "-" (read as an option)
             _write_private(self.settings.password_file, password)
         proc = self.admin(dist, "dbms", "set-initial-password", password)
         if proc.returncode != 0:

@@ -29,6 +29,7 @@ from app.errors import Invalid, Unavailable
 from app.security.roles import Perm
 from app.services.door import Access, guard, named_identities, personal
 from app.settings import get_api_settings
+from graph.cypher import INT64
 from graph.driver import get_driver
 from graph.errors import DatabaseUnavailable
 from graph.plan import refusals
@@ -56,6 +57,9 @@ def run(
     guard(access, Perm.cypher, "cypher", audit_params)
     if not text.strip() or len(text) > MAX_LENGTH:
         raise Invalid(f"give a Cypher statement of at most {MAX_LENGTH} characters")
+    for name, value in params.items():
+        if not _fits(value):
+            raise Invalid(f"parameter {name!r}: integers must lie within Cypher's 64-bit range")
     meta: dict[str, Any] = {}
 
     def fetch() -> list[dict[str, Any]]:
@@ -120,6 +124,20 @@ class _Read:
                 break
             rows.append(row)
         return rows
+
+
+def _fits(value: Any) -> bool:
+    """Whether every integer in a parameter value (lists and maps included) fits Cypher's
+    64-bit INTEGER: the driver cannot send a larger one."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return INT64[0] <= value <= INT64[1]
+    if isinstance(value, list):
+        return all(_fits(v) for v in value)
+    if isinstance(value, dict):
+        return all(_fits(v) for v in value.values())
+    return True
 
 
 def _bounded(driver: Driver, read: _Read, timeout_s: float) -> list[dict[str, Any]]:

@@ -134,10 +134,16 @@ def _bool(v: Any) -> bool:
     raise ValueError("expected true or false")
 
 
+INT64 = (-(2**63), 2**63 - 1)  # Cypher's INTEGER: the driver cannot send a larger one
+
+
 def _int(v: Any) -> int:
     if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
         raise ValueError("expected a whole number")
-    return int(v)
+    n = int(v)
+    if not INT64[0] <= n <= INT64[1]:
+        raise ValueError("expected a whole number within Cypher's 64-bit range")
+    return n
 
 
 def _float(v: Any) -> float:

@@ -181,3 +181,18 @@ def test_a_well_formed_dash_callback_request_still_answers(client: TestClient) -
     r = client.post("/ui/_dash-update-component", json=body)
     assert r.status_code == 200, r.text[:300]
     assert r.json()["response"]["sw-nav"]["style"] == {"display": "none"}  # logged out
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, [1, {"x": 2**64}]])
+def test_an_integer_beyond_64_bits_is_a_422(value: Any, client: TestClient, h: Any) -> None:
+    r = client.post(
+        "/cypher", json={"cypher": "RETURN $x AS x", "params": {"x": value}}, headers=h("analyst")
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert "64-bit" in r.json()["detail"]
+    r = client.post(
+        "/queries/shortest_path/run",
+        json={"params": {"a": "ID:X", "b": "ID:Y", "max_hops": 2**63}},
+        headers=h("analyst"),
+    )
+    assert r.status_code == 422 and "64-bit" in r.text, r.text[:300]

@@ -19,6 +19,7 @@ CALL () {
   UNWIND $residence_keys AS k
   WITH k, split(k, '|') AS part
   MATCH (a:Person {person_key: part[0]})-[r:RESIDED_AT]->(:Address {address_key: part[1]})
+  USING INDEX a:Person(person_key)
   WHERE r.row_key = k
   RETURN a, 'address_change' AS obligation, r.from_date AS event_date, k AS evidence,
          r.agency_code AS owner
@@ -26,6 +27,7 @@ CALL () {
   UNWIND $relationship_keys AS k
   WITH k, split(k, '|') AS part WHERE part[1] = 'intimate_partner'
   MATCH (a:Person {person_key: part[0]})-[r:INTIMATE_PARTNER]->(:Person {person_key: part[2]})
+  USING INDEX a:Person(person_key)
   WHERE r.row_key = k AND r.from_date IS NOT NULL
   RETURN a, 'new_relationship' AS obligation, r.from_date AS event_date, k AS evidence,
          r.agency_code AS owner

@@ -264,8 +264,10 @@ class OneForename:
         per_name = frame.groupby(["c", "s", "f"])["a"].nunique()
         attested = per_name[per_name > 1].reset_index()
         names = attested.groupby(["c", "s"])["f"].nunique()
-        suspects = {int(c) for c, _ in names.index[names.to_numpy() > 1]}
-        return {c for c in suspects if self._apart(np.flatnonzero(membership == c).tolist())}
+        suspects = sorted({int(c) for c, _ in names.index[names.to_numpy() > 1]})
+        inside = np.flatnonzero(np.isin(membership, suspects))  # one pass, not one per suspect
+        parts = pd.Series(inside).groupby(membership[inside]).agg(list)
+        return {int(c) for c, part in parts.items() if self._apart(part)}
 
     def clashes(self, part: Sequence[int]) -> set[Pair]:
         return {_pair(first[0], other[0]) for first, other in self._apart(part)}

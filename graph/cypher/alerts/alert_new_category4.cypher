@@ -16,11 +16,13 @@ CALL () {
   UNWIND $incident_keys AS k
   MATCH (inc:Incident {incident_key: k})<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)
         -[:RESOLVES_TO]->(p:Identity)
+  USING INDEX inc:Incident(incident_key)
   WHERE inc.da_related
   RETURN p, inc.incident_key AS evidence, inc.agency_code AS owner
   UNION
   UNWIND $order_keys AS k
   MATCH (o:Order {order_key: k})<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(p:Identity)
+  USING INDEX o:Order(order_key)
   RETURN p, o.order_key AS evidence, o.agency_code AS owner
 }
 WITH p, collect(DISTINCT evidence) AS evidence, min(owner) AS owner

@@ -15,19 +15,22 @@
 //   victim's or partner's identity id), kinds (victim, partner), evidence (record keys), owner.
 CALL () {
   UNWIND $incident_keys AS k
-  MATCH (inc:Incident {incident_key: k}) WHERE inc.da_related
+  MATCH (inc:Incident {incident_key: k}) USING INDEX inc:Incident(incident_key)
+  WHERE inc.da_related
   MATCH (inc)<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)-[:RESOLVES_TO]->(p:Identity)
   MATCH (inc)<-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity) WHERE v <> p
   RETURN p, v, inc.incident_key AS evidence, 'victim' AS kind, inc.agency_code AS owner
   UNION
   UNWIND $order_keys AS k
   MATCH (o:Order {order_key: k})<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(p:Identity)
+  USING INDEX o:Order(order_key)
   MATCH (o)-[:PROTECTS]->(:Person)-[:RESOLVES_TO]->(v:Identity) WHERE v <> p
   RETURN p, v, o.order_key AS evidence, 'victim' AS kind, o.agency_code AS owner
   UNION
   UNWIND $relationship_keys AS k
   WITH k, split(k, '|') AS part WHERE part[1] = 'intimate_partner'
   MATCH (a:Person {person_key: part[0]})-[r:INTIMATE_PARTNER]->(b:Person {person_key: part[2]})
+  USING INDEX a:Person(person_key)
   WHERE r.row_key = k
   MATCH (a)-[:RESOLVES_TO]->(x:Identity), (b)-[:RESOLVES_TO]->(y:Identity)
   WHERE x <> y

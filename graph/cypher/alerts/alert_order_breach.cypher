@@ -14,12 +14,14 @@ CALL () {
   UNWIND $breach_keys AS k
   MATCH (b:Breach {breach_key: k})-[:BREACH_OF]->(o:Order)<-[:SUBJECT_OF]-(:Person)
         -[:RESOLVES_TO]->(p:Identity)
+  USING INDEX b:Breach(breach_key)
   RETURN p, 'breach' AS kind, o, b.breach_date AS date, [b.breach_key, o.order_key] AS evidence,
          b.agency_code AS owner
   UNION
   UNWIND $incident_keys AS k
   MATCH (inc:Incident {incident_key: k})<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)
         -[:RESOLVES_TO]->(p:Identity)
+  USING INDEX inc:Incident(incident_key)
   MATCH (p)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)-[:PROTECTS]->(:Person)
         -[:RESOLVES_TO]->(v:Identity)
   WHERE v <> p AND coalesce(o.start_date, o.issued_date) <= inc.event_date

@@ -18,7 +18,7 @@
 //   newly linked records), known_forces (police forces of the earlier records), evidence
 //   (joined and earlier record keys), owner (the new force).
 UNWIND keys($previous) AS k
-MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(p:Identity)
+MATCH (r0:Person {person_key: k})-[:RESOLVES_TO]->(p:Identity) USING INDEX r0:Person(person_key)
 WITH DISTINCT p
 WHERE EXISTS {
     MATCH (p)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(i:Incident)

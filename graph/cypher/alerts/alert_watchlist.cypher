@@ -16,25 +16,28 @@
 //   other (the watcher again: each follower gets his own alert).
 CALL () {
   UNWIND $person_keys + $row_person_keys AS k
-  MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(p:Identity)
+  MATCH (r:Person {person_key: k})-[:RESOLVES_TO]->(p:Identity) USING INDEX r:Person(person_key)
   RETURN p, k AS evidence
   UNION
   UNWIND $incident_keys AS k
-  MATCH (:Incident {incident_key: k})<-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]-(:Person)
+  MATCH (inc:Incident {incident_key: k})<-[:SUSPECT_IN|OFFENDER_IN|VICTIM_IN|WITNESS_IN]-(:Person)
         -[:RESOLVES_TO]->(p:Identity)
+  USING INDEX inc:Incident(incident_key)
   RETURN p, k AS evidence
   UNION
   UNWIND $order_keys AS k
-  MATCH (o:Order {order_key: k})
+  MATCH (o:Order {order_key: k}) USING INDEX o:Order(order_key)
   MATCH (o)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(p:Identity)
   RETURN p, k AS evidence
   UNION
   UNWIND $order_keys AS k
-  MATCH (:Order {order_key: k})-[:PROTECTS]->(:Person)-[:RESOLVES_TO]->(p:Identity)
+  MATCH (o:Order {order_key: k})-[:PROTECTS]->(:Person)-[:RESOLVES_TO]->(p:Identity)
+  USING INDEX o:Order(order_key)
   RETURN p, k AS evidence
   UNION
   UNWIND $notification_keys AS k
-  MATCH (:Notification {notification_key: k})<-[:NOTIFIED]-(:Person)-[:RESOLVES_TO]->(p:Identity)
+  MATCH (n:Notification {notification_key: k})<-[:NOTIFIED]-(:Person)-[:RESOLVES_TO]->(p:Identity)
+  USING INDEX n:Notification(notification_key)
   RETURN p, k AS evidence
 }
 MATCH (w:Watch)-[:FOLLOWS]->(p)

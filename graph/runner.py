@@ -115,12 +115,14 @@ def explain(
     driver: Driver | None = None,
     library: Library | None = None,
 ) -> list[str]:
-    """The operator names of the query's plan (EXPLAIN: planned, never run)."""
+    """The operator names of the query's plan (EXPLAIN: planned, never run), planned afresh
+    against the graph as it is now: a cached plan may have been made when the graph looked
+    different, and Neo4j replans only when its statistics drift far enough."""
     query = (library or get_library()).get(name)
     values = bind(query, params)
     drv = driver or get_driver()
     with drv.session(database=get_settings().database, default_access_mode=READ_ACCESS) as s:
-        summary = s.run(cast(LiteralString, "EXPLAIN " + query.cypher), values).consume()
+        summary = s.run(cast(LiteralString, "CYPHER replan=force EXPLAIN " + query.cypher), values).consume()
     operators: list[str] = []
     stack = [summary.plan or {}]
     while stack:

@@ -21,6 +21,7 @@ from neo4j import Driver
 
 from graph import priority
 from graph.alerts import (
+    EVALUATE_TIMEOUT_S,
     NAME,
     PERPETRATOR,
     TRANSITIONS,
@@ -112,12 +113,15 @@ RETURN DISTINCT keep.item_id AS item_id
 """
 
 
-def group(alert_ids: list[str], driver: Driver | None = None, batch: int = 5_000) -> list[str]:
+def group(alert_ids: list[str], driver: Driver | None = None, batch: int = 2_000) -> list[str]:
     """Put new alerts into their subjects' open items (made where there is none), rank the
-    items they touched, and return those items' ids."""
+    items they touched, and return those items' ids. Part of the alert evaluation: a first
+    national run groups 100,000s of alerts on a busy server, so each batch has the evaluation's
+    time limit, not an interactive query's."""
     touched: set[str] = set()
     for start in range(0, len(alert_ids), batch):
-        rows = write(_GROUP, {"ids": alert_ids[start : start + batch]}, driver=driver)
+        rows = write(_GROUP, {"ids": alert_ids[start : start + batch]}, driver=driver,
+                     timeout_s=EVALUATE_TIMEOUT_S)  # fmt: skip
         touched.update(r["item_id"] for r in rows)
     items = sorted(touched)
     rank(items, driver)
@@ -126,7 +130,7 @@ def group(alert_ids: list[str], driver: Driver | None = None, batch: int = 5_000
 
 def regroup(driver: Driver | None = None) -> list[str]:
     """After resolution: one open item per identity again (the oldest keeps the evidence)."""
-    items = [r["item_id"] for r in write(_REGROUP, driver=driver)]
+    items = [r["item_id"] for r in write(_REGROUP, driver=driver, timeout_s=EVALUATE_TIMEOUT_S)]
     rank(items, driver)
     return items
 
@@ -143,7 +147,7 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
              "min_victims": serial["min_victims"],
              "qualifying_outcomes": serial["qualifying_outcomes"],
              "qualifying_orders": serial["qualifying_orders"]},
-            driver=driver,
+            driver=driver, timeout_s=EVALUATE_TIMEOUT_S,
         )  # fmt: skip
         scores = rfgv_scores([r["identity_id"] for r in rows], today, driver)
         ranks = []
@@ -165,14 +169,19 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
                  "evidence_count": r["evidence_count"], "owner": r["owner"] or "",
                  "newest": r["newest"], "hours": hours}
             )  # fmt: skip
-        write(_SET_RANK, {"ranks": ranks}, driver=driver)
+        write(_SET_RANK, {"ranks": ranks}, driver=driver, timeout_s=EVALUATE_TIMEOUT_S)
 
 
 def rfgv_scores(ids: list[str], today: date, driver: Driver | None) -> dict[str, float]:
     """Each identity's RFGV total as of `today` (rfgv_ranking)."""
     if not ids:
         return {}
-    rows = run("rfgv_ranking", {"ids": ids, "as_of": today, "limit": len(ids)}, driver=driver)
+    rows = run(
+        "rfgv_ranking",
+        {"ids": ids, "as_of": today, "limit": len(ids)},
+        driver=driver,
+        timeout_s=EVALUATE_TIMEOUT_S,
+    )
     return {r["identity_id"]: float(r["score"]) for r in rows.rows}
 
 
@@ -236,9 +245,7 @@ def items(
 
 def count(driver: Driver | None = None, **filters: Any) -> dict[str, int]:
     """How many items the filters select, in all and per band."""
-    rows = read(
-        _FILTER + "RETURN band, count(*) AS n", _filters(**filters), driver=driver
-    )
+    rows = read(_FILTER + "RETURN band, count(*) AS n", _filters(**filters), driver=driver)
     per_band = {r["band"]: int(r["n"]) for r in rows}
     return {"total": sum(per_band.values()), **per_band}
 
@@ -309,8 +316,13 @@ def set_status(
         "} "
         "REMOVE it._lock "
         "RETURN it.item_id AS item_id, it.status AS status, it.history AS history, was",
-        {"id": item_id, "status": status, "by": by, "reason": reason,
-         "from": list(TRANSITIONS[status])},  # fmt: skip
+        {
+            "id": item_id,
+            "status": status,
+            "by": by,
+            "reason": reason,
+            "from": list(TRANSITIONS[status]),
+        },  # fmt: skip
         driver=driver,
     )
     if not rows:

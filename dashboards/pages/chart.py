@@ -11,7 +11,6 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, dash_table, dcc, html
 
-from app.errors import ApiError
 from app.services import network
 from dashboards.components import (
     chart_view,  # noqa: F401 - registers the view callbacks
@@ -229,21 +228,16 @@ def load(person, _, years, hops, labels, rels, forces, session, old, edits, *vie
     return els, note, codes, *chart_view.render(els, *view)
 
 
-def _chain(who, person, labels):
-    """His victims' numbers in his chain (the chart draws her as "V3" when names are too
-    small to read), and roles that belong to the people, not to what the filters keep: with
-    incidents and orders left off, his victims are still victims and he the perpetrator."""
-    try:
-        chain = network.victim_story(who, person)
-    except ApiError:  # a role without the chain query sees the roles the chart shows
-        return {}, {}
-    numbers = {v["identity_id"]: v["n"] for v in chain if v.get("identity_id")}
+def _roles(chart, labels):
+    """Roles that belong to the people, not to what the filters keep: with incidents and
+    orders left off, his victims (the chart's `numbers`: his chain) are still victims and he
+    the perpetrator."""
     if {"Incident", "Order"} <= set(labels):
-        return {}, numbers
-    known = dict.fromkeys(numbers, "victim")
-    if chain:
-        known[chain[0]["perpetrator_id"]] = "perpetrator"
-    return known, numbers
+        return {}
+    known = dict.fromkeys(chart["numbers"], "victim")
+    if chart["perpetrator"]:
+        known[chart["perpetrator"]] = "perpetrator"
+    return known
 
 
 def _kept(els, old, edits, years, session):
@@ -291,11 +285,10 @@ def _read(person, years, hops, labels, rels, forces, session):
     if who is None:
         return [], need_login(), []
     try:
-        chart = network.neighbourhood(who, person, **_filters(years, hops, labels, rels, forces))
-        known, numbers = _chain(who, person, labels)
+        chart = network.people_chart(who, person, **_filters(years, hops, labels, rels, forces))
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = people_chart.elements(chart, person, known, numbers)
+    els = people_chart.elements(chart, person, _roles(chart, labels), chart["numbers"])
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes

@@ -137,15 +137,23 @@ def _side() -> html.Div:
     )
 
 
-def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html.Div:
-    """The page for `person` (an identity id or record key), `hops` steps out (default 2)."""
+# ?open=ranges opens every range of his victims, ?open=all every group as well
+OPEN_WORDS = {"ranges": people_chart.OPEN_RANGES, "all": people_chart.OPEN_ALL}
+
+
+def layout(
+    person: str | None = None, hops: str | None = None, open: str | None = None, **_: Any
+) -> html.Div:
+    """The page for `person` (an identity id or record key), `hops` steps out (default 2),
+    its groups closed unless `open` (OPEN_WORDS) says otherwise."""
     opening = network.OPENING["hops"]
     steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else opening
+    opened = [OPEN_WORDS[open]] if open in OPEN_WORDS else []
     return html.Div(
         [
             dcc.Store(id="chart-person", data=person),
             dcc.Store(id="chart-els", data=[]),
-            dcc.Store(id="chart-open", data=[]),
+            dcc.Store(id="chart-open", data=opened),
             dcc.Store(id="chart-saved", storage_type="local"),
             dcc.Store(id="chart-edits", data={"expanded": [], "removed": []}),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
@@ -370,19 +378,27 @@ def _expanded(focus, els, years, session):
 @dash.callback(
     Output("chart-open", "data"),
     Input("chart-group", "n_clicks"),
+    Input("chart", "tapNodeData"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
     State("chart-open", "data"),
     prevent_initial_call=True,
 )
-def toggle_group(_, focus, els, opened):
+def toggle_group(_, tapped, focus, els, opened):
     """Open the selected person's group (her incidents, orders and breaches with him), or
-    close the group the selection is in."""
+    close the group the selection is in; a tap on a closed range of his victims opens it."""
+    opened = people_chart.opened_ids(els or [], opened)
+    if dash.ctx.triggered_id == "chart":
+        tapped_id = str((tapped or {}).get("id", ""))
+        if not tapped_id.startswith("rng:") or tapped_id in opened:
+            return dash.no_update
+        return opened + [tapped_id]
     node = next((e["data"] for e in els or [] if e["data"]["id"] == focus), None)
-    group = (node or {}).get("group") or (focus if str(focus).startswith("grp:") else None)
+    group = (node or {}).get("group") or (
+        focus if str(focus).startswith(("grp:", "rng:")) else None
+    )
     if not group:
         return dash.no_update
-    opened = list(opened or [])
     return [g for g in opened if g != group] if group in opened else opened + [group]
 
 

@@ -109,8 +109,7 @@ def elements_of(person: str, hops: int, opened: str) -> int:
     from app.security.users import User
     from app.services import network
     from app.services.door import Access
-    from dashboards.components.people_chart import elements, view
-    from dashboards.pages.chart import OPEN_WORDS
+    from dashboards.components.people_chart import OPEN_WORDS, elements, view
 
     a = Access(User("bench-caseworker", Role.caseworker), "UI benchmark (synthetic data)")
     chart = network.people_chart(a, person, hops=hops, limit=network.OPENING["limit"])

@@ -102,6 +102,7 @@ def is_node(e: dict[str, Any]) -> bool:
 # on tap, as combos in KeyLines.
 FOLD_OVER, KEEP, RANGE = 45, 40, 40
 OPEN_RANGES, OPEN_ALL = "*ranges", "*all"  # `opened` words: every range; every group too
+OPEN_WORDS = {"ranges": OPEN_RANGES, "all": OPEN_ALL}  # the chart page's ?open=
 
 
 def ranges(els: list[dict[str, Any]]) -> dict[str, list[str]]:

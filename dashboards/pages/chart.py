@@ -137,18 +137,15 @@ def _side() -> html.Div:
     )
 
 
-# ?open=ranges opens every range of his victims, ?open=all every group as well
-OPEN_WORDS = {"ranges": people_chart.OPEN_RANGES, "all": people_chart.OPEN_ALL}
-
-
 def layout(
     person: str | None = None, hops: str | None = None, open: str | None = None, **_: Any
 ) -> html.Div:
     """The page for `person` (an identity id or record key), `hops` steps out (default 2),
-    its groups closed unless `open` (OPEN_WORDS) says otherwise."""
+    its groups closed unless `open` says otherwise."""
     opening = network.OPENING["hops"]
     steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else opening
-    opened = [OPEN_WORDS[open]] if open in OPEN_WORDS else []
+    words = people_chart.OPEN_WORDS  # ?open=ranges: every range of his victims; all: every group
+    opened = [words[open]] if open in words else []
     return html.Div(
         [
             dcc.Store(id="chart-person", data=person),

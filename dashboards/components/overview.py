@@ -215,10 +215,18 @@ def _initialled(e: dict[str, Any]) -> dict[str, Any]:
     if not ("named" in kinds and "subject" not in kinds):
         return e
     d = e["data"]
-    name = str(d.get("name") or d.get("label") or "")
-    label = "Records" if d.get("kind") == "Group" else initials(name)
-    return {**e, "data": {**d, "label": label, "initials": True},
+    return {**e, "data": {**d, "label": _initials_of(d), "initials": True},
             "classes": e["classes"] + " initialled"}  # fmt: skip
+
+
+def _initials_of(d: dict[str, Any]) -> str:
+    """A range of his victims by its numbers (41–80, as meeting mode numbers them), his other
+    records as such, anyone else by initials."""
+    if d.get("range"):
+        return "{}–{}".format(*d["range"])
+    if d.get("kind") == "Group":
+        return "Records"
+    return initials(str(d.get("name") or d.get("label") or ""))
 
 
 def _meeting_sized(e: dict[str, Any], scale: float) -> dict[str, Any]:

@@ -60,3 +60,26 @@ def test_a_hundred_victims_open_readable(
     )
     assert overlapping(boxes) == [], "the opened range's victims land on other nodes"
     page.close()
+
+
+def test_meeting_mode_numbers_the_ranges(
+    browser: Any, ui_server: str, chains: dict[int, str]
+) -> None:
+    """Meeting mode draws his first 40 victims by their numbers and the later ones as the
+    ranges 41–80 and 81–100 (the chain's numbers, as the cards beside them)."""
+    from tests.ui.browse import choose
+
+    page = login(browser, ui_server, "analyst", viewport=FULL_HD)
+    page.click("a:has-text('MAPPA+ meeting')")
+    page.click("#meet-subjects")
+    page.locator("[role=option]").first.wait_for(timeout=90_000)
+    page.keyboard.press("Escape")
+    choose(page, "meet-subjects", "Chainman100", "Chainman100")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("h1:has-text('Chainman100')")
+    wait_cy(page, "cy.nodes('.range').length === 2", cid="meet-chart")
+    labels = cy(page, "cy.nodes().map(n => String(n.data('label')))", cid="meet-chart")
+    assert {"41–80", "81–100"} <= set(labels)
+    assert {str(i) for i in range(1, 41)} <= set(labels)
+    assert not {str(i) for i in range(41, 101)} & set(labels)
+    page.close()

@@ -138,7 +138,8 @@ def view(els: list[dict[str, Any]], opened: list[str] | None) -> list[dict[str, 
     """What is drawn: items of closed groups folded into their person (or into the subject's own
     group node), one line per pair of nodes, open groups as compound nodes; his later victims
     folded into range groups (`ranges`), each drawn closed, or open holding them."""
-    opened_set = set(opened_ids(els, opened))
+    in_order = opened_ids(els, opened)
+    opened_set = set(in_order)
     folded = ranges(els)
     in_range = {v: g for g, vs in folded.items() for v in vs}
     hidden = {v for v, g in in_range.items() if g not in opened_set}
@@ -164,8 +165,9 @@ def view(els: list[dict[str, Any]], opened: list[str] | None) -> list[dict[str, 
                 rep[m["data"]["id"]] = head["data"]["id"] if head else g
             if head is None:
                 out.append(_own_group(g, members))
-    for g, vs in folded.items():
-        out.append(_range(g, [people[v]["data"] for v in vs], g in opened_set))
+    # open ranges in the order they were opened: each is placed beside the ones before it
+    for g in sorted(folded, key=lambda g: in_order.index(g) if g in opened_set else -1):
+        out.append(_range(g, [people[v]["data"] for v in folded[g]], g in opened_set))
     for p in people.values():
         d = p["data"]
         if d["id"] in hidden:
@@ -332,7 +334,7 @@ def positions(
             pos[k] = {"x": 0.0, "y": 0.0}  # placed below with its group
     extent = _extent([_rect(p, b) for p, b in zip(places, boxes, strict=True)]
                      + [_rect({"x": 0.0, "y": 0.0}, centre)])  # fmt: skip
-    for g in sorted({r for r in within.values() if r}, key=lambda r: int(r[4:].split("-")[0])):
+    for g in [k for k in nodes if k in set(within.values())]:  # in the order they were opened
         extent = _place_range(g, [k for k, r in within.items() if r == g], nodes, pos, box,
                               (aspect, extent))  # fmt: skip
     for g in {e["data"].get("parent") for e in nodes.values() if e["data"].get("parent")}:

@@ -51,7 +51,8 @@ def presented(access: Access, person: str) -> dict[str, Any]:
     ident = brief["identity_id"]
     chart = network.neighbourhood(access, ident, hops=2, limit=400)
     brief["events"] = events(brief["profile"])
-    brief["elements"] = people_chart.view(people_chart.elements(chart, ident), [])
+    numbers = {v["identity_id"]: v["n"] for v in brief["chain"] if v.get("identity_id")}
+    brief["elements"] = people_chart.view(people_chart.elements(chart, ident, None, numbers), [])
     return brief
 
 

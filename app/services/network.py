@@ -14,7 +14,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from app.errors import BadRequest
+from app.errors import ApiError, BadRequest
 from app.security.roles import Perm
 from app.services import chart_formats, library
 from app.services.door import Access, guard
@@ -58,13 +58,107 @@ def neighbourhood(
     limit: int = 300,
     action: str = "read",
     driver: Driver | None = None,
+    keep_rows: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The link chart around a person: nodes (nearest first) and the edges between them."""
+    """The link chart around a person: nodes (nearest first) and the edges between them
+    (and the query's rows in `keep_rows`, when given)."""
     params = _params(person, hops, date_from, date_to, labels, rel_types, forces, limit)
     result = library.run(
         access, "neighbourhood", params, perm=Perm.network, action=action, driver=driver
     )
+    if keep_rows is not None:
+        keep_rows.extend(result["rows"])
     return {"centre": person, **chart(result["rows"]), "truncated": len(result["rows"]) >= limit}
+
+
+def people_chart(
+    access: Access, person: str, driver: Driver | None = None, **filters: Any
+) -> dict[str, Any]:
+    """The explorer's link chart: `neighbourhood` with his victims' numbers in his chain
+    (`numbers`: {identity_id: n}, as `victim_story` numbers them) and his identity id
+    (`perpetrator`, when he has victims). When the chart holds his whole history (no filter,
+    two steps or more, nothing cut off) the numbers are read from its own incidents and
+    orders: one query and one audit entry. Otherwise, and for a partner (whose rows carry
+    opaque keys), they come from his chain; a role without the chain gets none."""
+    rows: list[dict[str, Any]] = []
+    whole = _whole_history(access, filters)
+    data = neighbourhood(access, person, driver=driver, keep_rows=rows, **filters)
+    if whole and not data["truncated"]:
+        chain = chain_order(rows)
+    else:
+        try:
+            chain = [
+                (str(v["identity_id"]), str(v["perpetrator_id"]))
+                for v in victim_story(access, person, driver=driver)
+                if v.get("identity_id")
+            ]
+        except ApiError:
+            chain = []
+    numbers = {v: n for n, (v, _) in enumerate(chain, 1)}
+    return {**data, "numbers": numbers, "perpetrator": chain[0][1] if chain else None}
+
+
+WHOLE_HISTORY_HOPS = 2  # his records, his incidents and orders, the people in them
+
+
+def _whole_history(access: Access, filters: dict[str, Any]) -> bool:
+    narrowed = ("date_from", "date_to", "labels", "rel_types", "forces")
+    return (
+        not access.partner
+        and int(filters.get("hops", 1)) >= WHOLE_HISTORY_HOPS
+        and not any(filters.get(k) for k in narrowed)
+    )
+
+
+PERPETRATOR_EDGES = ("SUSPECT_IN", "OFFENDER_IN")
+
+
+def chain_order(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """His victims (identity id, and his) in the order of the saved `victim_chain` query,
+    from the rows of an unfiltered chart of two steps or more: a victim is an identity, not
+    his, with a record that is victim in a DA-related incident in which one of his records
+    is suspect or offender, or protected by an order one of his records is subject of. Her
+    first offence: her earliest such incident (date, then key), else her earliest order
+    (issued date, then key); victims in order of that date (missing dates last), key, id."""
+    by_key = {r["key"]: r for r in rows}
+    him = next((r["key"] for r in rows if r["hops"] == 0 and r["label"] == "Identity"), None)
+    if him is None:
+        return []
+    mine = {r["key"] for r in rows if r["label"] == "Person" and r.get("identity_id") == him}
+    offences: set[str] = set()
+    victims_of: dict[str, set[str]] = {}  # incident or order key -> victims' identity ids
+    for r in rows:
+        for link in r.get("links") or []:
+            target = by_key.get(link["to"])
+            if target is None:
+                continue
+            if r["key"] in mine and (
+                (link["type"] in PERPETRATOR_EDGES and target.get("da_related"))
+                or link["type"] == "SUBJECT_OF"
+            ):
+                offences.add(target["key"])
+            elif r["label"] == "Person" and link["type"] == "VICTIM_IN":
+                victims_of.setdefault(target["key"], set()).add(r.get("identity_id") or "")
+            elif target["label"] == "Person" and link["type"] == "PROTECTS":
+                victims_of.setdefault(r["key"], set()).add(target.get("identity_id") or "")
+    firsts: dict[str, tuple[int, Any, str]] = {}
+    for key in offences:
+        rank = 0 if by_key[key]["label"] == "Incident" else 1
+        when = (rank, by_key[key].get("date"), key)
+        for v in victims_of.get(key, set()) - {"", him}:
+            if v not in firsts or _earlier(when, firsts[v]):
+                firsts[v] = when
+    ordered = sorted(firsts, key=lambda v: (_date_key(firsts[v][1]), firsts[v][2], v))
+    return [(v, him) for v in ordered]
+
+
+def _date_key(d: Any) -> tuple[bool, str]:
+    return (d is None, str(d or ""))
+
+
+def _earlier(a: tuple[int, Any, str], b: tuple[int, Any, str]) -> bool:
+    """Her first offence: any incident before any order, else the earlier (date, key)."""
+    return (a[0], _date_key(a[1]), a[2]) < (b[0], _date_key(b[1]), b[2])
 
 
 def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:

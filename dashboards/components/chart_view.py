@@ -82,7 +82,8 @@ def render(
     """What the chart draws: the people, each group closed unless opened. Network measures
     are computed here only to size nodes by one; the ranked table has its own callback, so
     the chart never waits for them."""
-    out = people_chart.view(shown(els, orders), opened)
+    visible = shown(els, orders)
+    out = people_chart.view(visible, opened)
     if size_by != "none":
         m = data.measures(out)
         top = max((v[size_by] for v in m.values()), default=0)
@@ -94,7 +95,7 @@ def render(
                 for e in out
             ]
     if layout_name == "people":  # rings, and type readable at the zoom that fits them
-        out, places = overview.chart_page(out, aspect=1.9)
+        out, places = overview.chart_page(out, 1.9, _ranges_closed(visible, opened, size_by))
         spec = G.preset(places)
     else:
         spec = G.layout(layout_name, out)
@@ -109,6 +110,18 @@ def render(
         spec["positions"].update({k: v for k, v in placed.items() if k in here})
         return (out, {**spec, "for": f"saved-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
     return (out, {**spec, "for": f"{len(nodes)}-{zlib.crc32(ids.encode())}"}, *_choices(nodes))
+
+
+def _ranges_closed(
+    visible: list[dict[str, Any]], opened: list[str] | None, size_by: str
+) -> list[dict[str, Any]] | None:
+    """The chart drawn with its range groups closed, when one is open (and sizes are not
+    by a measure, which the closed chart would not share); else None."""
+    groups = people_chart.opened_ids(visible, opened)
+    kept = [g for g in groups if not g.startswith("rng:")]
+    if kept == groups or size_by != "none":
+        return None
+    return people_chart.view(visible, kept)
 
 
 def _choices(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, str]], ...]:

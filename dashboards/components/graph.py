@@ -44,6 +44,7 @@ LEGEND = [
     ("Victim", "#0072B2", "●"),
     ("Other person", "#999999", "●"),
     ("Group (count: records inside)", "#666666", "▣"),
+    ("Victims 41–80 (count)", "#0072B2", "▣"),
     ("Incident", "#E69F00", "▲"),
     ("Order", "#CC79A7", "■"),
     ("Breach", "#000000", "★"),
@@ -125,7 +126,8 @@ def legend() -> html.Div:
                 "Orange lines: his offending and orders; blue: victims; pink dashed: "
                 "relationships; yellow: shortest path. A big chart opens with V3 for his "
                 "3rd victim (as in his chain) and initials for others: zoom in for names, "
-                "dates and records."
+                "dates and records. Beyond 45 victims his later ones fold into groups "
+                "of 40 (Victims 41–80): tap one to open it."
             )
         ],
         className="sw-legend",

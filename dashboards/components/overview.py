@@ -44,6 +44,8 @@ def initials(name: str) -> str:
 
 def short(d: dict[str, Any]) -> str:
     """The label a node is drawn with at the zoom that fits a big chart."""
+    if d.get("range"):
+        return "V{}–{}".format(*d["range"])
     if d.get("kind") == "Group":
         return "Records"
     if d.get("n"):
@@ -129,13 +131,20 @@ def sized(
 
 
 def chart_page(
-    drawn: list[dict[str, Any]], aspect: float
+    drawn: list[dict[str, Any]], aspect: float, closed: list[dict[str, Any]] | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
     """The chart page's people, each with its short label and its type size (`ofont`, model
     px; the subject's a quarter larger) and the zoom under which it is drawn (`oz`), and the
-    ring layout's places keeping room for the short labels as well as the names."""
+    ring layout's places keeping room for the short labels as well as the names. With open
+    range groups, `closed` is the same chart with them closed: its type and rings are kept
+    (an opened range adds its victims beside the rings and moves nothing)."""
     tagged = [_tag(e) for e in drawn]
-    pos, scale = sized(tagged, aspect, CHART_VIEW, _chart_measure, P.HEAD_FONT)
+    if closed is None:
+        pos, scale = sized(tagged, aspect, CHART_VIEW, _chart_measure, P.HEAD_FONT)
+    else:
+        _, scale = sized([_tag(e) for e in closed], aspect, CHART_VIEW, _chart_measure,
+                         P.HEAD_FONT)  # fmt: skip
+        pos = P.positions(tagged, aspect, _chart_measure(scale))
     out = []
     for e in tagged:
         d = e["data"]
@@ -149,7 +158,11 @@ def chart_page(
 def _tag(e: dict[str, Any]) -> dict[str, Any]:
     """A person or closed group with its short label (and whether it is the subject)."""
     d = e["data"]
-    heads = d.get("kind") == "Person" or (d.get("kind") == "Group" and "closed" in e["classes"])
+    heads = (
+        d.get("kind") == "Person"
+        or d.get("range")
+        or (d.get("kind") == "Group" and "closed" in e["classes"])
+    )
     if not P.is_node(e) or not heads:
         return e
     d = {**d, "subject": "subject" in e.get("classes", "")}
@@ -202,10 +215,18 @@ def _initialled(e: dict[str, Any]) -> dict[str, Any]:
     if not ("named" in kinds and "subject" not in kinds):
         return e
     d = e["data"]
-    name = str(d.get("name") or d.get("label") or "")
-    label = "Records" if d.get("kind") == "Group" else initials(name)
-    return {**e, "data": {**d, "label": label, "initials": True},
+    return {**e, "data": {**d, "label": _initials_of(d), "initials": True},
             "classes": e["classes"] + " initialled"}  # fmt: skip
+
+
+def _initials_of(d: dict[str, Any]) -> str:
+    """A range of his victims by its numbers (41–80, as meeting mode numbers them), his other
+    records as such, anyone else by initials."""
+    if d.get("range"):
+        return "{}–{}".format(*d["range"])
+    if d.get("kind") == "Group":
+        return "Records"
+    return initials(str(d.get("name") or d.get("label") or ""))
 
 
 def _meeting_sized(e: dict[str, Any], scale: float) -> dict[str, Any]:

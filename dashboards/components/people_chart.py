@@ -96,10 +96,53 @@ def is_node(e: dict[str, Any]) -> bool:
     return "source" not in e["data"]
 
 
+# A man with more victims than a chart can label at the zoom that fits it (about 45: see
+# overview.py) opens with his first KEEP victims drawn and the later ones folded, RANGE at a
+# time in his chain's order, into range groups ("Victims 41-80", a count badge) that open
+# on tap, as combos in KeyLines.
+FOLD_OVER, KEEP, RANGE = 45, 40, 40
+OPEN_RANGES, OPEN_ALL = "*ranges", "*all"  # `opened` words: every range; every group too
+OPEN_WORDS = {"ranges": OPEN_RANGES, "all": OPEN_ALL}  # the chart page's ?open=
+
+
+def ranges(els: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """His victims beyond the first KEEP, RANGE at a time in chain order, by range group id
+    ("rng:41-80"); none when he has FOLD_OVER victims or fewer."""
+    victims = sorted(
+        (e["data"] for e in els if is_node(e) and e["data"]["kind"] == "Person"
+         and e["data"].get("role") == "victim" and "subject" not in e.get("classes", "")),
+        key=lambda d: (d.get("n") or math.inf, str(d.get("first") or "9999"), str(d["id"])),
+    )  # fmt: skip
+    if len(victims) <= FOLD_OVER:
+        return {}
+    out = {}
+    for start in range(KEEP, len(victims), RANGE):
+        chunk = victims[start : start + RANGE]
+        out[f"rng:{start + 1}-{start + len(chunk)}"] = [d["id"] for d in chunk]
+    return out
+
+
+def opened_ids(els: list[dict[str, Any]], opened: list[str] | None) -> list[str]:
+    """The group ids `opened` names (OPEN_RANGES, OPEN_ALL spelt out)."""
+    words = set(opened or [])
+    out = [g for g in opened or [] if g not in (OPEN_RANGES, OPEN_ALL)]
+    if words & {OPEN_RANGES, OPEN_ALL}:
+        out += list(ranges(els))
+    if OPEN_ALL in words:
+        out += sorted({e["data"]["group"] for e in els if is_node(e)
+                       and e["data"]["kind"] != "Person" and e["data"].get("group")})  # fmt: skip
+    return list(dict.fromkeys(out))
+
+
 def view(els: list[dict[str, Any]], opened: list[str] | None) -> list[dict[str, Any]]:
     """What is drawn: items of closed groups folded into their person (or into the subject's own
-    group node), one line per pair of nodes, open groups as compound nodes."""
-    opened_set = set(opened or [])
+    group node), one line per pair of nodes, open groups as compound nodes; his later victims
+    folded into range groups (`ranges`), each drawn closed, or open holding them."""
+    in_order = opened_ids(els, opened)
+    opened_set = set(in_order)
+    folded = ranges(els)
+    in_range = {v: g for g, vs in folded.items() for v in vs}
+    hidden = {v for v, g in in_range.items() if g not in opened_set}
     people = {e["data"]["id"]: e for e in els if is_node(e) and e["data"]["kind"] == "Person"}
     items = [e for e in els if is_node(e) and e["data"]["kind"] != "Person"]
     rep: dict[str, str] = {}
@@ -111,25 +154,61 @@ def view(els: list[dict[str, Any]], opened: list[str] | None) -> list[dict[str, 
         head = people.get(g[len("grp:") :])
         if head is None and g != F.OWN:
             continue  # her node was removed: what happened with her goes with it
-        if g in opened_set:
-            out.append(_compound(g, head, members))
+        if g in opened_set and (head is None or head["data"]["id"] not in hidden):
+            box = _compound(g, head, members)
+            if head is not None and head["data"]["id"] in in_range:
+                box["data"]["parent"] = in_range[head["data"]["id"]]
+            out.append(box)
             out += [{**m, "data": {**m["data"], "parent": g}} for m in members]
         else:
             for m in members:
                 rep[m["data"]["id"]] = head["data"]["id"] if head else g
             if head is None:
                 out.append(_own_group(g, members))
+    # open ranges in the order they were opened: each is placed beside the ones before it
+    for g in sorted(folded, key=lambda g: in_order.index(g) if g in opened_set else -1):
+        out.append(_range(g, [people[v]["data"] for v in folded[g]], g in opened_set))
     for p in people.values():
         d = p["data"]
+        if d["id"] in hidden:
+            continue
         g = d.get("group")
         closed = bool(d.get("count")) and g not in opened_set
         label = d["name"] + (f"\n{_span(d)}" if closed and d.get("first") else "")
         extra = {"label": label, "icon": icon("person", d["count"] if closed else 0)}
         if g in opened_set and g in groups:
             extra["parent"] = g
+        elif d["id"] in in_range:
+            extra["parent"] = in_range[d["id"]]
         out.append({**p, "data": {**d, **extra}, "classes": p.get("classes", "") + _shut(closed)})
+    rep = {k: in_range[v] if v in hidden else v for k, v in rep.items()}
+    rep.update({v: in_range[v] for v in hidden})
     here = {e["data"]["id"] for e in out}
     return out + [e for e in _links(els, rep) if {e["data"]["source"], e["data"]["target"]} <= here]
+
+
+def _range(g: str, members: list[dict[str, Any]], is_open: bool) -> dict[str, Any]:
+    """A range group of his victims: closed, a node with a count badge; open, the compound
+    node holding them. Either way the same label, so that it keeps its place on the ring."""
+    first, last = g[len("rng:") :].split("-")
+    days = sorted(str(d[k]) for d in members for k in ("first", "last") if d.get(k))
+    span = {"first": days[0], "last": days[-1]} if days else {}
+    name = f"Victims {first}–{last}"
+    data: dict[str, Any] = {
+        "id": g,
+        "kind": "Group",
+        "name": name,
+        "label": name + (f"\n{_span(span)}" if span else ""),
+        "summary": f"{len(members)} victims, {first} to {last} in his chain",
+        "group": g,
+        "range": [int(first), int(last)],
+        "count": 0 if is_open else len(members),
+        "size": HEAD,
+        **span,
+    }
+    if not is_open:
+        data["icon"] = icon("Group", len(members))
+    return {"data": data, "classes": "Group range " + ("open" if is_open else "closed")}
 
 
 def _shut(closed: bool) -> str:
@@ -236,9 +315,11 @@ def positions(
     box = measure or node_box
     nodes = {e["data"]["id"]: e for e in drawn if is_node(e)}
     subject = next((k for k, e in nodes.items() if "subject" in e.get("classes", "")), None)
+    within = {k: _range_of(k, nodes) for k in nodes}
     heads = sorted(
         (e for k, e in nodes.items() if k != subject and e["data"]["kind"] in ("Person", "Group")
-         and (e["data"]["kind"] == "Person" or "closed" in e.get("classes", ""))),
+         and not within[k] and (e["data"]["kind"] == "Person"
+                                or {"closed", "range"} & set(e.get("classes", "").split()))),
         key=_ring_order,
     )  # fmt: skip
     boxes = [box(h["data"], HEAD, HEAD_FONT) for h in heads]
@@ -251,16 +332,70 @@ def positions(
         parent = e["data"].get("parent")
         if k not in pos and parent and e["data"]["kind"] != "Person":
             pos[k] = {"x": 0.0, "y": 0.0}  # placed below with its group
+    extent = _extent([_rect(p, b) for p, b in zip(places, boxes, strict=True)]
+                     + [_rect({"x": 0.0, "y": 0.0}, centre)])  # fmt: skip
+    for g in [k for k in nodes if k in set(within.values())]:  # in the order they were opened
+        extent = _place_range(g, [k for k, r in within.items() if r == g], nodes, pos, box,
+                              (aspect, extent))  # fmt: skip
     for g in {e["data"].get("parent") for e in nodes.values() if e["data"].get("parent")}:
-        _place_group(g, nodes, pos)
+        if not g.startswith("rng:"):
+            _place_group(g, nodes, pos)
     return pos
+
+
+def _range_of(k: str, nodes: dict[str, Any]) -> str | None:
+    """The open range group a node is drawn in (through her own open group), if any."""
+    parent = nodes[k]["data"].get("parent")
+    while parent:
+        if parent.startswith("rng:"):
+            return str(parent)
+        parent = nodes[parent]["data"].get("parent") if parent in nodes else None
+    return None
+
+
+def _extent(rects: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+    return (min(r[0] for r in rects), min(r[1] for r in rects),
+            max(r[2] for r in rects), max(r[3] for r in rects))  # fmt: skip
+
+
+def _place_range(
+    g: str,
+    inside: list[str],
+    nodes: dict[str, Any],
+    pos: dict[str, dict[str, float]],
+    box: Measure,
+    where: tuple[float, tuple[float, float, float, float]],
+) -> tuple[float, float, float, float]:
+    """An open range group's victims in a grid, in chain order, outside everything placed so
+    far (`where`: the rings' aspect and that extent), on the side of the ring its node sits
+    on: nothing the user has seen moves. Answers the extent with the grid."""
+    aspect, (x0, y0, x1, y1) = where
+    people = sorted((k for k in inside if nodes[k]["data"]["kind"] == "Person"),
+                    key=lambda k: (nodes[k]["data"].get("n") or math.inf, k))  # fmt: skip
+    if not people:
+        return x0, y0, x1, y1
+    sizes = [box(nodes[k]["data"], HEAD, HEAD_FONT) for k in people]
+    cw = max(w for w, _, _ in sizes) + 2 * GAP
+    ch = max(h for _, h, _ in sizes) + 2 * GAP + 60  # room for her open group's items
+    cols = math.ceil(math.sqrt(len(people) * (1 if aspect < 1.5 else 1.5)))
+    width, height = cols * cw, math.ceil(len(people) / cols) * ch
+    a = pos.get(g, {"x": 0.0, "y": 0.0})
+    if abs(a["x"]) / aspect >= abs(a["y"]):  # beside the rings, level with its node
+        left = x1 + 3 * GAP if a["x"] >= 0 else x0 - 3 * GAP - width
+        top = a["y"] - height / 2
+    else:  # above or below them
+        left = a["x"] - width / 2
+        top = y1 + 3 * GAP if a["y"] >= 0 else y0 - 3 * GAP - height
+    for i, k in enumerate(people):
+        row, col = divmod(i, cols)
+        pos[k] = {"x": left + (col + 0.5) * cw, "y": top + row * ch + sizes[i][1] - sizes[i][2]}
+    return min(x0, left), min(y0, top), max(x1, left + width), max(y1, top + height)
 
 
 def _ring_order(e: dict[str, Any]) -> tuple[int, str, str]:
     d = e["data"]
-    rank = {"victim": 0, "perpetrator": 1}.get(
-        d.get("role") or "", 2 if d["kind"] == "Person" else 3
-    )
+    role = "victim" if d.get("range") else d.get("role") or ""
+    rank = {"victim": 0, "perpetrator": 1}.get(role, 2 if d["kind"] == "Person" else 3)
     return rank, str(d.get("first") or "9999"), str(d["id"])
 
 

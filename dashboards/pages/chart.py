@@ -11,7 +11,6 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, dash_table, dcc, html
 
-from app.errors import ApiError
 from app.services import network
 from dashboards.components import (
     chart_view,  # noqa: F401 - registers the view callbacks
@@ -138,15 +137,20 @@ def _side() -> html.Div:
     )
 
 
-def layout(person: str | None = None, hops: str | None = None, **_: Any) -> html.Div:
-    """The page for `person` (an identity id or record key), `hops` steps out (default 2)."""
+def layout(
+    person: str | None = None, hops: str | None = None, open: str | None = None, **_: Any
+) -> html.Div:
+    """The page for `person` (an identity id or record key), `hops` steps out (default 2),
+    its groups closed unless `open` says otherwise."""
     opening = network.OPENING["hops"]
     steps = int(hops) if hops and hops.isdigit() and 1 <= int(hops) <= 3 else opening
+    words = people_chart.OPEN_WORDS  # ?open=ranges: every range of his victims; all: every group
+    opened = [words[open]] if open in words else []
     return html.Div(
         [
             dcc.Store(id="chart-person", data=person),
             dcc.Store(id="chart-els", data=[]),
-            dcc.Store(id="chart-open", data=[]),
+            dcc.Store(id="chart-open", data=opened),
             dcc.Store(id="chart-saved", storage_type="local"),
             dcc.Store(id="chart-edits", data={"expanded": [], "removed": []}),
             dcc.Store(id="chart-base-style", data=G.stylesheet()),
@@ -229,21 +233,16 @@ def load(person, _, years, hops, labels, rels, forces, session, old, edits, *vie
     return els, note, codes, *chart_view.render(els, *view)
 
 
-def _chain(who, person, labels):
-    """His victims' numbers in his chain (the chart draws her as "V3" when names are too
-    small to read), and roles that belong to the people, not to what the filters keep: with
-    incidents and orders left off, his victims are still victims and he the perpetrator."""
-    try:
-        chain = network.victim_story(who, person)
-    except ApiError:  # a role without the chain query sees the roles the chart shows
-        return {}, {}
-    numbers = {v["identity_id"]: v["n"] for v in chain if v.get("identity_id")}
+def _roles(chart, labels):
+    """Roles that belong to the people, not to what the filters keep: with incidents and
+    orders left off, his victims (the chart's `numbers`: his chain) are still victims and he
+    the perpetrator."""
     if {"Incident", "Order"} <= set(labels):
-        return {}, numbers
-    known = dict.fromkeys(numbers, "victim")
-    if chain:
-        known[chain[0]["perpetrator_id"]] = "perpetrator"
-    return known, numbers
+        return {}
+    known = dict.fromkeys(chart["numbers"], "victim")
+    if chart["perpetrator"]:
+        known[chart["perpetrator"]] = "perpetrator"
+    return known
 
 
 def _kept(els, old, edits, years, session):
@@ -291,11 +290,10 @@ def _read(person, years, hops, labels, rels, forces, session):
     if who is None:
         return [], need_login(), []
     try:
-        chart = network.neighbourhood(who, person, **_filters(years, hops, labels, rels, forces))
-        known, numbers = _chain(who, person, labels)
+        chart = network.people_chart(who, person, **_filters(years, hops, labels, rels, forces))
     except Exception as e:  # noqa: BLE001
         return [], failure(e), []
-    els = people_chart.elements(chart, person, known, numbers)
+    els = people_chart.elements(chart, person, _roles(chart, labels), chart["numbers"])
     codes = sorted({e["data"]["agency_code"] for e in els if e["data"].get("agency_code")})
     note = "Showing the first 1,000 nodes; narrow the filters." if chart["truncated"] else ""
     return els, note, codes
@@ -377,19 +375,27 @@ def _expanded(focus, els, years, session):
 @dash.callback(
     Output("chart-open", "data"),
     Input("chart-group", "n_clicks"),
+    Input("chart", "tapNodeData"),
     State("chart-focus", "value"),
     State("chart-els", "data"),
     State("chart-open", "data"),
     prevent_initial_call=True,
 )
-def toggle_group(_, focus, els, opened):
+def toggle_group(_, tapped, focus, els, opened):
     """Open the selected person's group (her incidents, orders and breaches with him), or
-    close the group the selection is in."""
+    close the group the selection is in; a tap on a closed range of his victims opens it."""
+    opened = people_chart.opened_ids(els or [], opened)
+    if dash.ctx.triggered_id == "chart":
+        tapped_id = str((tapped or {}).get("id", ""))
+        if not tapped_id.startswith("rng:") or tapped_id in opened:
+            return dash.no_update
+        return opened + [tapped_id]
     node = next((e["data"] for e in els or [] if e["data"]["id"] == focus), None)
-    group = (node or {}).get("group") or (focus if str(focus).startswith("grp:") else None)
+    group = (node or {}).get("group") or (
+        focus if str(focus).startswith(("grp:", "rng:")) else None
+    )
     if not group:
         return dash.no_update
-    opened = list(opened or [])
     return [g for g in opened if g != group] if group in opened else opened + [group]
 
 

@@ -92,6 +92,21 @@ def test_victim_chain_orders_victims_by_first_offence(scenario: Driver) -> None:
     assert q("victim_chain", person="nobody") == []
 
 
+def test_chart_rows_number_victims_as_the_chain_does(scenario: Driver) -> None:
+    """The link chart numbers his victims from its own rows (app.services.network.chain_order):
+    the chain's order, with a victim known only from an order, one with two records, a
+    non-DA incident left out, whichever of his records the chart is opened on."""
+    from app.services.network import chain_order
+
+    for person in ("H1", "F2:P9", "PR:P7", "ID:F1:Q1"):
+        rows = q("neighbourhood", person=person, hops=2, limit=1000)
+        chain = q("victim_chain", person=person)
+        assert chain_order(rows) == [(r["identity_id"], r["perpetrator_id"]) for r in chain]
+    assert [v for v, _ in chain_order(q("neighbourhood", person="H1", hops=2, limit=1000))] == [
+        "ID:F1:V1", "HV2", "ID:C1:V4", "ID:F1:V3"]  # fmt: skip
+    assert chain_order(q("neighbourhood", person="H1", hops=1, limit=1000)) == []
+
+
 def test_matac_depends_on_the_date_and_on_victims_ages(scenario: Driver) -> None:
     assert ids(q("matac_serial", as_of=AS_OF)) == ["ID:F1:Q1"]
     assert ids(q("matac_serial", as_of="2020-06-01")) == ["H1"]

@@ -176,14 +176,14 @@ def planted(ui_server: str, ui_data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def chains(ui_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
-    """Two planted men, with 18 and 40 victims; taken out of the graph again afterwards (the
+    """Three planted men, with 18, 40 and 100 victims; taken out of the graph again afterwards (the
     suite's delivery is reused only while the graph holds exactly it). Chain stories, charts,
     meeting mode, the subject page and the PDF pack are measured on them."""
     from graph.driver import get_driver, write
     from tests.ui.plant import plant
 
     folder = tmp_path_factory.mktemp("chains")
-    yield {n: plant(n, folder) for n in (18, 40)}
+    yield {n: plant(n, folder) for n in (18, 40, 100)}
     write(
         "MATCH (p:Person) WHERE p.person_key STARTS WITH 'UICHAIN' "
         "OPTIONAL MATCH (p)-[:RESOLVES_TO]->(i:Identity) "

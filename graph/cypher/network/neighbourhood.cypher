@@ -22,8 +22,9 @@
 // param limit: int = 300 -- most nodes returned, nearest first
 // range limit: 1..5000
 // returns: one row per node, nearest first: key, label, caption, hops, date, agency_code,
-//   identity_id and record_keys (persons and identities, else null), and links (list of {type,
-//   to}: the walked relationships from this node to other returned nodes).
+//   identity_id and record_keys (persons and identities, else null), da_related (incidents,
+//   else null), and links (list of {type, to}: the walked relationships from this node to
+//   other returned nodes).
 CALL () {
   MATCH (i:Identity {identity_id: $person})
   RETURN i
@@ -112,6 +113,7 @@ RETURN coalesce(n.identity_id, n.person_key, n.incident_key, n.order_key, n.addr
        hops,
        coalesce(n.event_date, n.issued_date, n.breach_date, n.notified_date) AS date,
        n.agency_code AS agency_code,
+       n.da_related AS da_related,
        ident.identity_id AS identity_id,
        CASE WHEN ident IS NULL THEN null
             ELSE COLLECT { MATCH (q:Person)-[:RESOLVES_TO]->(ident)

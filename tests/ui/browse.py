@@ -3,8 +3,14 @@ subject's chart from Search, pick dropdown options, save downloads."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
+
+# Where the UI tests put the pictures they take: $SERIALWATCH_SCREENSHOTS when set (e.g.
+# docs/screenshots to refresh the README's), else a temporary folder.
+SHOTS = Path(os.environ.get("SERIALWATCH_SCREENSHOTS") or tempfile.mkdtemp(prefix="sw-shots-"))
 
 # `cy` is the cytoscape.js core that dash-cytoscape keeps on one of the component's elements.
 _CORE = """const r = document.getElementById(a.id);

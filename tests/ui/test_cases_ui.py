@@ -9,8 +9,6 @@ docs/screenshots to refresh the README's), else to a temporary folder."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +20,10 @@ from graph.case_followup import follow_up
 from graph.driver import get_driver
 from ingest.transactional import load_delivery
 from tests.ingest.deliveries import write_delivery
+from tests.ui.browse import SHOTS
 from tests.ui.browse import pick as pick_option
 from tests.ui.conftest import login
 
-SHOTS = Path(os.environ.get("SERIALWATCH_SCREENSHOTS") or tempfile.mkdtemp(prefix="sw-shots-"))
 FULL_HD = {"width": 1920, "height": 1080}
 MAN = ("UIC:P1", "Tesk", "Quillon")
 VICTIMS = [("UIC:V1", "Orlane", "Brisa"), ("UIC:V2", "Pevrell", "Sanna")]

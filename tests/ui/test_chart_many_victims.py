@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.browse import cy, tap, wait_cy
+from tests.ui.browse import SHOTS, cy, tap, wait_cy
 from tests.ui.conftest import analyst, login
 from tests.ui.test_chain_story import FONTS
 from tests.ui.test_chart_readable import FULL_HD, open_subject, overlapping
@@ -44,6 +44,7 @@ def test_a_hundred_victims_open_readable(
     ranges = cy(page, "cy.nodes('.range').map(n => [n.id(), n.data('count'), n.data('name')])")
     assert ranges == [["rng:41-80", 40, "Victims 41–80"], ["rng:81-100", 20, "Victims 81–100"]]
     assert drawn["rng:41-80"] == "V41–80"
+    page.screenshot(path=str(SHOTS / f"chart-100-victims-{size['width']}.png"))
     # a tap opens a range beside the rings: his victims in it, nothing placed before moved
     # (the later range first: the earlier one, opened next, goes beside it)
     for g, numbers in (("rng:81-100", range(81, 101)), ("rng:41-80", range(41, 81))):
@@ -61,6 +62,7 @@ def test_a_hundred_victims_open_readable(
         "(n.boundingBox({includeLabels: false}))])",
     )
     assert overlapping(boxes) == [], "the opened range's victims land on other nodes"
+    page.screenshot(path=str(SHOTS / f"chart-100-victims-{size['width']}-opened.png"))
     page.close()
 
 

@@ -7,7 +7,7 @@ properties it becomes in the graph, including the few derived ones the queries r
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
@@ -49,15 +49,6 @@ class Row(BaseModel):
     """A validated row; `props()` is what the graph stores for it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    DERIVED_DATES: ClassVar[tuple[str, ...]] = ()  # date-valued props that are not fields
-
-    @classmethod
-    def date_props(cls) -> tuple[str, ...]:
-        """The props that hold a date: the date fields and any derived date."""
-        dated = (date, date | None)
-        return tuple(n for n, f in cls.model_fields.items() if f.annotation in dated) + (
-            cls.DERIVED_DATES
-        )
 
     def props(self) -> dict[str, Any]:
         # The validated fields as they are (all flat values), without a model_dump per row.
@@ -135,7 +126,6 @@ class IncidentRow(Row):
     outcome: Outcome | None = None
     outcome_date: date | None = None
     address_key: Key | None = None
-    DERIVED_DATES = ("event_date",)
 
     def props(self) -> dict[str, Any]:
         props = super().props()

@@ -5,16 +5,11 @@ of a batch was already in the graph as given (a count, not the keys: the loader 
 row's key, and sending a first load's keys back cost the loader CPU for nothing). A node row is
 unchanged when its stored `row_hash` equals the row's hash, so reloading a delivery rewrites
 nothing. Relationship types come from the fixed maps below, never from input.
-
-Dates travel as ISO text and become dates here (`date(...)`): the driver packs a date value
-through a Python call per value, which cost the loader about as much CPU as validating it.
 """
 
 from __future__ import annotations
 
 from typing import LiteralString, cast
-
-from ingest.files import BY_NAME
 
 # A node row: MERGE on its key; only a row that is new (no stored hash) or changed (another
 # hash) goes on. A changed row first loses the relationships it owns (`drop`), so `body` can
@@ -27,7 +22,7 @@ MERGE (n:{label} {{{key}: row.key}})
 WITH n, row, n.row_hash AS stored
 WHERE stored IS NULL OR stored <> row.props.row_hash
 CALL (n, row, stored) {{{drop}
-  SET n = row.props{dates}{body}
+  SET n = row.props{body}
 }}
 RETURN count(*) AS changed
 """
@@ -40,28 +35,19 @@ _DROP = """
   }}"""
 
 
-def _dates(file: str, var: str) -> str:
-    """`, <var>.<prop> = date(row.props.<prop>)` for each date-valued prop of `file`'s rows (a
-    missing one stays missing: date(null) is null)."""
-    return "".join(f", {var}.{p} = date(row.props.{p})" for p in BY_NAME[file].model.date_props())
-
-
-def _node(file: str, owns: tuple[str, ...] = (), body: str = "") -> LiteralString:
+def _node(label: str, key: str, owns: tuple[str, ...] = (), body: str = "") -> LiteralString:
     # Labels, keys, patterns and bodies are the constants of this module, never input.
-    spec = BY_NAME[file]
     drop = "".join(_DROP.format(old=old) for old in owns)
-    text = _NODE.format(
-        label=spec.label, key=spec.key, drop=drop, dates=_dates(file, "n"), body=body.rstrip()
-    )
-    return cast(LiteralString, text)
+    return cast(LiteralString, _NODE.format(label=label, key=key, drop=drop, body=body.rstrip()))
 
 
-AGENCIES = _node("agencies.csv")
-ADDRESSES = _node("addresses.csv")
+AGENCIES = _node("Agency", "agency_code")
+ADDRESSES = _node("Address", "address_key")
 
 # A new record starts as its own identity; resolution later re-links it.
 PERSONS = _node(
-    "persons.csv",
+    "Person",
+    "person_key",
     ("(n)-[old:SUPPLIED_BY]->(:Agency)",),
     """
   WITH n, row, stored
@@ -75,7 +61,8 @@ PERSONS = _node(
 )
 
 INCIDENTS = _node(
-    "incidents.csv",
+    "Incident",
+    "incident_key",
     ("(n)-[old:SUPPLIED_BY|OCCURRED_AT]->()",),
     """
   WITH n, row
@@ -107,19 +94,22 @@ def _owned_by(owner: str, owner_key: str, ref: str, link: str) -> str:
 
 
 ORDERS = _node(
-    "orders.csv",
+    "Order",
+    "order_key",
     ("(n)-[old:SUPPLIED_BY]->(:Agency)", "(:Person)-[old:SUBJECT_OF]->(n)"),
     _owned_by("o:Person", "person_key", "subject_key", "(o)-[:SUBJECT_OF]->(n)"),
 )
 
 BREACHES = _node(
-    "breaches.csv",
+    "Breach",
+    "breach_key",
     ("(n)-[old:SUPPLIED_BY|BREACH_OF]->()",),
     _owned_by("o:Order", "order_key", "order_key", "(n)-[:BREACH_OF]->(o)"),
 )
 
 NOTIFICATIONS = _node(
-    "notifications.csv",
+    "Notification",
+    "notification_key",
     ("(n)-[old:SUPPLIED_BY]->(:Agency)", "(:Person)-[old:NOTIFIED]->(n)"),
     _owned_by("o:Person", "person_key", "person_key", "(o)-[:NOTIFIED]->(n)"),
 )
@@ -133,22 +123,21 @@ ON CREATE SET r.agency_code = o.agency_code
 RETURN count(CASE WHEN old IS NULL THEN 1 END) AS changed
 """
 
-_RESIDENCES = """
+RESIDENCES: LiteralString = """
 UNWIND $rows AS row
-MATCH (p:Person {{person_key: row.person_key}}), (a:Address {{address_key: row.address_key}})
-MERGE (p)-[r:RESIDED_AT {{row_key: row.key}}]->(a)
+MATCH (p:Person {person_key: row.person_key}), (a:Address {address_key: row.address_key})
+MERGE (p)-[r:RESIDED_AT {row_key: row.key}]->(a)
 WITH p, a, r, row, r.row_hash AS stored
 WHERE stored IS NULL OR stored <> row.props.row_hash
-CALL (p, a, r, row) {{
+CALL (p, a, r, row) {
   WITH a, r, row, coalesce(row.props.agency_code, p.agency_code) AS code
-  SET r = row.props, r.agency_code = code{dates}
+  SET r = row.props, r.agency_code = code
   WITH a, code
-  MATCH (ag:Agency {{agency_code: code}})
+  MATCH (ag:Agency {agency_code: code})
   MERGE (a)-[:SUPPLIED_BY]->(ag)
-}}
+}
 RETURN count(*) AS changed
 """
-RESIDENCES = cast(LiteralString, _RESIDENCES.format(dates=_dates("residences.csv", "r")))
 
 _PARTY = """
 UNWIND $rows AS row
@@ -165,7 +154,7 @@ MATCH (p:Person {{person_key: row.person_key}}), (o:Person {{person_key: row.oth
 MERGE (p)-[r:{type} {{row_key: row.key}}]->(o)
 WITH p, r, row, r.row_hash AS stored
 WHERE stored IS NULL OR stored <> row.props.row_hash
-SET r = row.props, r.agency_code = coalesce(row.props.agency_code, p.agency_code){dates}
+SET r = row.props, r.agency_code = coalesce(row.props.agency_code, p.agency_code)
 RETURN count(*) AS changed
 """
 
@@ -185,6 +174,5 @@ RELATIONSHIP_TYPES = {
 # Built once from the fixed maps above: the only place a type name enters Cypher text.
 PARTIES: dict[str, LiteralString] = {role: _PARTY.format(type=t) for role, t in PARTY_TYPES.items()}
 RELATIONSHIPS: dict[str, LiteralString] = {
-    kind: _RELATIONSHIP.format(type=t, dates=_dates("relationships.csv", "r"))
-    for kind, t in RELATIONSHIP_TYPES.items()
+    kind: _RELATIONSHIP.format(type=t) for kind, t in RELATIONSHIP_TYPES.items()
 }

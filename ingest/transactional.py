@@ -12,7 +12,7 @@ from graph.facts import refresh_after_load
 from graph.schema import apply_pending
 from ingest import statements as st
 from ingest.alerting import changes_of, raise_alerts
-from ingest.files import FILES, FileSpec
+from ingest.files import FileSpec
 from ingest.load import BATCH, Loader, LoadSummary, Progress, row_params
 from ingest.reading import Good
 
@@ -54,22 +54,6 @@ _LOOKUPS: dict[str, LiteralString] = {
 }
 
 
-# The date-valued props of each file's rows, sent as ISO text (ingest.statements says why).
-_DATES = {spec.name: spec.model.date_props() for spec in FILES}
-
-
-def _bolt_params(spec: FileSpec, good: Good) -> dict[str, Any]:
-    """`row_params` with its dates as ISO text, which the statements turn back into dates."""
-    params = row_params(spec, good)
-    props = params.get("props")
-    if props is not None:
-        for name in _DATES[spec.name]:
-            value = props.get(name)
-            if value is not None:
-                props[name] = value.isoformat()
-    return params
-
-
 class CypherSink:
     """Writes batches straight into the graph through `driver`."""
 
@@ -82,11 +66,11 @@ class CypherSink:
 
     def write(self, spec: FileSpec, rows: list[Good]) -> int:
         if spec.name not in _BY_VALUE:
-            return self._run(_STATEMENTS[spec.name], [_bolt_params(spec, g) for g in rows])
+            return self._run(_STATEMENTS[spec.name], [row_params(spec, g) for g in rows])
         column, by_value = _BY_VALUE[spec.name]
         groups: dict[str, list[dict[str, Any]]] = {}
         for g in rows:
-            groups.setdefault(getattr(g.row, column), []).append(_bolt_params(spec, g))
+            groups.setdefault(getattr(g.row, column), []).append(row_params(spec, g))
         return sum(self._run(by_value[value], params) for value, params in groups.items())
 
     def _run(self, statement: LiteralString, rows: list[dict[str, Any]]) -> int:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -88,10 +89,14 @@ def test_killed_midway_and_rerun_ends_identical_to_a_clean_load(db: Driver, deli
 
 
 def test_dates_are_stored_as_dates(db: Driver, delivery: Path) -> None:
-    """Dates travel to the server as text (ingest.statements): every date-valued prop of every
-    file is stored as a DATE, and every one of them occurs in the synthetic delivery."""
+    """Every date column of every file (and the incidents' derived `event_date`) is stored as a
+    DATE, and every one of them occurs in the synthetic delivery."""
     load_delivery(delivery, db)
-    names = sorted({name for spec in FILES for name in spec.model.date_props()})
+    dated = (date, date | None)
+    names = sorted(
+        {n for spec in FILES for n, f in spec.model.model_fields.items() if f.annotation in dated}
+        | {"event_date"}
+    )
     types = read(
         "CALL () { MATCH (n) RETURN properties(n) AS props "
         "UNION ALL MATCH ()-[r]->() RETURN properties(r) AS props } "

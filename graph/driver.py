@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, Query, Record, RoutingControl
@@ -118,11 +119,24 @@ def write_chunked(
     size: int,
     driver: Driver | None = None,
     timeout_s: float | None = None,
+    side_by_side: int = 1,
 ) -> None:
     """Run a write once per chunk of `items` (at most `size`), passed as `$<name>`: one
-    transaction a chunk, so a large list never becomes one huge transaction."""
-    for start in range(0, len(items), size):
-        write(cypher, {name: items[start : start + size]}, driver=driver, timeout_s=timeout_s)
+    transaction a chunk, so a large list never becomes one huge transaction. With
+    `side_by_side` > 1 that many chunks run at once: only for writes whose chunks touch
+    disjoint nodes (else they wait on each other's locks)."""
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+
+    def one(chunk: Sequence[Any]) -> None:
+        write(cypher, {name: chunk}, driver=driver, timeout_s=timeout_s)
+
+    if side_by_side <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            one(chunk)
+        return
+    with ThreadPoolExecutor(side_by_side, thread_name_prefix="write-chunk") as pool:
+        for done in [pool.submit(one, chunk) for chunk in chunks]:
+            done.result()  # the first failure is raised
 
 
 def _run(

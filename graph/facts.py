@@ -247,8 +247,21 @@ def refresh(driver: Driver, identity_ids: Iterable[str]) -> int:
     """Recompute the facts of these identities (unknown ids are skipped), then of the addresses
     their records lived at; returns how many identities."""
     ids = sorted(set(identity_ids))
-    for statement in (_REFRESH_IDS, _REFRESH_ADDRESSES_OF):
-        write_chunked(statement, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S)
+    # Each identity's facts are written on it alone, so its batches run two at a time (as the
+    # full refresh's do); two identities may share an address, so addresses go one batch after
+    # another.
+    write_chunked(
+        _REFRESH_IDS,
+        "ids",
+        ids,
+        size=BATCH,
+        driver=driver,
+        timeout_s=WRITE_TIMEOUT_S,
+        side_by_side=2,
+    )
+    write_chunked(
+        _REFRESH_ADDRESSES_OF, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S
+    )
     return len(ids)
 
 

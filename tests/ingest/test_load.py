@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
+from graph.driver import read
 from ingest.files import FILES
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
@@ -84,3 +86,23 @@ def test_killed_midway_and_rerun_ends_identical_to_a_clean_load(db: Driver, deli
     assert rerun.returncode == 0, rerun.stderr
     assert dump(db) == clean
     assert alert_ids(db) == alerts
+
+
+def test_dates_are_stored_as_dates(db: Driver, delivery: Path) -> None:
+    """Every date column of every file (and the incidents' derived `event_date`) is stored as a
+    DATE, and every one of them occurs in the synthetic delivery."""
+    load_delivery(delivery, db)
+    dated = (date, date | None)
+    names = sorted(
+        {n for spec in FILES for n, f in spec.model.model_fields.items() if f.annotation in dated}
+        | {"event_date"}
+    )
+    types = read(
+        "CALL () { MATCH (n) RETURN properties(n) AS props "
+        "UNION ALL MATCH ()-[r]->() RETURN properties(r) AS props } "
+        "UNWIND [k IN keys(props) WHERE k IN $names] AS k "
+        "RETURN k, collect(DISTINCT valueType(props[k])) AS types",
+        {"names": names},
+        driver=db,
+    )
+    assert {r["k"]: r["types"] for r in types} == {name: ["DATE NOT NULL"] for name in names}

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(30.0, alias="SERIALWATCH_QUERY_TIMEOUT", gt=0)
     query_row_cap: int = Field(10_000, alias="SERIALWATCH_QUERY_ROW_CAP", ge=1)
     query_dirs: str = Field("", alias="SERIALWATCH_QUERY_DIRS")
+    # A folder the Spark engine's driver and every executor reach (an NFS mount, say): where the
+    # feature table and Splink's checkpoints go. Needed for a Spark cluster; locally, a temp dir.
+    spark_dir: Path | None = Field(None, alias="SERIALWATCH_SPARK_DIR")
 
     home: Path = Field(
         default_factory=lambda: xdg("XDG_DATA_HOME", ".local/share") / "serialwatch",

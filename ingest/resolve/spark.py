@@ -9,7 +9,9 @@ Splink's similarity jar registers (`jaro_winkler`, `damerau_levenshtein`). Clust
 review queue and the graph writer then run on the pairs exactly as after DuckDB.
 
 `pyspark` is an optional extra (`pip install -e '.[spark]'`, Java 17); locally Spark runs on
-`local[2]`, against a cluster by its master URL.
+`local[2]`, against a cluster by its master URL. The feature table and Splink's checkpoints are
+files the executors read: on a cluster they go to `SERIALWATCH_SPARK_DIR`, a folder the driver
+and every executor reach; locally to a temporary folder.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import sqlglot
 from sqlglot import exp
 
 from graph.errors import SerialwatchError
+from graph.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,24 @@ def spark_settings(splink: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def shared_dir(master: str) -> Path | None:
+    """Where files the executors read go: `SERIALWATCH_SPARK_DIR`, else (for a local master)
+    the system's temporary folder; a cluster without it is refused, in words that say why."""
+    folder = get_settings().spark_dir
+    if folder is None and not master.startswith("local"):
+        raise SparkUnavailable(
+            f"Spark on {master} needs SERIALWATCH_SPARK_DIR: a folder the driver and every "
+            "executor can read and write (an NFS mount, say), for the feature table and "
+            "Splink's checkpoints"
+        )
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def session(master: str = LOCAL_MASTER) -> Any:
     """A Spark session on `master` with Splink's similarity UDFs on its class path."""
+    folder = shared_dir(master)
     try:
         from pyspark.sql import SparkSession
         from splink.internals.spark.jar_location import similarity_jar_location
@@ -93,7 +112,9 @@ def session(master: str = LOCAL_MASTER) -> Any:
             .getOrCreate()
         )
         # Splink cuts long query plans by checkpointing (e.g. between the two passes' tables)
-        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="serialwatch-spark-ckpt-"))
+        spark.sparkContext.setCheckpointDir(
+            tempfile.mkdtemp(prefix="serialwatch-spark-ckpt-", dir=folder)
+        )
         return spark
     except Exception as e:  # a JVM that will not start, a master that does not answer
         raise SparkUnavailable(f"Spark did not start on {master}: {e}") from e
@@ -111,7 +132,8 @@ def predict(
     `columns` (a select list over Splink's predictions) give them."""
     from splink import Linker, SparkAPI
 
-    with tempfile.TemporaryDirectory(prefix="serialwatch-spark-") as tmp:
+    master = str(spark.sparkContext.master)
+    with tempfile.TemporaryDirectory(prefix="serialwatch-spark-", dir=shared_dir(master)) as tmp:
         path = Path(tmp) / f"{table}.parquet"
         con.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
         frame = spark.read.parquet(str(path))

@@ -12,12 +12,14 @@ Jaro-Winkler UDF or translated SQL), and this test names it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from neo4j import Driver
 
 from graph.driver import get_driver, read
+from graph.settings import get_settings
 from ingest.resolve import spark as spark_engine
 from ingest.resolve.pipeline import resolve
 from ingest.synth import synthesize
@@ -74,3 +76,25 @@ def test_duckdb_sql_becomes_spark_sql() -> None:
         "JARO_WINKLER(x_l, x_r) >= 0.92"
     )
     assert spark_engine.spark_sql("list_contains(a_l, b_r)") == "ARRAY_CONTAINS(a_l, b_r)"
+
+
+def test_a_cluster_needs_a_folder_every_executor_reaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a cluster the executors read the feature table and the checkpoints from files: a
+    master that is not local is refused, before anything runs, until SERIALWATCH_SPARK_DIR
+    names a shared folder; locally a temporary folder does."""
+    monkeypatch.delenv("SERIALWATCH_SPARK_DIR", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert spark_engine.shared_dir("local[2]") is None
+        with pytest.raises(spark_engine.SparkUnavailable, match="needs SERIALWATCH_SPARK_DIR"):
+            spark_engine.shared_dir("spark://spark-master:7077")
+        shared = tmp_path / "spark"
+        monkeypatch.setenv("SERIALWATCH_SPARK_DIR", str(shared))
+        get_settings.cache_clear()
+        assert spark_engine.shared_dir("spark://spark-master:7077") == shared
+        assert shared.is_dir()
+    finally:
+        monkeypatch.delenv("SERIALWATCH_SPARK_DIR", raising=False)
+        get_settings.cache_clear()

@@ -122,7 +122,8 @@ def explain(
     values = bind(query, params)
     drv = driver or get_driver()
     with drv.session(database=get_settings().database, default_access_mode=READ_ACCESS) as s:
-        summary = s.run(cast(LiteralString, "CYPHER replan=force EXPLAIN " + query.cypher), values).consume()
+        planned = cast(LiteralString, "CYPHER replan=force EXPLAIN " + query.cypher)
+        summary = s.run(planned, values).consume()
     operators: list[str] = []
     stack = [summary.plan or {}]
     while stack:

@@ -88,6 +88,11 @@ def main() -> None:
         metavar="N",
         help="print N identities whose wrong merge changes an answer: records, truth, links",
     )
+    parser.add_argument(
+        "--false-links",
+        action="store_true",
+        help="group the links between different humans' records by the evidence they rest on",
+    )
     parser.add_argument("--model", type=Path, help="a saved model (JSON) instead of the packaged")
     parser.add_argument(
         "--save-model", type=Path, help="with --retrain: write the trained model (JSON) here"
@@ -194,6 +199,8 @@ def main() -> None:
             print(f"      e.g. {example}")
         for identity in damage.identities[: args.show_damage]:
             _show(identity, ident, truth, raw, pairs)
+        if args.false_links:
+            _false_links(ident, truth, raw, pairs, m)
     print(
         "\nmethod: records pulled once from the bench graph (features.pull_records, cached), "
         "each its own identity; features.build_table, set_associates, pipeline._score twice "
@@ -226,6 +233,77 @@ def _show(
                 f"      link {p['unique_id_l']} {p['unique_id_r']} p {p['match_probability']:.3f}"
                 f" weight {p['match_weight']:.1f} {why}"
             )
+
+
+def _false_links(
+    ident: dict[str, str], truth: dict, raw: pd.DataFrame, pairs: pd.DataFrame, m: Any
+) -> None:
+    """The links inside an identity between records of two humans, grouped by the evidence
+    they rest on (each comparison's level, named from the model), with the false pairs of the
+    identities they sit in: which kind of link costs the pairwise precision."""
+    from collections import Counter
+
+    human = {k: h for h, keys in truth["people"].items() for k in keys}
+    level_of = _level_names(m)
+    same = pairs["unique_id_l"].map(ident) == pairs["unique_id_r"].map(ident)
+    cross = pairs["unique_id_l"].map(human) != pairs["unique_id_r"].map(human)
+    wrong = pairs[same & cross]
+    members: dict[str, Counter[str]] = {}
+    for key, identity in ident.items():
+        members.setdefault(identity, Counter())[human[key]] += 1
+    false_pairs = {
+        i: (sum(c.values()) ** 2 - sum(v * v for v in c.values())) // 2
+        for i, c in members.items()
+        if len(c) > 1
+    }
+    accused = dict(zip(raw["unique_id"], raw["accused"], strict=True))
+    kinds: Counter[str] = Counter()
+    cost: Counter[str] = Counter()
+    for _, p in wrong.iterrows():
+        evidence = [
+            level_of(c, float(p[f"w_{c}"]))
+            for c in (
+                "name",
+                "dob",
+                "middle_name",
+                "address",
+                "region",
+                "pnc_id",
+                "aliases",
+                "associates",
+            )
+        ]
+        either = "accused" if accused[p["unique_id_l"]] or accused[p["unique_id_r"]] else "-"
+        kind = " | ".join([*(e for e in evidence if e), either])
+        kinds[kind] += 1
+        cost[kind] += false_pairs[ident[p["unique_id_l"]]]
+    print(f"      links between different humans inside an identity: {len(wrong):,}")
+    for kind, n in kinds.most_common(25):
+        print(f"      {n:>6,} links, in identities with {cost[kind]:>7,} false pairs: {kind}")
+
+
+def _level_names(m: Any) -> Any:
+    """(comparison, its weight) -> the label of the level with that weight ('' for a level
+    that weighs nothing)."""
+    import math
+
+    prior = m.splink["comparisons"]
+    table = {
+        c["output_column_name"]: [
+            (math.log2(lv["m_probability"] / lv["u_probability"]), lv["label_for_charts"])
+            for lv in c["comparison_levels"]
+            if lv.get("m_probability") and lv.get("u_probability")
+        ]
+        for c in prior
+    }
+
+    def name(comparison: str, weight: float) -> str:
+        if not weight or comparison not in table:
+            return ""
+        best = min(table[comparison], key=lambda wl: abs(wl[0] - weight))
+        return f"{comparison}: {best[1]}"
+
+    return name
 
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:

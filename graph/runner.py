@@ -94,6 +94,10 @@ def run(
     values = bind(query, params)
     cap = row_cap or query.row_cap or settings.query_row_cap
     timeout = timeout_s or query.timeout_s or settings.query_timeout_s
+    if query.param("limit") and values.get("limit") is None:
+        # A query that pages (`limit` with no default) orders and cuts on the server, then
+        # builds only the rows sent: one past the cap, so `truncated` still says more exist.
+        values["limit"] = cap + 1
 
     @unit_of_work(timeout=timeout)
     def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:

@@ -361,3 +361,32 @@ def test_obligations_register_with_any_parameters(
         "as_of": day.isoformat(), "duty_orders": sorted(duty),
         "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}).rows
     assert {r["identity_id"]: (r["category4"], r["duty_orders"]) for r in rows} == want
+
+
+PAGED = [q for q in load() if q.param("limit") is not None and q.param("limit").default is None]
+
+
+def test_the_paged_queries_are_the_national_lists() -> None:
+    assert {q.name for q in PAGED} >= {
+        "serial_perpetrators", "cross_force_perpetrators", "matac_serial", "order_breaches",
+        "obligations_register", "obligation_compliance"}  # fmt: skip
+
+
+@SETTINGS
+@given(g=dated_graphs(), as_of=st.integers(0, SPAN + 400), k=st.integers(1, 4))
+def test_a_page_is_the_head_of_the_whole_answer(
+    db: Driver, g: dict[str, Any], as_of: int, k: int
+) -> None:
+    """A paged query orders and cuts on the server before it builds its rows: the first `k`
+    rows, whether asked for by the row cap or by `limit`, are exactly the whole answer's first
+    `k`, and the cap's `truncated` says whether more exist."""
+    wipe(db)
+    build(db, g)
+    for q in PAGED:
+        params = {"as_of": on(as_of).isoformat()} if q.param("as_of") else {}
+        whole = run(q.name, params, row_cap=1_000_000)
+        capped = run(q.name, params, row_cap=k)
+        assert not whole.truncated
+        assert capped.rows == whole.rows[:k], q.name
+        assert capped.truncated == (len(whole.rows) > k), q.name
+        assert run(q.name, {**params, "limit": k}).rows == whole.rows[:k], q.name

@@ -17,6 +17,8 @@
 // range window_days: 0..365
 // param duty_orders: list<string> = ["DAPO", "SPO", "ISPO", "VOO"] -- order types that carry notification duties
 // choices duty_orders: DVPN, DVPO, DAPN, DAPO, SPO, ISPO, RO, NMO, CBO, VOO
+// param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
+// range limit: 1..
 // returns: one row per missed or late notification: identity_id, record_keys, name, obligation
 //   (initial, address_change, new_relationship, name_change, travel_abroad,
 //   treatment_attendance), status (missed, late), event_date, due_date, notified_date,
@@ -79,15 +81,20 @@ CALL (duties, w, told) {
                   agency: n.agency, order_key: owed[0].key}) AS late
 }
 UNWIND missed + late AS row
-RETURN i.identity_id AS identity_id,
+// The page first, by what orders it, then the names of its rows only.
+WITH i, row, row.event_date AS event_date, i.identity_id AS identity_id,
+     row.obligation AS obligation, row.source AS source_key
+ORDER BY event_date, identity_id, obligation, source_key
+LIMIT coalesce($limit, 1000000000)
+RETURN identity_id,
        COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.person_key ORDER BY p.person_key }
          AS record_keys,
        COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.full_name ORDER BY p.person_key }[0]
          AS name,
-       row.obligation AS obligation, row.status AS status, row.event_date AS event_date,
+       obligation, row.status AS status, event_date,
        row.due_date AS due_date, row.notified_date AS notified_date,
        CASE WHEN row.notified_date IS NULL THEN duration.inDays(row.due_date, $as_of).days
             ELSE duration.inDays(row.due_date, row.notified_date).days END AS days_late,
        COLLECT { MATCH (a:Agency {agency_code: row.agency}) RETURN a.name }[0] AS detected_by,
-       row.source AS source_key, row.order_key AS order_key
+       source_key, row.order_key AS order_key
 ORDER BY event_date, identity_id, obligation, source_key

@@ -15,6 +15,8 @@
 // param duty_orders: list<string> = ["DAPO", "SPO", "ISPO", "VOO"] -- orders that carry notification duties
 // param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes that qualify for Category 4
 // param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- orders that qualify for Category 4
+// param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
+// range limit: 1..
 // returns: one row per managed perpetrator: identity_id, record_keys, name, category4 (bool),
 //   duty_orders (keys in force), obligations, imposed (the positive obligations a MAPPA+
 //   meeting imposed on his managed case: graph/cases.py), notifications (count), last_notified,
@@ -51,6 +53,15 @@ CALL (i) {
 WITH i, duty_orders, duty_types, category4, imposed
 WHERE category4 OR size(duty_orders) > 0 OR size(imposed) > 0
 CALL (i) {
+  OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
+  WHERE a.status IN ['new', 'acknowledged']
+  RETURN count(a) AS open_missed
+}
+// The page first, by what orders it, then the notifications and names of its rows only.
+WITH i, duty_orders, duty_types, category4, imposed, open_missed, i.identity_id AS identity_id
+ORDER BY open_missed DESC, identity_id
+LIMIT coalesce($limit, 1000000000)
+CALL (i) {
   OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
   WHERE n.notified_date <= $as_of
   RETURN count(n) AS notifications, max(n.notified_date) AS last_notified,
@@ -60,15 +71,10 @@ CALL (i) {
 CALL (i) {
   OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
   WHERE a.status IN ['new', 'acknowledged']
-  RETURN count(a) AS open_missed
-}
-CALL (i) {
-  OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
-  WHERE a.status IN ['new', 'acknowledged']
   WITH a, split(a.summary, ' not notified by ') AS part
   RETURN min(part[1]) AS next_due
 }
-WITH i, duty_orders, duty_types, category4, imposed, notifications, last_notified,
+WITH i, identity_id, duty_orders, duty_types, category4, imposed, notifications, last_notified,
      notified_types, open_missed, next_due,
      (CASE WHEN size(duty_orders) > 0
         THEN ['notify names and home address within 3 days, and any change within 3 days']
@@ -78,7 +84,7 @@ WITH i, duty_orders, duty_types, category4, imposed, notifications, last_notifie
      (CASE WHEN category4
         THEN ['attend a treatment programme', 'notify a change of name', 'notify a move',
               'notify travel abroad', 'notify a new relationship'] ELSE [] END) AS obligations
-RETURN i.identity_id AS identity_id,
+RETURN identity_id,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.person_key ORDER BY r.person_key }
          AS record_keys,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]

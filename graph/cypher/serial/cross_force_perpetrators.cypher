@@ -11,15 +11,21 @@
 // scope: population
 // param min_forces: int = 2 -- police forces needed
 // range min_forces: 1..100
+// param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
+// range limit: 1..
 // returns: one row per perpetrator: identity_id, record_keys, name, force_count, forces (sorted
 //   names), and per force a map {agency_code, name, records, incidents, orders, first_date,
 //   last_date (ISO dates)} in `by_force`; most forces first.
 MATCH (i:Identity)
 WHERE i.force_count >= $min_forces
-WITH i, i.forces AS names, i.force_codes AS codes, i.force_records AS records,
+// The page first, by what orders it, then the names and per-force lists of its rows only.
+WITH i, i.force_count AS force_count, i.identity_id AS identity_id
+ORDER BY force_count DESC, identity_id
+LIMIT coalesce($limit, 1000000000)
+WITH i, identity_id, i.forces AS names, i.force_codes AS codes, i.force_records AS records,
      i.force_incidents AS incidents, i.force_orders AS orders, i.force_first_dates AS firsts,
      i.force_last_dates AS lasts
-RETURN i.identity_id AS identity_id,
+RETURN identity_id,
        COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.person_key ORDER BY p.person_key }
          AS record_keys,
        COLLECT { MATCH (p:Person)-[:RESOLVES_TO]->(i) RETURN p.full_name ORDER BY p.person_key }[0]

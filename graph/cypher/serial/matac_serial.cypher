@@ -15,6 +15,8 @@
 // param min_age: int = 16 -- victims younger than this on the incident date do not count
 // range min_age: 0..120
 // param ids: list<string> = [] -- only these identities (every one when empty)
+// param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
+// range limit: 1..
 // returns: one row per perpetrator: identity_id, record_keys, name, incidents (in the window),
 //   victims (distinct, of age), first_date and last_date of those incidents, as_of; most victims
 //   first.
@@ -41,7 +43,11 @@ WHERE incidents > 1
 WITH as_of, i, incidents, first_date, last_date,
      size(COLLECT { UNWIND per_incident AS vs UNWIND vs AS v RETURN DISTINCT v }) AS victims
 WHERE victims >= 2
-RETURN i.identity_id AS identity_id,
+// The page first, by what orders it, then the names of its rows only.
+WITH as_of, i, incidents, victims, first_date, last_date, i.identity_id AS identity_id
+ORDER BY victims DESC, incidents DESC, identity_id
+LIMIT coalesce($limit, 1000000000)
+RETURN identity_id,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.person_key ORDER BY r.person_key }
          AS record_keys,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]

@@ -16,6 +16,8 @@
 // param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes of a DA-related incident that qualify
 // param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- order types that qualify (notices do not)
 // param ids: list<string> = [] -- only these identities (every one when empty)
+// param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
+// range limit: 1..
 // returns: one row per perpetrator: identity_id, record_keys, name, tier, victims,
 //   qualifying_outcomes (count), outcome_types, qualifying_orders (count), order_types, notices,
 //   forces (police forces holding his records, DA incidents or orders); serial tier first, then
@@ -28,7 +30,11 @@ WITH i, i.victim_count AS victims,
 WITH i, victims, outcomes, orders,
      CASE WHEN size(outcomes) > 0 OR size(orders) > 0 THEN 'serial' ELSE 'at_risk' END AS tier
 WHERE tier IN $tiers
-RETURN i.identity_id AS identity_id,
+// The page first, by what orders it, then the names and lists of its rows only.
+WITH i, victims, outcomes, orders, tier, i.identity_id AS identity_id
+ORDER BY tier DESC, victims DESC, identity_id
+LIMIT coalesce($limit, 1000000000)
+RETURN identity_id,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.person_key ORDER BY r.person_key }
          AS record_keys,
        COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(i) RETURN r.full_name ORDER BY r.person_key }[0]

@@ -74,9 +74,10 @@ def results(access: Access, text: str) -> Any:
     rows = people.search(access, **criteria(text))
     if not rows:
         return html.P("No one matches. Try fewer words or another spelling.")
+    found = sorted({r["identity_id"] for r in rows})
     tiers = {
         r["identity_id"]: r["tier"]
-        for r in library.run(access, "serial_perpetrators", {})["rows"]
+        for r in library.run(access, "serial_perpetrators", {"ids": found})["rows"]
         if r.get("identity_id")
     }
     head = html.Tr(

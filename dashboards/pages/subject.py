@@ -53,10 +53,9 @@ def page(who: Access, person: str) -> html.Div:
     brief = data.briefing(who, person)
     prof, ident = brief["profile"], brief["identity_id"]
     tier = next(
-        (r["tier"] for r in library.run(who, "serial_perpetrators", {})["rows"]
-         if r.get("identity_id") == ident),
+        (r["tier"] for r in library.run(who, "serial_perpetrators", {"ids": [ident]})["rows"]),
         "",
-    )  # fmt: skip
+    )
     in_force = [o for o in prof.get("orders", []) if o.get("role") == "subject" and _active(o)]
     banner = (
         html.Div("Partner view: victims appear only as pseudonyms (Victim 1, 2, ...).",

@@ -17,15 +17,25 @@
 // range window_days: 0..365
 // param duty_orders: list<string> = ["DAPO", "SPO", "ISPO", "VOO"] -- order types that carry notification duties
 // choices duty_orders: DVPN, DVPO, DAPN, DAPO, SPO, ISPO, RO, NMO, CBO, VOO
+// param ids: list<string> = [] -- only these identities (every one when empty)
 // param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
 // range limit: 1..
 // returns: one row per missed or late notification: identity_id, record_keys, name, obligation
 //   (initial, address_change, new_relationship, name_change, travel_abroad,
 //   treatment_attendance), status (missed, late), event_date, due_date, notified_date,
 //   days_late, detected_by (agency name), source_key, order_key; oldest first.
-MATCH (o:Order)
-WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
-MATCH (o)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+CALL () {
+  WITH 1 AS one WHERE size($ids) = 0
+  MATCH (o:Order)
+  WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
+  MATCH (o)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+  RETURN i, o
+  UNION
+  UNWIND $ids AS id
+  MATCH (i:Identity {identity_id: id})<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
+  WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
+  RETURN i, o
+}
 WITH DISTINCT i, o
 WITH i, collect({key: o.order_key, a: coalesce(o.start_date, o.issued_date),
                  b: CASE WHEN o.end_date IS NULL OR o.end_date > $as_of THEN $as_of

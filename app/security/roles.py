@@ -61,6 +61,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
 PARTNER_QUERIES = frozenset(
     {
         "serial_perpetrators",
+        "serial_tier_counts",
         "rfgv_ranking",
         "matac_serial",
         "cross_force_perpetrators",

@@ -74,24 +74,25 @@ def _s(v: Any) -> Any:
     return ", ".join(map(str, v)) if isinstance(v, list) else v
 
 
-def body(a: Access, forces: list[str]) -> Any:
-    tiers = library.run(a, "serial_perpetrators", {})["rows"]
-    matac = library.run(a, "matac_serial", {})["rows"]
-    rfgv = library.run(a, "rfgv_ranking", {"limit": 200})["rows"]
-    if forces:
-        keep = {r["identity_id"] for r in tiers if set(r.get("forces") or []) & set(forces)}
-        tiers = [r for r in tiers if r["identity_id"] in keep]
-        matac = [r for r in matac if r["identity_id"] in keep]
-        rfgv = [r for r in rfgv if r["identity_id"] in keep]
-    serial = sum(1 for r in tiers if r["tier"] == "serial")
-    return html.Div(
+def body(a: Access, forces: list[str]) -> tuple[Any, list[str]]:
+    """The page for the chosen forces (none: all), and the forces its national list names.
+    Counts come from the server; the lists are their first page, filtered on the server."""
+    where = {"forces": forces} if forces else {}
+    counts = {r["tier"]: r["perpetrators"]
+              for r in library.run(a, "serial_tier_counts", where)["rows"]}  # fmt: skip
+    listed = library.run(a, "serial_perpetrators", where)
+    matac = library.run(a, "matac_serial", where)
+    rfgv = library.run(a, "rfgv_ranking", {**where, "limit": 200})["rows"]
+    tiers = listed["rows"]
+    shown = f"{len(matac['rows']):,}{' or more' if matac['truncated'] else ''}"
+    head = f"{counts.get('serial', 0):,} serial, {counts.get('at_risk', 0):,} at risk, "
+    head += f"{shown} meet MATAC"
+    if listed["truncated"]:
+        head += f" (the lists show the first {len(tiers):,})"
+    names = sorted({f for r in tiers for f in r.get("forces") or []})
+    page = html.Div(
         [
-            html.Div(
-                html.Strong(
-                    f"{serial} serial, {len(tiers) - serial} at risk, {len(matac)} meet MATAC"
-                ),
-                className="sw-card",
-            ),
+            html.Div(html.Strong(head), className="sw-card"),
             html.Div(
                 [
                     html.H3("Tiers"),
@@ -111,12 +112,12 @@ def body(a: Access, forces: list[str]) -> Any:
                 [
                     html.H3("MATAC"),
                     _table(
-                        matac,
+                        matac["rows"],
                         [
                             "name",
                             *[
                                 c
-                                for c in (matac[0] if matac else {})
+                                for c in (matac["rows"][0] if matac["rows"] else {})
                                 if c not in ("name", "identity_id", "record_keys")
                             ],
                         ],
@@ -127,6 +128,7 @@ def body(a: Access, forces: list[str]) -> Any:
             ),
         ]
     )
+    return page, names
 
 
 @dash.callback(
@@ -137,10 +139,8 @@ def body(a: Access, forces: list[str]) -> Any:
     State(STORE, "data"),
 )
 def refresh(_: int, forces: list[str], session: Any) -> tuple[Any, Any]:
-    out = guarded(session, lambda a: (body(a, forces or []), _forces(a)))
-    return out if isinstance(out, tuple) else (out, [])
-
-
-def _forces(a: Access) -> list[str]:
-    rows = library.run(a, "serial_perpetrators", {})["rows"]
-    return sorted({f for r in rows for f in r.get("forces") or []})
+    """The page; the force choices are those the national list names (kept while filtered)."""
+    out = guarded(session, lambda a: body(a, forces or []))
+    if not isinstance(out, tuple):
+        return out, []
+    return out[0], dash.no_update if forces else out[1]

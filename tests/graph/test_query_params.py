@@ -5,7 +5,7 @@ answer must still equal DOMAIN.md's rules computed here in plain Python on rando
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -192,6 +192,38 @@ def test_serial_perpetrators_with_any_parameters(
     got = {r["identity_id"]: (r["tier"], r["victims"], r["qualifying_outcomes"],
                               r["qualifying_orders"], r["notices"], r["forces"]) for r in rows}
     assert got == serial(Model(g), p)
+
+
+@SETTINGS
+@given(g=dated_graphs(), min_victims=st.integers(1, 3), outcomes=st.sets(st.sampled_from(OUTCOMES)),
+       orders=st.sets(st.sampled_from(ORDER_TYPES)),
+       forces=st.none() | st.sets(st.sampled_from(sorted(POLICE.values())), min_size=1))
+def test_tier_counts_and_the_force_filter_with_any_parameters(
+    db: Driver, g: dict[str, Any], min_victims: int, outcomes: set[str], orders: set[str],
+    forces: set[str] | None,
+) -> None:
+    """serial_tier_counts counts serial_perpetrators' answer by tier, and `forces` keeps the
+    perpetrators some of whose records, DA incidents or orders those forces hold, in the
+    tier lists, MATAC and RFGV alike."""
+    wipe(db)
+    build(db, g)
+    m = Model(g)
+    p = {"min_victims": min_victims, "qualifying_outcomes": sorted(outcomes),
+         "qualifying_orders": sorted(orders)}
+    want = {i: x for i, x in serial(m, {**p, "tiers": ["serial", "at_risk"]}).items()
+            if forces is None or set(x[-1]) & forces}
+    where = {} if forces is None else {"forces": sorted(forces)}
+    counts = {r["tier"]: r["perpetrators"] for r in run("serial_tier_counts", {**p, **where}).rows}
+    assert counts == dict(Counter(tier for tier, *_ in want.values()))
+    listed = run("serial_perpetrators", {**p, **where}).rows
+    assert {r["identity_id"] for r in listed} == want.keys()
+    for name, params in (("matac_serial", {"as_of": on(SPAN).isoformat()}),
+                         ("rfgv_ranking", {"as_of": on(SPAN).isoformat(), "limit": 100000})):
+        whole = run(name, params).rows
+        kept = run(name, {**params, **where}).rows
+        assert [r["identity_id"] for r in kept] == [
+            r["identity_id"] for r in whole
+            if forces is None or set(m.forces(r["identity_id"])) & forces], name
 
 
 @SETTINGS

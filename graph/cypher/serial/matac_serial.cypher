@@ -15,6 +15,7 @@
 // param min_age: int = 16 -- victims younger than this on the incident date do not count
 // range min_age: 0..120
 // param ids: list<string> = [] -- only these identities (every one when empty)
+// param forces: list<string> = null -- only perpetrators some of whose records, DA incidents or orders these police forces hold (their names, as in `forces`; none: all)
 // param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
 // range limit: 1..
 // returns: one row per perpetrator: identity_id, record_keys, name, incidents (in the window),
@@ -22,6 +23,7 @@
 //   first.
 MATCH (i:Identity)
 WHERE i.da_victim_count >= 2 AND (size($ids) = 0 OR i.identity_id IN $ids)
+  AND ($forces IS NULL OR any(f IN i.forces WHERE f IN $forces))
 WITH i, $as_of AS as_of, $as_of - duration({years: $years}) AS low
 WHERE size([d IN i.da_dates WHERE d > low AND d <= as_of]) > 1
 MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)

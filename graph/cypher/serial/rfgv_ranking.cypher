@@ -13,6 +13,7 @@
 // param rfgv: map = @rfgv.toml -- bands, weights and harm table (see rfgv.toml)
 // param limit: int = 100 -- how many perpetrators to return, best first
 // param ids: list<string> = [] -- only these identities (every perpetrator when empty)
+// param forces: list<string> = null -- only perpetrators some of whose records, DA incidents or orders these police forces hold (their names, as in `forces`; none: all)
 // range limit: 1..100000
 // returns: one row per perpetrator: identity_id, record_keys, name, last_date, recency_days,
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
@@ -26,6 +27,7 @@ CALL () {
   MATCH (i:Identity {identity_id: id}) WHERE i.first_event_date <= $as_of
   RETURN i
 }
+WITH i WHERE $forces IS NULL OR any(f IN i.forces WHERE f IN $forces)
 // Each fact read once into a variable: indexing `i.da_dates[k]` in a loop reads the whole
 // list property again for every k.
 WITH i, $as_of AS as_of, $as_of - duration({years: $rfgv.window_years}) AS low, $rfgv AS cfg,

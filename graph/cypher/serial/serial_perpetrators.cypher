@@ -16,6 +16,7 @@
 // param qualifying_outcomes: list<string> = ["conviction", "caution", "acquittal"] -- outcomes of a DA-related incident that qualify
 // param qualifying_orders: list<string> = ["DVPO", "DAPO", "SPO", "ISPO", "RO", "NMO", "CBO", "VOO"] -- order types that qualify (notices do not)
 // param ids: list<string> = [] -- only these identities (every one when empty)
+// param forces: list<string> = null -- only perpetrators some of whose records, DA incidents or orders these police forces hold (their names, as in `forces`; none: all)
 // param limit: int = null -- most rows, in the order listed (none: the caller's row cap)
 // range limit: 1..
 // returns: one row per perpetrator: identity_id, record_keys, name, tier, victims,
@@ -24,6 +25,7 @@
 //   most victims.
 MATCH (i:Identity)
 WHERE i.victim_count >= $min_victims AND (size($ids) = 0 OR i.identity_id IN $ids)
+  AND ($forces IS NULL OR any(f IN i.forces WHERE f IN $forces))
 WITH i, i.victim_count AS victims,
      [x IN i.da_outcomes WHERE x IN $qualifying_outcomes] AS outcomes,
      [t IN i.order_types WHERE t IN $qualifying_orders] AS orders

@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     password_env: SecretStr | None = Field(None, alias="NEO4J_PASSWORD")
     database: str = Field("neo4j", alias="NEO4J_DATABASE")
     query_timeout_s: float = Field(30.0, alias="SERIALWATCH_QUERY_TIMEOUT", gt=0)
-    query_row_cap: int = Field(10_000, alias="SERIALWATCH_QUERY_ROW_CAP", ge=1)
+    # A saved query's answer is a page: its first rows in its own order (`truncated` says more
+    # exist; the CLI's --limit and the API's `limit` ask for more, an export for every row). A
+    # national list holds tens of thousands of rows, and a page a person reads holds far fewer.
+    query_row_cap: int = Field(1_000, alias="SERIALWATCH_QUERY_ROW_CAP", ge=1)
     query_dirs: str = Field("", alias="SERIALWATCH_QUERY_DIRS")
     # A folder the Spark engine's driver and every executor reach (an NFS mount, say): where the
     # feature table and Splink's checkpoints go. Needed for a Spark cluster; locally, a temp dir.

@@ -240,14 +240,15 @@ def _false_links(
 ) -> None:
     """The links inside an identity between records of two humans, grouped by the evidence
     they rest on (each comparison's level, named from the model), with the false pairs of the
-    identities they sit in: which kind of link costs the pairwise precision."""
+    identities they sit in, and the links of the same evidence between one human's records:
+    which kind of link costs the pairwise precision, and what holding it back would cost."""
     from collections import Counter
 
     human = {k: h for h, keys in truth["people"].items() for k in keys}
     level_of = _level_names(m)
     same = pairs["unique_id_l"].map(ident) == pairs["unique_id_r"].map(ident)
     cross = pairs["unique_id_l"].map(human) != pairs["unique_id_r"].map(human)
-    wrong = pairs[same & cross]
+    linked = pairs[same]
     members: dict[str, Counter[str]] = {}
     for key, identity in ident.items():
         members.setdefault(identity, Counter())[human[key]] += 1
@@ -256,30 +257,31 @@ def _false_links(
         for i, c in members.items()
         if len(c) > 1
     }
-    accused = dict(zip(raw["unique_id"], raw["accused"], strict=True))
-    kinds: Counter[str] = Counter()
+    accused = raw.set_index("unique_id")["accused"].astype(bool)
+    either = linked["unique_id_l"].map(accused) | linked["unique_id_r"].map(accused)
+    kind = either.map({True: "accused", False: "-"})
+    for c in reversed(COMPARED):  # each level's label, read once per distinct weight
+        weights = linked[f"w_{c}"].astype(float)
+        label = weights.map({w: level_of(c, w) for w in weights.unique()})
+        kind = (label + " | ").where(label != "", "") + kind
+    wrong = cross[same]
+    kinds = Counter(kind[wrong])
+    right = Counter(kind[~wrong])
     cost: Counter[str] = Counter()
-    for _, p in wrong.iterrows():
-        evidence = [
-            level_of(c, float(p[f"w_{c}"]))
-            for c in (
-                "name",
-                "dob",
-                "middle_name",
-                "address",
-                "region",
-                "pnc_id",
-                "aliases",
-                "associates",
-            )
-        ]
-        either = "accused" if accused[p["unique_id_l"]] or accused[p["unique_id_r"]] else "-"
-        kind = " | ".join([*(e for e in evidence if e), either])
-        kinds[kind] += 1
-        cost[kind] += false_pairs[ident[p["unique_id_l"]]]
-    print(f"      links between different humans inside an identity: {len(wrong):,}")
-    for kind, n in kinds.most_common(25):
-        print(f"      {n:>6,} links, in identities with {cost[kind]:>7,} false pairs: {kind}")
+    for k, left in zip(kind[wrong], linked.loc[wrong, "unique_id_l"], strict=True):
+        cost[k] += false_pairs[ident[left]]
+    print(
+        f"      links between different humans inside an identity: {int(wrong.sum()):,}"
+        f" (and {int((~wrong).sum()):,} links between one human's records)"
+    )
+    for k, n in kinds.most_common(25):
+        print(
+            f"      {n:>6,} links ({right[k]:>7,} right), in identities with "
+            f"{cost[k]:>7,} false pairs: {k}"
+        )
+
+
+COMPARED = ("name", "dob", "middle_name", "address", "region", "pnc_id", "aliases", "associates")
 
 
 def _level_names(m: Any) -> Any:

@@ -71,6 +71,9 @@ def _table(rows: list[dict[str, Any]], cols: list[str], tid: str) -> Any:
 
 
 def _s(v: Any) -> Any:
+    """A cell as read: lists joined, points to two decimals (as the score)."""
+    if isinstance(v, float):
+        return round(v, 2)
     return ", ".join(map(str, v)) if isinstance(v, list) else v
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.browse import cy, pick, wait_cy
+from tests.ui.browse import SHOTS, cy, pick, wait_cy
 from tests.ui.conftest import analyst, login
 
 TABLE = """(id) => [...document.querySelectorAll(`#${id} tr`)].map(tr =>
@@ -44,8 +44,11 @@ def test_serial_dashboard(browser: Any, ui_server: str) -> None:
     assert rfgv, "the RFGV ranking is empty"
     for r in rfgv:  # each component shown, the score from the documented weights
         assert all(r[c] != "" for c in ("recency", "frequency", "gravity", "victims", "score"))
+        # points read as the score does, to two decimals at most, not 5.802737...
+        assert all(len(r[c].partition(".")[2]) <= 2 for c in ("recency", "gravity", "score")), r
     scores = [float(r["score"]) for r in rfgv]
     assert scores == sorted(scores, reverse=True)
+    page.screenshot(path=str(SHOTS / "serial.png"), full_page=True)
     # force filter: only perpetrators with records in that force remain
     force = max(
         {f for r in tiers for f in r.get("forces") or []},
@@ -57,6 +60,7 @@ def test_serial_dashboard(browser: Any, ui_server: str) -> None:
     page.wait_for_selector(f"text={_summary(tiers, matac, keep)}")
     shown = page.evaluate(TABLE, "serial-tiers")
     assert shown and all(force in r["forces"] for r in shown)
+    page.screenshot(path=str(SHOTS / "serial-force.png"), full_page=True)
     # a row opens that subject's link chart
     first = next(r for r in tiers if r["identity_id"] in keep)
     page.locator("#serial-tiers td[data-dash-column=chart] a").first.click()

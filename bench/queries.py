@@ -179,7 +179,7 @@ def main() -> int:
         # as a person gets it (the first page: the row cap, SERIALWATCH_QUERY_ROW_CAP), then
         # the whole answer (an export of every row)
         report(name, timed(partial(run, name, params), args.population_runs, 1))
-        whole = run(name, params, row_cap=1_000_000)
+        whole = run(name, params, row_cap=1_000_000)  # its row count; the warm-up too
         report(
             f"  whole: {len(whole.rows):,} rows",
             timed(partial(run, name, params, row_cap=1_000_000), args.population_runs, 0),

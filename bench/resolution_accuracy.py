@@ -235,6 +235,10 @@ def _show(
             )
 
 
+# the comparisons a link's evidence is named by, in the order printed
+COMPARED = ("name", "dob", "middle_name", "address", "region", "pnc_id", "aliases", "associates")
+
+
 def _false_links(
     ident: dict[str, str], truth: dict, raw: pd.DataFrame, pairs: pd.DataFrame, m: Any
 ) -> None:
@@ -279,9 +283,6 @@ def _false_links(
             f"      {n:>6,} links ({right[k]:>7,} right), in identities with "
             f"{cost[k]:>7,} false pairs: {k}"
         )
-
-
-COMPARED = ("name", "dob", "middle_name", "address", "region", "pnc_id", "aliases", "associates")
 
 
 def _level_names(m: Any) -> Any:

@@ -66,7 +66,8 @@ def _table(rows: list[dict[str, Any]], cols: list[str], tid: str) -> Any:
         page_size=15,
         filter_action="native",
         markdown_options={"link_target": "_self"},  # the chart opens in this tab, this session
-        style_cell={"textAlign": "left"},
+        # long cells (a man's forces) wrap inside the card instead of running off the screen
+        style_cell={"textAlign": "left", "whiteSpace": "normal", "maxWidth": "480px"},
     )
 
 

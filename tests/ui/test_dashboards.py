@@ -16,6 +16,10 @@ TABLE = """(id) => [...document.querySelectorAll(`#${id} tr`)].map(tr =>
       .map(td => [td.dataset.dashColumn, td.innerText.trim()]))).filter(r => r.name)"""
 
 
+FITS = """() => [...document.querySelectorAll('#serial-body table')]
+    .every(t => t.getBoundingClientRect().right <= document.documentElement.clientWidth)"""
+
+
 def _summary(tiers: list[dict[str, Any]], matac: list[dict[str, Any]], keep: set[str]) -> str:
     serial = sum(1 for r in tiers if r["tier"] == "serial" and r["identity_id"] in keep)
     at_risk = sum(1 for r in tiers if r["tier"] == "at_risk" and r["identity_id"] in keep)
@@ -49,6 +53,11 @@ def test_serial_dashboard(browser: Any, ui_server: str) -> None:
     scores = [float(r["score"]) for r in rfgv]
     assert scores == sorted(scores, reverse=True)
     page.screenshot(path=str(SHOTS / "serial.png"), full_page=True)
+    # every table fits the screen's width, even a narrow one (a laptop beside the projector):
+    # long cells wrap, nothing runs off the right edge
+    page.set_viewport_size({"width": 900, "height": 1000})
+    assert page.evaluate(FITS), "a table runs off the right of a 900-pixel screen"
+    page.set_viewport_size({"width": 1400, "height": 1000})
     # force filter: only perpetrators with records in that force remain
     force = max(
         {f for r in tiers for f in r.get("forces") or []},

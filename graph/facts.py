@@ -9,6 +9,12 @@ the facts or on the graph, so every parameter still gives exactly the right answ
 Non-perpetrators hold no facts. The facts (docs/model.md lists them):
 
 - `victim_count`, `da_victim_count`: distinct victim identities (all; from DA incidents only);
+- `da_victim_dates`, `da_victim_ids`, `da_victim_dobs`: one entry per (DA incident, victim
+  identity) pair, in the order of `da_dates` (then victim id): the incident's date, the victim,
+  and her earliest recorded date of birth (`0001-01-01` when none is recorded, so that a rule
+  "aged N or over on the date" counts her, as matac_serial does). A victim's DOB is hers, not
+  his: `touched` refreshes the perpetrators of every incident an identity's records are victims
+  in when any record of it changes;
 - `da_dates`, `da_offences`, `da_outcomes`: his distinct DA-related incidents as suspect or
   offender, in date order (event date, then key), offence and outcome `''` when unknown;
 - `order_dates`, `order_types`: the orders he is subject of, in date order; `notice_types`;
@@ -41,6 +47,9 @@ WRITE_TIMEOUT_S = 600.0
 FACT_NAMES = (
     "victim_count",
     "da_victim_count",
+    "da_victim_dates",
+    "da_victim_ids",
+    "da_victim_dobs",
     "da_dates",
     "da_offences",
     "da_outcomes",
@@ -104,6 +113,17 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
            count(DISTINCT CASE WHEN from_incident THEN v END) AS da_victim_count
   }
   CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
+          <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
+    WHERE inc.da_related AND v <> i
+    WITH DISTINCT inc, v
+    WITH inc, v, COLLECT { MATCH (r:Person)-[:RESOLVES_TO]->(v) RETURN min(r.date_of_birth) }[0]
+         AS dob
+    ORDER BY inc.event_date, inc.incident_key, v.identity_id
+    RETURN collect(inc.event_date) AS da_victim_dates, collect(v.identity_id) AS da_victim_ids,
+           collect(coalesce(dob, date('0001-01-01'))) AS da_victim_dobs
+  }
+  CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(p:Person)
     CALL (p) {
       MATCH (p)-[:SUPPLIED_BY]->(a:Agency)
@@ -128,6 +148,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
            collect(coalesce(toString(last_date), '')) AS force_last_dates
   }
   SET i.victim_count = victim_count, i.da_victim_count = da_victim_count,
+      i.da_victim_dates = da_victim_dates, i.da_victim_ids = da_victim_ids,
+      i.da_victim_dobs = da_victim_dobs,
       i.da_dates = da_dates, i.da_offences = da_offences, i.da_outcomes = da_outcomes,
       i.order_dates = order_dates, i.order_types = order_types,
       i.notice_types = COLLECT { UNWIND notices AS t RETURN t ORDER BY t },
@@ -143,7 +165,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
 }
 CALL (i, da_dates, order_dates) {
   WITH i WHERE size(da_dates) = 0 AND size(order_dates) = 0 AND i.first_event_date IS NOT NULL
-  REMOVE i.victim_count, i.da_victim_count, i.da_dates, i.da_offences, i.da_outcomes,
+  REMOVE i.victim_count, i.da_victim_count, i.da_victim_dates, i.da_victim_ids,
+         i.da_victim_dobs, i.da_dates, i.da_offences, i.da_outcomes,
          i.order_dates, i.order_types, i.notice_types, i.breach_dates, i.breach_order_dates,
          i.first_event_date, i.forces, i.force_count, i.force_codes, i.force_records,
          i.force_incidents, i.force_orders, i.force_first_dates, i.force_last_dates
@@ -196,17 +219,29 @@ _REFRESH_ALL_ADDRESSES: LiteralString = (
 )
 
 # The identities whose facts a change to these records can alter: the records' own
-# identities, the perpetrators of incidents and orders they are victims or protected persons
-# in (their victim counts), the perpetrators of the incidents, orders and breaches named.
+# identities, the perpetrators of incidents their identities are victims in and of orders they
+# are protected persons in (their victims), the perpetrators of the incidents, orders and
+# breaches named.
 _TOUCHED: LiteralString = """
 CALL () {
   UNWIND $persons AS k
   MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(i:Identity)
   RETURN i
   UNION
-  UNWIND $persons AS k
-  MATCH (:Person {person_key: k})-[:VICTIM_IN]->(:Incident)<-[:SUSPECT_IN|OFFENDER_IN]-(:Person)
-        -[:RESOLVES_TO]->(i:Identity)
+  // the perpetrators of every incident a record of these records' identities (or of the
+  // identities named) is a victim in: her identity and earliest DOB are in their facts, and a
+  // record joining or leaving her identity can change either
+  CALL () {
+    UNWIND $persons AS k
+    MATCH (:Person {person_key: k})-[:RESOLVES_TO]->(v:Identity)
+    RETURN v
+    UNION
+    UNWIND $identities AS id
+    MATCH (v:Identity {identity_id: id})
+    RETURN v
+  }
+  MATCH (v)<-[:RESOLVES_TO]-(:Person)-[:VICTIM_IN]->(:Incident)
+        <-[:SUSPECT_IN|OFFENDER_IN]-(:Person)-[:RESOLVES_TO]->(i:Identity)
   RETURN i
   UNION
   UNWIND $persons AS k
@@ -272,12 +307,15 @@ def touched(
     incidents: Iterable[str] = (),
     orders: Iterable[str] = (),
     breaches: Iterable[str] = (),
+    identities: Iterable[str] = (),
 ) -> list[str]:
-    """The identities whose facts changes to these records can alter (see `_TOUCHED`)."""
+    """The identities whose facts changes to these records (or to the records of these
+    identities) can alter (see `_TOUCHED`)."""
     rows = read(
         _TOUCHED,
         {
             "persons": sorted(set(persons)),
+            "identities": sorted(set(identities)),
             "incidents": sorted(set(incidents)),
             "orders": sorted(set(orders)),
             "breaches": sorted(set(breaches)),
@@ -310,8 +348,10 @@ def refresh_after_relink(
     driver: Driver, relinked_records: list[str], old_identities: Iterable[str]
 ) -> None:
     """After identity resolution relinked these records: refresh their old and new identities
-    and the perpetrators whose victims they are (victims merged or split change his count)."""
+    and the perpetrators whose victims the records of either are (victims merged or split
+    change his count, a record joining or leaving her identity her earliest DOB)."""
     if len(relinked_records) > FULL_REFRESH_AT:
         refresh_all(driver)
         return
-    refresh(driver, [*touched(driver, persons=relinked_records), *old_identities])
+    old = list(old_identities)
+    refresh(driver, [*touched(driver, persons=relinked_records, identities=old), *old])

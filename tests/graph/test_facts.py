@@ -238,3 +238,40 @@ def test_the_query_facts_migration_backfills_a_graph_loaded_before_it(db: Driver
     assert apply_pending(db) == ["0011_query_facts"]
     assert stored(db)["ID:P1"]["force_codes"] == "['F1']"
     assert stored_addresses(db) == {"A1": (2, 1)}
+
+
+def test_a_record_joining_a_victims_identity_refreshes_her_perpetrators_facts(db: Driver) -> None:
+    """Her earliest DOB is in his facts (matac_serial reads it): a record of hers with an
+    earlier DOB that is in no incident of his still changes them when it joins her identity,
+    and again when it leaves."""
+    from graph.driver import write
+    from graph.facts import refresh_after_relink
+
+    build(db, {**SMALL, "persons": [
+        {"person_key": "P1", "agency_code": "F1"},
+        {"person_key": "V1", "agency_code": "F1", "dob": "2010-05-01"},
+        {"person_key": "V2", "agency_code": "F1"},
+        {"person_key": "V1-PROBATION", "agency_code": "F1", "dob": "2000-05-01"},
+    ], "addresses": [{"address_key": "A1"}],
+        "residences": [{"person_key": k, "address_key": "A1", "from_date": "2023-01-01"}
+                       for k in ("P1", "V1")]})
+
+    def dobs() -> list[str]:  # V1's, then V2's (none recorded)
+        return list(read("MATCH (i:Identity {identity_id: 'ID:P1'}) "
+                         "RETURN [d IN i.da_victim_dobs | toString(d)] AS d", driver=db)[0]["d"])
+
+    assert dobs() == ["2010-05-01", "0001-01-01"]
+
+    def move(key: str, to: str) -> None:
+        write("MATCH (p:Person {person_key: $k})-[r:RESOLVES_TO]->(old) DELETE r "
+              "WITH p MATCH (i:Identity {identity_id: $to}) CREATE (p)-[:RESOLVES_TO]->(i)",
+              {"k": key, "to": to}, driver=db)
+
+    move("V1-PROBATION", "ID:V1")
+    refresh_after_relink(db, ["V1-PROBATION"], ["ID:V1-PROBATION"])
+    assert dobs() == ["2000-05-01", "0001-01-01"]
+    assert_fresh(db)
+    move("V1-PROBATION", "ID:V1-PROBATION")
+    refresh_after_relink(db, ["V1-PROBATION"], ["ID:V1"])
+    assert dobs() == ["2010-05-01", "0001-01-01"]
+    assert_fresh(db)

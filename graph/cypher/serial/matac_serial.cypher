@@ -3,9 +3,9 @@
 // description: A suspect or offender on more than one DA-related incident dated (offence date,
 //   else reported date) in the rolling window up to `as_of`, against two or more different
 //   victims aged 16+ on the incident date. A victim's age comes from the earliest date of birth
-//   on her records; with none recorded she counts as 16+. Candidates come from the
-//   per-identity facts of graph/facts.py (two or more DA victims, two or more DA incidents in
-//   the window); the rule itself is then evaluated on the graph.
+//   on her records; with none recorded she counts as 16+. Evaluated on the per-identity facts
+//   of graph/facts.py: candidates by their DA victims (two or more), then his DA incident dates
+//   and his (incident, victim, her earliest DOB) pairs, kept fresh by every write path.
 // audience: caseworker, analyst
 // mode: read
 // scope: population
@@ -24,26 +24,17 @@
 MATCH (i:Identity)
 WHERE i.da_victim_count >= 2 AND (size($ids) = 0 OR i.identity_id IN $ids)
   AND ($forces IS NULL OR any(f IN i.forces WHERE f IN $forces))
-WITH i, $as_of AS as_of, $as_of - duration({years: $years}) AS low
-WHERE size([d IN i.da_dates WHERE d > low AND d <= as_of]) > 1
-MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-WHERE inc.da_related AND inc.event_date > low AND inc.event_date <= as_of
-WITH DISTINCT as_of, i, inc
-CALL (i, inc) {
-  OPTIONAL MATCH (inc)<-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
-  WHERE v <> i
-  WITH DISTINCT v
-  WHERE v IS NOT NULL
-  WITH v, COLLECT { MATCH (vr:Person)-[:RESOLVES_TO]->(v) RETURN min(vr.date_of_birth) }[0]
-          AS dob
-  WHERE dob IS NULL OR dob + duration({years: $min_age}) <= inc.event_date
-  RETURN collect(v) AS adults
-}
-WITH as_of, i, count(inc) AS incidents, min(inc.event_date) AS first_date,
-     max(inc.event_date) AS last_date, collect(adults) AS per_incident
-WHERE incidents > 1
-WITH as_of, i, incidents, first_date, last_date,
-     size(COLLECT { UNWIND per_incident AS vs UNWIND vs AS v RETURN DISTINCT v }) AS victims
+WITH i, $as_of AS as_of, $as_of - duration({years: $years}) AS low,
+     duration({years: $min_age}) AS age
+WITH i, as_of, low, age, [d IN i.da_dates WHERE low < d <= as_of] AS window
+WHERE size(window) > 1
+// His (DA incident, victim) pairs with her earliest DOB (0001-01-01 when none: she counts)
+WITH i, as_of, low, age, window, i.da_victim_dates AS dated, i.da_victim_ids AS who,
+     i.da_victim_dobs AS born
+WITH i, as_of, size(window) AS incidents, window[0] AS first_date, window[-1] AS last_date,
+     size(COLLECT { UNWIND range(0, size(dated) - 1) AS k
+                    WITH k WHERE low < dated[k] <= as_of AND born[k] + age <= dated[k]
+                    RETURN DISTINCT who[k] }) AS victims
 WHERE victims >= 2
 // The page first, by what orders it, then the names of its rows only.
 WITH as_of, i, incidents, victims, first_date, last_date, i.identity_id AS identity_id

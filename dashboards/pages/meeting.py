@@ -12,7 +12,8 @@ import dash
 import dash_cytoscape as cyto
 from dash import Input, Output, State, clientside_callback, dcc, html
 
-from app.services import library
+from app.services import library, people
+from app.services.door import Access
 from dashboards import data
 from dashboards.components import graph as G
 from dashboards.components import overview, people_chart
@@ -48,7 +49,7 @@ def _parts(chosen: list[str]) -> list[Any]:
                     [],
                     multi=True,
                     id="meet-subjects",
-                    placeholder="pick from the serial perpetrators list",
+                    placeholder="pick from the serial list, or type a name to search everyone",
                 ),
                 html.Label("Now presenting", htmlFor="meet-current"),
                 dcc.Dropdown([], None, id="meet-current", clearable=False),
@@ -142,18 +143,16 @@ clientside_callback(
     State("meet-linked", "data"),
 )
 def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
-    """The subjects to pick from; those a link named (`?subjects=`) picked with them, once."""
+    """The subjects to pick from (the serial list's first page; typing searches everyone, see
+    `found`); those a link named (`?subjects=`) picked with them, once."""
     who = access(session)
     if who is None:
         return [], guarded(session, lambda a: None), dash.no_update, dash.no_update
     rows = library.run(who, "serial_perpetrators", {})["rows"]
     rows.sort(key=lambda r: (r["tier"] != "serial", -int(r.get("victims") or 0)))
-    opts = [
-        {"label": f"{r['name']} · {r['tier']} · {r['victims']} victims", "value": r["identity_id"]}
-        for r in rows
-    ]
+    opts = [_option(r) for r in rows]
     listed = {o["value"] for o in opts}
-    opts += [{"label": c, "value": c} for c in chosen or [] if c not in listed]  # from a link
+    opts += _named(who, [c for c in chosen or [] if c not in listed])  # from a link
     banner = (
         html.Div(
             "Partner view: victims appear only as pseudonyms (Victim 1, 2, ...).",
@@ -165,6 +164,60 @@ def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
     if not chosen:
         return opts, banner, dash.no_update, dash.no_update
     return opts, banner, chosen, []
+
+
+@dash.callback(
+    Output("meet-subjects", "options", allow_duplicate=True),
+    Input("meet-subjects", "search_value"),
+    State("meet-subjects", "value"),
+    State("meet-subjects", "options"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def found(typed: str | None, chosen: list[str] | None, opts: list[dict[str, Any]] | None,
+          session: Any) -> Any:
+    """What the caseworker types is searched for among everyone (as the search page does), so
+    a subject past the serial list's first page, or on no list, can be picked."""
+    who = access(session)
+    if who is None or len((typed or "").strip()) < 3:
+        return dash.no_update
+    return searched(who, (typed or "").strip(), opts or []) or dash.no_update
+
+
+def searched(who: Access, text: str, opts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The options with the people a name search finds added, labelled with what the serial
+    list says of them (nothing changed: empty). The dropdown filters its options by what was
+    typed, so every hit carries the typed text: a typo-tolerant hit ("Jon" for "John") is not
+    filtered out of its own search."""
+    have = {o["value"] for o in opts}
+    hits = {r["identity_id"]: (r.get("names") or [r["identity_id"]])[0]
+            for r in people.search(who, name=text, limit=_FOUND)}  # fmt: skip
+    new = _named(who, [h for h in hits if h not in have], hits)
+    out = [{**o, "search": f"{text} {o['label']}"} if o["value"] in hits else o
+           for o in [*opts, *new]]  # fmt: skip
+    return out if out != opts else []
+
+
+_FOUND = 10  # people a typed name adds to the options
+
+
+def _option(r: dict[str, Any]) -> dict[str, str]:
+    return {"label": f"{r['name']} · {r['tier']} · {r['victims']} victims",
+            "value": r["identity_id"]}  # fmt: skip
+
+
+def _named(who: Access, ids: list[str], names: dict[str, str] | None = None
+           ) -> list[dict[str, str]]:  # fmt: skip
+    """Options for these identities, asked about them alone: the serial list's label, else
+    their name (when known, else the id) with "not on the serial list"."""
+    if not ids:
+        return []
+    listed = {r["identity_id"]: _option(r)
+              for r in library.run(who, "serial_perpetrators", {"ids": ids},
+                                   limit=len(ids))["rows"]}  # fmt: skip
+    return [listed.get(i)
+            or {"label": f"{(names or {}).get(i, i)} · not on the serial list", "value": i}
+            for i in ids]  # fmt: skip
 
 
 @dash.callback(

@@ -66,3 +66,34 @@ def test_a_briefing_counts_all_his_missed_notifications(ui_data: Any, row_cap: A
     assert len(rows) > missed
 
     assert data.briefing(a, ident)["facts"]["Missed or late notifications"] == missed
+
+
+def test_a_meeting_can_pick_a_subject_past_the_first_page(
+    chains: dict[int, str], row_cap: Any
+) -> None:
+    """The meeting's picker lists the serial list's first page; typing a name finds anyone,
+    labelled as the list would label him, and a link's subject is named, not shown as an id."""
+    from app.services import library, people
+    from dashboards.pages import meeting
+
+    a = analyst()
+    ident = people.profile(a, chains[18])["identity_id"]
+    row_cap(1)
+    first = [meeting._option(r) for r in library.run(a, "serial_perpetrators", {})["rows"]]
+    assert ident not in {o["value"] for o in first}
+
+    opts = meeting.searched(a, "Chainman18", first)
+    assert opts[: len(first)] == first
+    his = next(o for o in opts if o["value"] == ident)
+    row = library.run(a, "serial_perpetrators", {"ids": [ident]})["rows"][0]
+    assert his["label"] == f"{row['name']} · {row['tier']} · {row['victims']} victims"
+    assert "Chainman18" in his["search"]
+    assert meeting.searched(a, "Chainman18", opts) == []  # nothing to change
+    typo = meeting.searched(a, "Chainmn18", opts)  # found, so shown for what was typed
+    assert next(o for o in typo if o["value"] == ident)["search"].startswith("Chainmn18 ")
+
+    victim = library.run(a, "victim_chain", {"person": ident})["rows"][0]
+    named = meeting._named(a, [ident, victim["identity_id"]])
+    assert named[0]["label"] == his["label"]
+    assert named[1]["label"] == f"{victim['name']} · not on the serial list" or (
+        named[1]["label"] == f"{victim['identity_id']} · not on the serial list")

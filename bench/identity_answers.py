@@ -122,6 +122,7 @@ class Damage:
     answer_changed: int
     forces_changed: int
     serial_split: int
+    serial_missed: int  # of the split: serial in none of their identities
     serial: int
     examples: list[str]
     identities: list[str]  # the identities whose wrong merge changes a tier or an answer
@@ -153,5 +154,8 @@ def merge_damage(d: Delivery, truth: dict, ident: Mapping[str, str]) -> Damage:
                     f"{human[k]} in {i}: {b.tier}/{b.answer[0]} -> {a.tier}/{a.answer[0]}"
                 )
     serial = set(truth.get("serial", []))
-    split = sum(len({ident[k] for k in truth["people"][h]}) > 1 for h in serial)
-    return Damage(tier, answer, forces, split, len(serial), examples, sorted(damaging))
+    split = [h for h in serial if len({ident[k] for k in truth["people"][h]}) > 1]
+    # a split man's parts, wrong merges undone: is any of them still found serial?
+    missed = sum(all(apart[refined[k]].tier != "serial" for k in truth["people"][h]) for h in split)
+    return Damage(tier, answer, forces, len(split), missed, len(serial), examples,
+                  sorted(damaging))

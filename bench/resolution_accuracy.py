@@ -18,7 +18,8 @@ id and DOB only, no ambiguity check: the clustering before issue 20).
 
 Per threshold: pairwise precision / recall, people split and identities merging people; the
 wrong merges that change a serial tier or a disclosure_check answer
-(`bench.identity_answers`), serial men split over several identities, and the review queue
+(`bench.identity_answers`), serial men split over several identities (and how many of them
+are then serial in none of their identities, wrong merges undone), and the review queue
 (`questions.band_questions`: one band pair per pair of identities no rule keeps apart, plus
 the ambiguous records' pairs) with its share of records, and as questions (a pair of
 identities, or an ambiguous record with its candidates side by side); the links not made for
@@ -188,7 +189,7 @@ def main() -> None:
             f"      wrong merges changing a serial tier {damage.tier_changed}, a "
             f"disclosure_check answer {damage.answer_changed} (forces only "
             f"{damage.forces_changed}); serial men split {damage.serial_split} of "
-            f"{damage.serial}\n"
+            f"{damage.serial} ({damage.serial_missed} serial in none of their identities)\n"
             f"      review queue {queue:,} pairs ({queue / n:.2%} of records), {questions:,} "
             f"questions ({questions / n:.2%}: a pair of identities or an ambiguous record); "
             f"ambiguous "

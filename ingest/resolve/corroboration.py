@@ -11,7 +11,8 @@ so; what is wrong is to let it alone move an answer.
 
 A link is **weak** when the only evidence for it is the name, gender, region and a date of
 birth that is not exactly the same (a keying error, or missing), and that evidence weighs at
-most `WEAK_EVIDENCE` bits (the match weight less the prior's): no same middle name, address,
+most `WEAK_EVIDENCE` bits (the match weight less the prior's) or the link's match weight is at
+most `WEAK_WEIGHT` (p 0.985): no same middle name, address,
 PNC id or alias, and no shared associate (`CORROBORATING`: the levels that name the same thing
 on both sides, never a shared postcode, district or area, which a county's namesakes share: an
 innocent man with no recorded DOB and an accused man of his name in the same county were
@@ -24,9 +25,15 @@ accused record changes no answer and is made as before; so is a link within one 
 adds is already proved). An analyst's `same` decision is never weak.
 
 `WEAK_EVIDENCE` is 22.7 bits (a match weight of 6, p 0.985, with the prior at 100,000
-people; the evidence, unlike the match weight, does not depend on the population): above it a
-keying error comes with a rare name and the same region, and gating those too cost recall
-0.0032 for one fewer changed answer (100,000 people, seed 7). Gating weak links between two
+people): above it a keying error comes with a rare name and the same region, and gating those
+too cost recall 0.0032 for one fewer changed answer (100,000 people, seed 7). The evidence
+alone does not depend on the population, but how often a name and a keying error belong to two
+people does: namesakes multiply with the population, and the prior (`model.for_population`)
+falls with it. At 1,000,000 people a name with a DOB one keying error off and nothing else was
+wrong one time in three to four across regions (docs/resolution.md), on evidence above 22.7
+bits. So a link is also weak while its match weight, which carries the population's prior, is
+at most `WEAK_WEIGHT`: the same line as `WEAK_EVIDENCE` at 100,000 people, more links held back
+above it, none fewer anywhere. Gating weak links between two
 groups that both hold a victim's record (a man's two victims merged into one lowers his count)
 was measured and left out: it cost recall 0.0085 and 500 review pairs for no fewer changed
 answers (two victims' records of one man with one name and DOBs a keying error apart are far
@@ -54,6 +61,7 @@ CORROBORATING = {
     "associates": ("shared associate",),
 }
 WEAK_EVIDENCE = 22.7  # bits of evidence (match weight less the prior's) a weak link may have
+WEAK_WEIGHT = 6.0  # or the match weight (p 0.985) it may have, whatever its evidence
 EXACT_DOB = "exact DOB"  # the dob comparison's level whose weight marks an exact date
 
 
@@ -79,8 +87,9 @@ def mark(pairs: pd.DataFrame, m: Model) -> pd.DataFrame:
         for level in levels:
             beyond |= np.isclose(weight, m.level_weight(name, level), atol=1e-3)
     prior = float(m.splink["probability_two_random_records_match"])
-    evidence = pairs["match_weight"].to_numpy() - math.log2(prior / (1 - prior))
-    return pairs.assign(weak=~beyond & (evidence <= WEAK_EVIDENCE))
+    weight = pairs["match_weight"].to_numpy()
+    evidence = weight - math.log2(prior / (1 - prior))
+    return pairs.assign(weak=~beyond & ((evidence <= WEAK_EVIDENCE) | (weight <= WEAK_WEIGHT)))
 
 
 def unconfirmed(

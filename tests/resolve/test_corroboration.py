@@ -12,6 +12,7 @@ as measured: see the module).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,37 @@ def test_an_analysts_same_decision_links_what_the_rule_held_apart(resolved: Driv
     ident = identities(resolved)
     assert ident["WMP:ACCUSED-A"] == ident["GMP:ACCUSED-B"]
     assert ident["WMP:ACCUSED-MONTH-A"] != ident["GMP:ACCUSED-MONTH-B"]  # still waits
+
+
+def test_a_keying_error_needs_more_evidence_as_namesakes_multiply() -> None:
+    """The same evidence (a name and a DOB one keying error off, nothing else) that makes a
+    link at 100,000 people is weak at 1,000,000, where the population's prior leaves its
+    match weight under `WEAK_WEIGHT`; evidence under `WEAK_EVIDENCE` is weak at both, and an
+    exact DOB at neither."""
+    import pandas as pd
+
+    from ingest.resolve.corroboration import CORROBORATING, WEAK_EVIDENCE, WEAK_WEIGHT, mark
+
+    packaged = model.load_default()
+    trained = int(packaged.trained["records"])
+    near = packaged.level_weight("dob", "one digit or one unit off")
+    exact = packaged.level_weight("dob", "exact DOB")
+
+    def weak(records: int, evidence: float, dob: float) -> bool:
+        m = model.for_population(packaged, records)
+        p = float(m.splink["probability_two_random_records_match"])
+        pairs = pd.DataFrame({"match_weight": [evidence + math.log2(p / (1 - p))],
+                              "w_dob": [dob], **{f"w_{c}": [0.0] for c in CORROBORATING}})
+        return bool(mark(pairs, m)["weak"].iloc[0])
+
+    def weight_at(records: int, evidence: float) -> float:
+        p = float(model.for_population(packaged, records).splink[
+            "probability_two_random_records_match"])
+        return evidence + math.log2(p / (1 - p))
+
+    above = WEAK_EVIDENCE + 1.5
+    assert weight_at(trained, above) > WEAK_WEIGHT >= weight_at(trained * 10, above)
+    assert not weak(trained, above, near)  # 100,000 people: a link
+    assert weak(trained * 10, above, near)  # 1,000,000 people: held back from the accused
+    assert weak(trained, WEAK_EVIDENCE - 1, near) and weak(trained * 10, WEAK_EVIDENCE - 1, near)
+    assert not weak(trained * 10, above, exact) and not weak(trained * 10, WEAK_EVIDENCE - 1, exact)

@@ -41,29 +41,35 @@ WITH i, collect({key: o.order_key, a: coalesce(o.start_date, o.issued_date),
                  b: CASE WHEN o.end_date IS NULL OR o.end_date > $as_of THEN $as_of
                          ELSE o.end_date END, agency: o.agency_code}) AS duties,
      duration({days: $window_days}) AS w
+// His records' notifications, homes and partners in one walk of each record's relationships
+// (walking them once per type took three).
 CALL (i) {
-  MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
-  WITH DISTINCT n
-  RETURN collect({type: n.type, event_date: n.event_date, notified_date: n.notified_date,
-                  key: n.notification_key, agency: n.agency_code}) AS told
+  MATCH (i)<-[:RESOLVES_TO]-(p:Person)-[r:NOTIFIED|RESIDED_AT|INTIMATE_PARTNER]-(x)
+  WITH DISTINCT r, x
+  WITH collect(DISTINCT CASE WHEN x:Notification THEN x END) AS notes,
+       collect(CASE WHEN x:Address THEN [r.from_date, x.address_key, r.agency_code] END) AS homes,
+       collect(CASE WHEN r:INTIMATE_PARTNER THEN [r, x] END) AS partners
+  RETURN [n IN notes | {type: n.type, event_date: n.event_date, notified_date: n.notified_date,
+                        key: n.notification_key, agency: n.agency_code}] AS told,
+         homes, partners
 }
-CALL (i, duties, w, told) {
-  CALL (i, duties) {
+CALL (i, duties, w, told, homes, partners) {
+  CALL (i, duties, homes, partners) {
     UNWIND duties AS du
     RETURN 'initial' AS obligation, 'address_change' AS needs, du.a AS d, du.key AS source,
            du.agency AS agency, du.key AS order_key
     UNION
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:RESIDED_AT]->(ad:Address)
+    UNWIND homes AS h
     UNWIND duties AS du
-    WITH ad, r, du WHERE du.a < r.from_date <= du.b
-    RETURN 'address_change' AS obligation, 'address_change' AS needs, r.from_date AS d,
-           ad.address_key AS source, r.agency_code AS agency, du.key AS order_key
+    WITH h, du WHERE du.a < h[0] <= du.b
+    RETURN 'address_change' AS obligation, 'address_change' AS needs, h[0] AS d,
+           h[1] AS source, h[2] AS agency, du.key AS order_key
     UNION
-    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[r:INTIMATE_PARTNER]-(:Person)
-          -[:RESOLVES_TO]->(v:Identity)
-    WHERE v <> i
+    UNWIND partners AS pr
     UNWIND duties AS du
-    WITH v, r, du WHERE du.a < r.from_date <= du.b
+    WITH pr[0] AS r, pr[1] AS q, du WHERE du.a < pr[0].from_date <= du.b
+    MATCH (q)-[:RESOLVES_TO]->(v:Identity)
+    WHERE v <> i
     RETURN 'new_relationship' AS obligation, 'new_relationship' AS needs, r.from_date AS d,
            v.identity_id AS source, r.agency_code AS agency, du.key AS order_key
   }

@@ -78,8 +78,8 @@ def _s(v: Any) -> Any:
     return ", ".join(map(str, v)) if isinstance(v, list) else v
 
 
-def body(a: Access, forces: list[str]) -> tuple[Any, list[str]]:
-    """The page for the chosen forces (none: all), and the forces its national list names.
+def body(a: Access, forces: list[str]) -> tuple[Any, list[dict[str, str]]]:
+    """The page for the chosen forces (none: all), and the force choices (none when filtered).
     Counts come from the server; the lists are their first page, filtered on the server."""
     where = {"forces": forces} if forces else {}
     counts = {r["tier"]: r["perpetrators"]
@@ -93,7 +93,7 @@ def body(a: Access, forces: list[str]) -> tuple[Any, list[str]]:
     head += f"{shown} meet MATAC"
     if listed["truncated"]:
         head += f" (the lists show the first {len(tiers):,})"
-    names = sorted({f for r in tiers for f in r.get("forces") or []})
+    options = [] if forces else _force_options(a)
     page = html.Div(
         [
             html.Div(html.Strong(head), className="sw-card"),
@@ -132,7 +132,18 @@ def body(a: Access, forces: list[str]) -> tuple[Any, list[str]]:
             ),
         ]
     )
-    return page, names
+    return page, options
+
+
+def _force_options(a: Access) -> list[dict[str, str]]:
+    """Every police force holding a serial or at-risk perpetrator, with how many (from the
+    server, not from the list's first page, where a force whose men are all further down
+    would be missing)."""
+    held: dict[str, dict[str, int]] = {}
+    for r in library.run(a, "serial_tier_counts", {"by_force": True}, limit=100_000)["rows"]:
+        held.setdefault(r["force"], {})[r["tier"]] = r["perpetrators"]
+    return [{"label": f"{f} · {n.get('serial', 0):,} serial, {n.get('at_risk', 0):,} at risk",
+             "value": f} for f, n in sorted(held.items())]  # fmt: skip
 
 
 @dash.callback(
@@ -143,7 +154,8 @@ def body(a: Access, forces: list[str]) -> tuple[Any, list[str]]:
     State(STORE, "data"),
 )
 def refresh(_: int, forces: list[str], session: Any) -> tuple[Any, Any]:
-    """The page; the force choices are those the national list names (kept while filtered)."""
+    """The page; the force choices are every force holding a serial or at-risk perpetrator
+    (kept while filtered)."""
     out = guarded(session, lambda a: body(a, forces or []))
     if not isinstance(out, tuple):
         return out, []

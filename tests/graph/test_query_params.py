@@ -215,6 +215,10 @@ def test_tier_counts_and_the_force_filter_with_any_parameters(
     where = {} if forces is None else {"forces": sorted(forces)}
     counts = {r["tier"]: r["perpetrators"] for r in run("serial_tier_counts", {**p, **where}).rows}
     assert counts == dict(Counter(tier for tier, *_ in want.values()))
+    by_force = {(r["force"], r["tier"]): r["perpetrators"]
+                for r in run("serial_tier_counts", {**p, **where, "by_force": True}).rows}
+    assert by_force == dict(Counter((f, tier) for tier, *_, held in want.values() for f in held
+                                    if forces is None or f in forces))  # fmt: skip
     listed = run("serial_perpetrators", {**p, **where}).rows
     assert {r["identity_id"] for r in listed} == want.keys()
     for name, params in (("matac_serial", {"as_of": on(SPAN).isoformat()}),

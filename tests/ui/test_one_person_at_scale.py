@@ -97,3 +97,27 @@ def test_a_meeting_can_pick_a_subject_past_the_first_page(
     assert named[0]["label"] == his["label"]
     assert named[1]["label"] == f"{victim['name']} · not on the serial list" or (
         named[1]["label"] == f"{victim['identity_id']} · not on the serial list")
+
+
+def test_the_serial_pages_force_choices_are_every_force_not_the_first_pages(
+    ui_data: Any, row_cap: Any
+) -> None:
+    """Each force holding a serial or at-risk man is offered, with its counts, however far down
+    the national list its men are."""
+    from collections import Counter
+
+    from app.services import library
+    from dashboards.pages import serial
+
+    a = analyst()
+    whole = library.run(a, "serial_perpetrators", {}, limit=1_000_000)["rows"]
+    row_cap(1)
+    first = library.run(a, "serial_perpetrators", {})["rows"]
+    held = Counter((f, r["tier"]) for r in whole for f in r.get("forces") or [])
+    forces = sorted({f for f, _ in held})
+    assert len(forces) > len({f for r in first for f in r.get("forces") or []})
+
+    options = serial._force_options(a)
+    assert [o["value"] for o in options] == forces
+    assert [o["label"] for o in options] == [
+        f"{f} · {held[f, 'serial']:,} serial, {held[f, 'at_risk']:,} at risk" for f in forces]

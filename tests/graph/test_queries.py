@@ -183,6 +183,15 @@ def test_obligation_compliance_finds_missed_and_late(scenario: Driver) -> None:
     assert [r["obligation"] for r in wide] == ["address_change", "new_relationship"]
 
 
+def test_the_register_holds_each_man_once_with_all_his_notifications(scenario: Driver) -> None:
+    """H1 notified two things of two types: one row, both counted (it was a row per type)."""
+    rows = q("obligations_register", as_of=AS_OF)
+    assert len(rows) == len({r["identity_id"] for r in rows})
+    (h1,) = [r for r in rows if r["identity_id"] == "H1"]
+    assert h1["notifications"] == 2 and h1["last_notified"] == "2021-09-20"
+    assert h1["notified_types"] == ["address_change", "travel_abroad"]
+
+
 def test_shared_addresses_agencies_and_paths(scenario: Driver) -> None:
     (a,) = q("shared_addresses")
     assert a["address_key"] == "F1:A1" and [r["identity_id"] for r in a["residents"]] == [

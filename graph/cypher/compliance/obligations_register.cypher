@@ -46,28 +46,30 @@ WITH i, duty_orders, duty_types,
      coalesce(i.victim_count, 0) >= 2
      AND (any(x IN coalesce(i.da_outcomes, []) WHERE x <> '' AND x IN $qualifying_outcomes)
           OR any(t IN coalesce(i.order_types, []) WHERE t IN $qualifying_orders)) AS category4
-CALL (i) {
-  RETURN COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
-                   RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed
-}
-WITH i, duty_orders, duty_types, category4, imposed
-WHERE category4 OR size(duty_orders) > 0 OR size(imposed) > 0
+WITH i, duty_orders, duty_types, category4
+WHERE category4 OR size(duty_orders) > 0
+   OR EXISTS { (i)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation) }
 CALL (i) {
   OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
   WHERE a.status IN ['new', 'acknowledged']
   RETURN count(a) AS open_missed
 }
 // The page first, by what orders it, then the notifications and names of its rows only.
-WITH i, duty_orders, duty_types, category4, imposed, open_missed, i.identity_id AS identity_id
+WITH i, duty_orders, duty_types, category4, open_missed, i.identity_id AS identity_id
 ORDER BY open_missed DESC, identity_id
 LIMIT coalesce($limit, 1000000000)
+WITH i, duty_orders, duty_types, category4, open_missed, identity_id,
+     COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
+               RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed
+// (one row per man: the types are collected, then sorted; a subquery over `n` beside the
+// counts made `n` a grouping key, one row per notification type)
 CALL (i) {
   OPTIONAL MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
   WHERE n.notified_date <= $as_of
-  RETURN count(n) AS notifications, max(n.notified_date) AS last_notified,
-         COLLECT { WITH n WHERE n IS NOT NULL RETURN DISTINCT n.type ORDER BY n.type }
-           AS notified_types
+  RETURN count(DISTINCT n) AS notifications, max(n.notified_date) AS last_notified,
+         collect(DISTINCT n.type) AS types
 }
+WITH *, COLLECT { UNWIND types AS t RETURN t ORDER BY t } AS notified_types
 CALL (i) {
   OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
   WHERE a.status IN ['new', 'acknowledged']

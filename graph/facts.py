@@ -98,21 +98,6 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
     RETURN collect(b.breach_date) AS breach_dates, collect(o.issued_date) AS breach_order_dates
   }
   CALL (i) {
-    CALL (i) {
-      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
-            <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
-      WHERE inc.da_related AND v <> i
-      RETURN v, true AS from_incident
-      UNION
-      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
-            -[:RESOLVES_TO]->(v:Identity)
-      WHERE v <> i
-      RETURN v, false AS from_incident
-    }
-    RETURN count(DISTINCT v) AS victim_count,
-           count(DISTINCT CASE WHEN from_incident THEN v END) AS da_victim_count
-  }
-  CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
           <-[:VICTIM_IN]-(:Person)-[:RESOLVES_TO]->(v:Identity)
     WHERE inc.da_related AND v <> i
@@ -122,6 +107,19 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
     ORDER BY inc.event_date, inc.incident_key, v.identity_id
     RETURN collect(inc.event_date) AS da_victim_dates, collect(v.identity_id) AS da_victim_ids,
            collect(coalesce(dob, date('0001-01-01'))) AS da_victim_dobs
+  }
+  // his victims: those of his DA incidents (the pairs above) and those his orders protect
+  CALL (i, da_victim_ids) {
+    CALL (i, da_victim_ids) {
+      UNWIND da_victim_ids AS id
+      RETURN id
+      UNION
+      MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(:Order)-[:PROTECTS]->(:Person)
+            -[:RESOLVES_TO]->(v:Identity)
+      WHERE v <> i
+      RETURN v.identity_id AS id
+    }
+    RETURN count(id) AS victim_count
   }
   CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(p:Person)
@@ -147,7 +145,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
            collect(coalesce(toString(first_date), '')) AS force_first_dates,
            collect(coalesce(toString(last_date), '')) AS force_last_dates
   }
-  SET i.victim_count = victim_count, i.da_victim_count = da_victim_count,
+  SET i.victim_count = victim_count,
+      i.da_victim_count = size(COLLECT { UNWIND da_victim_ids AS id RETURN DISTINCT id }),
       i.da_victim_dates = da_victim_dates, i.da_victim_ids = da_victim_ids,
       i.da_victim_dobs = da_victim_dobs,
       i.da_dates = da_dates, i.da_offences = da_offences, i.da_outcomes = da_outcomes,

@@ -169,13 +169,11 @@ def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
 @dash.callback(
     Output("meet-subjects", "options", allow_duplicate=True),
     Input("meet-subjects", "search_value"),
-    State("meet-subjects", "value"),
     State("meet-subjects", "options"),
     State(STORE, "data"),
     prevent_initial_call=True,
 )
-def found(typed: str | None, chosen: list[str] | None, opts: list[dict[str, Any]] | None,
-          session: Any) -> Any:
+def found(typed: str | None, opts: list[dict[str, Any]] | None, session: Any) -> Any:
     """What the caseworker types is searched for among everyone (as the search page does), so
     a subject past the serial list's first page, or on no list, can be picked."""
     who = access(session)
@@ -209,7 +207,8 @@ def _option(r: dict[str, Any]) -> dict[str, str]:
 def _named(who: Access, ids: list[str], names: dict[str, str] | None = None
            ) -> list[dict[str, str]]:  # fmt: skip
     """Options for these identities, asked about them alone: the serial list's label, else
-    their name (when known, else the id) with "not on the serial list"."""
+    their name (`names`, from a search; a link gives only the id) with "not on the serial
+    list"."""
     if not ids:
         return []
     listed = {r["identity_id"]: _option(r)

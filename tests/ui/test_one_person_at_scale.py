@@ -72,7 +72,7 @@ def test_a_meeting_can_pick_a_subject_past_the_first_page(
     chains: dict[int, str], row_cap: Any
 ) -> None:
     """The meeting's picker lists the serial list's first page; typing a name finds anyone,
-    labelled as the list would label him, and a link's subject is named, not shown as an id."""
+    labelled as the list would label him; a subject a link names is asked about alone."""
     from app.services import library, people
     from dashboards.pages import meeting
 
@@ -92,11 +92,10 @@ def test_a_meeting_can_pick_a_subject_past_the_first_page(
     typo = meeting.searched(a, "Chainmn18", opts)  # found, so shown for what was typed
     assert next(o for o in typo if o["value"] == ident)["search"].startswith("Chainmn18 ")
 
-    victim = library.run(a, "victim_chain", {"person": ident})["rows"][0]
-    named = meeting._named(a, [ident, victim["identity_id"]])
+    victim = library.run(a, "victim_chain", {"person": ident})["rows"][0]["identity_id"]
+    named = meeting._named(a, [ident, victim])  # as a link names them: by id
     assert named[0]["label"] == his["label"]
-    assert named[1]["label"] == f"{victim['name']} · not on the serial list" or (
-        named[1]["label"] == f"{victim['identity_id']} · not on the serial list")
+    assert named[1]["label"] == f"{victim} · not on the serial list"
 
 
 def test_the_serial_pages_force_choices_are_every_force_not_the_first_pages(

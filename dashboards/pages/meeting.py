@@ -37,6 +37,7 @@ def layout(subjects: str | None = None, **_: Any) -> Any:
 def _parts(chosen: list[str]) -> list[Any]:
     return [
         dcc.Store(id="meet-linked", data=chosen),
+        dcc.Store(id="meet-typed"),
         dcc.Store(id="meet-brief"),
         dcc.Store(id="meet-step", data=0),
         dcc.Store(id="meet-base-style", data=G.stylesheet()),
@@ -166,9 +167,24 @@ def subjects(session: Any, chosen: list[str] | None) -> tuple[Any, ...]:
     return opts, banner, chosen, []
 
 
+# What is typed reaches the search once the typing pauses, not at every key: each answer
+# re-renders the open menu, and one arriving under the pointer can move the option clicked.
+clientside_callback(
+    """function (typed) {
+        window.swMeetTyped = typed;
+        return new Promise((done) => setTimeout(() => done(
+            typed && window.swMeetTyped === typed ? typed : window.dash_clientside.no_update
+        ), 400));  // ms without a key
+    }""",
+    Output("meet-typed", "data"),
+    Input("meet-subjects", "search_value"),
+    prevent_initial_call=True,
+)
+
+
 @dash.callback(
     Output("meet-subjects", "options", allow_duplicate=True),
-    Input("meet-subjects", "search_value"),
+    Input("meet-typed", "data"),
     State("meet-subjects", "options"),
     State(STORE, "data"),
     prevent_initial_call=True,
@@ -184,16 +200,23 @@ def found(typed: str | None, opts: list[dict[str, Any]] | None, session: Any) ->
 
 def searched(who: Access, text: str, opts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The options with the people a name search finds added, labelled with what the serial
-    list says of them (nothing changed: empty). The dropdown filters its options by what was
-    typed, so every hit carries the typed text: a typo-tolerant hit ("Jon" for "John") is not
-    filtered out of its own search."""
+    list says of them (nothing changed: empty, so the open menu is left alone). The dropdown
+    filters its options by what was typed, so a hit whose label does not hold it (a
+    typo-tolerant hit: "Jon" for "John") carries the typed text, not to be filtered out of its
+    own search."""
     have = {o["value"] for o in opts}
     hits = {r["identity_id"]: (r.get("names") or [r["identity_id"]])[0]
             for r in people.search(who, name=text, limit=_FOUND)}  # fmt: skip
     new = _named(who, [h for h in hits if h not in have], hits)
-    out = [{**o, "search": f"{text} {o['label']}"} if o["value"] in hits else o
+    out = [{**o, "search": f"{text} {o['label']}"}
+           if o["value"] in hits and not _shows(o["label"], text) else o
            for o in [*opts, *new]]  # fmt: skip
     return out if out != opts else []
+
+
+def _shows(label: str, text: str) -> bool:
+    """Whether the dropdown's own filter keeps `label` for `text`: each typed word is in it."""
+    return all(w in label.lower() for w in text.lower().split())
 
 
 _FOUND = 10  # people a typed name adds to the options

@@ -155,3 +155,17 @@ def test_meeting_of_forty_victims(browser: Any, ui_server: str, chains: dict[int
     small = [(t, round(px, 1)) for t, px, _ in m["fonts"] if px < OVERVIEW_PX]
     assert small == [], f"labels under {OVERVIEW_PX} px"
     page.close()
+
+
+def test_a_meeting_picks_by_typing_someone_on_no_list(browser: Any, ui_server: str) -> None:
+    """A name typed into the meeting's picker is searched for among everyone once the typing
+    pauses: a victim, on no serial list, is offered as such and presented when picked."""
+    page = login(browser, ui_server, "caseworker", "MAPPA+ meeting, synthetic case", FULL_HD)
+    page.click("a:has-text('MAPPA+ meeting')")
+    page.click("#meet-subjects")
+    page.locator("[role=option]").first.wait_for(timeout=90_000)
+    assert page.locator("[role=option]", has_text="Chainvictim07").count() == 0
+    choose(page, "meet-subjects", "Chainvictim07", "Chainvictim07 · not on the serial list")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("h1:has-text('Chainvictim07')")
+    page.close()

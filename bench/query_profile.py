@@ -25,7 +25,7 @@ use_bench_server()  # before the settings are first read
 
 from graph.driver import get_driver  # noqa: E402
 from graph.registry import get_library  # noqa: E402
-from graph.runner import bind  # noqa: E402
+from graph.runner import bind, sent  # noqa: E402
 from graph.server import LocalServer  # noqa: E402
 from graph.settings import get_settings  # noqa: E402
 
@@ -46,7 +46,7 @@ def operators(plan: dict[str, Any]) -> list[tuple[str, int, int]]:
 
 def profile(name: str, given: dict[str, str], top: int) -> None:
     query = get_library().get(name)
-    values = bind(query, given)
+    values = sent(query, bind(query, given))
     with get_driver().session(database=get_settings().database) as s:
         began = time.perf_counter()
         result = s.run(cast(LiteralString, "PROFILE " + query.cypher), values)

@@ -19,7 +19,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from graph import priority
+from graph import priority, ranking
 from graph.alerts import (
     EVALUATE_TIMEOUT_S,
     NAME,
@@ -31,7 +31,6 @@ from graph.alerts import (
 )
 from graph.driver import read, write
 from graph.registry import get_library
-from graph.runner import run
 
 OPEN = "new"
 
@@ -149,7 +148,7 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
              "qualifying_orders": serial["qualifying_orders"]},
             driver=driver, timeout_s=EVALUATE_TIMEOUT_S,
         )  # fmt: skip
-        scores = rfgv_scores([r["identity_id"] for r in rows], today, driver)
+        scores = ranking.scores([r["identity_id"] for r in rows], today, driver)
         ranks = []
         for r in rows:
             p = priority.rank(
@@ -170,19 +169,6 @@ def rank(items: list[str], driver: Driver | None = None, batch: int = 2_000) -> 
                  "newest": r["newest"], "hours": hours}
             )  # fmt: skip
         write(_SET_RANK, {"ranks": ranks}, driver=driver, timeout_s=EVALUATE_TIMEOUT_S)
-
-
-def rfgv_scores(ids: list[str], today: date, driver: Driver | None) -> dict[str, float]:
-    """Each identity's RFGV total as of `today` (rfgv_ranking)."""
-    if not ids:
-        return {}
-    rows = run(
-        "rfgv_ranking",
-        {"ids": ids, "as_of": today, "limit": len(ids)},
-        driver=driver,
-        timeout_s=EVALUATE_TIMEOUT_S,
-    )
-    return {r["identity_id"]: float(r["score"]) for r in rows.rows}
 
 
 def _native(value: Any) -> date | None:

@@ -26,6 +26,7 @@ from typing import Any
 from neo4j import Driver
 
 from graph import alerts as al
+from graph import ranking
 from graph.cases import OPEN_ACTION, OPEN_STATUSES, IllegalMove, open_case, refresh_rfgv
 from graph.driver import read
 
@@ -145,6 +146,7 @@ def follow_up(today: date | None = None, driver: Driver | None = None) -> dict[s
                             f"notified by {row['due']}: obligation {row['obligation_id']} of "
                             f"case {row['case_id']}"))  # fmt: skip
     cases = open_candidates(driver)
+    ranking.keep_current(driver, today)  # the stored RFGV ranking: the passing days change it
     refresh_rfgv(driver=driver)  # the queue's order: loads and the passing days change it
     raised = al.store(found, driver) if found else []
     by_id = {f["alert_id"]: f["rule"] for f in found}

@@ -22,7 +22,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
-from graph.alert_items import rfgv_scores
+from graph import ranking
 from graph.alerts import NAME
 from graph.cypher import config
 from graph.driver import read, write
@@ -368,7 +368,7 @@ def refresh_rfgv(case_ids: list[str] | None = None, driver: Driver | None = None
         {"open": list(OPEN_STATUSES), "ids": case_ids},
         driver=driver,
     )
-    scores = rfgv_scores(sorted({r["identity_id"] for r in rows}), date.today(), driver)
+    scores = ranking.scores(sorted({r["identity_id"] for r in rows}), date.today(), driver)
     write(
         "UNWIND $rows AS r MATCH (c:Case {case_id: r.case_id}) "
         "SET c.rfgv = r.score, c.rfgv_on = date() "

@@ -35,6 +35,7 @@ from typing import LiteralString
 
 from neo4j import Driver
 
+from graph import ranking
 from graph.alerts import Changes
 from graph.driver import read, write_batched, write_chunked
 
@@ -272,6 +273,7 @@ def refresh_all(driver: Driver) -> float:
     began = time.monotonic()
     write_batched(_REFRESH_ALL, driver=driver)
     write_batched(_REFRESH_ALL_ADDRESSES, driver=driver)
+    ranking.rescore(driver)
     took = time.monotonic() - began
     log.info("facts refreshed for every identity and address in %.1f s", took)
     return took
@@ -296,6 +298,7 @@ def refresh(driver: Driver, identity_ids: Iterable[str]) -> int:
     write_chunked(
         _REFRESH_ADDRESSES_OF, "ids", ids, size=BATCH, driver=driver, timeout_s=WRITE_TIMEOUT_S
     )
+    ranking.rescore(driver, ids)
     return len(ids)
 
 

@@ -169,7 +169,8 @@ def parse(text: str, source: str, base: Traversable | Path | None = None) -> Sav
     if not body:
         problems.append("no Cypher after the header")
     used = set(_PARAM_USE.findall(strip_opaque(body)))
-    problems += [f"${u} is used but not declared" for u in sorted(used - by_name.keys())]
+    keys = {f"{n}_key" for n, p in by_name.items() if p.type == "map"}  # runner.bind's
+    problems += [f"${u} is used but not declared" for u in sorted(used - by_name.keys() - keys)]
     problems += [f"${d} is declared but never used" for d in sorted(by_name.keys() - used)]
     problems += check_body(body)
     if problems:
@@ -268,7 +269,9 @@ def markdown(library: Library) -> str:
         "",
         "Types: `string`, `int`, `float`, `bool`, `date`, `map`, `list<string>`, `list<int>`,",
         "`list<float>`, `list<date>`. Defaults are JSON (`null`, `2`, `[\"a\"]`), `today` for a",
-        "date, or `@file.toml` for a map read from a TOML file beside the queries. The library",
+        "date, or `@file.toml` for a map read from a TOML file beside the queries. A `map`",
+        "parameter NAME also arrives as `$NAME_key`, its fingerprint (to compare with one a",
+        "query stored, as rfgv_ranking does with its stored scores). The library",
         "refuses a file with a missing header field, a `$parameter` used but not declared or",
         "declared but not used, or a write clause (CREATE, MERGE, SET, DELETE, REMOVE, DETACH,",
         "FOREACH, LOAD CSV, CALL ... IN TRANSACTIONS, schema and admin commands, procedures off",

@@ -7,6 +7,7 @@ the CLI and the API show it as it is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -79,6 +80,22 @@ def bind(query: SavedQuery, given: Mapping[str, Any] | None = None) -> dict[str,
     return {p.name: p.value(given.get(p.name, MISSING)) for p in query.params}
 
 
+def sent(query: SavedQuery, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the query is sent: its bound values and, for each map (a config such as
+    rfgv.toml's bands), `$<name>_key`, its fingerprint, to compare with one a query stored
+    (graph/ranking.py)."""
+    return {**values, **{f"{p.name}_key": map_key(values.get(p.name)) for p in query.params
+                         if p.type == "map"}}  # fmt: skip
+
+
+def map_key(value: Mapping[str, Any] | None) -> str | None:
+    """A map's fingerprint: equal maps, and only they, get the same one (in practice)."""
+    if value is None:
+        return None
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def run(
     name: str,
     params: Mapping[str, Any] | None = None,
@@ -101,7 +118,7 @@ def run(
 
     @unit_of_work(timeout=timeout)
     def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-        result = tx.run(cast(LiteralString, query.cypher), values)
+        result = tx.run(cast(LiteralString, query.cypher), sent(query, values))
         keys = list(result.keys())
         return keys, [[row_value(v) for v in r.values()] for r in result.fetch(cap + 1)]
 
@@ -127,7 +144,7 @@ def explain(
     drv = driver or get_driver()
     with drv.session(database=get_settings().database, default_access_mode=READ_ACCESS) as s:
         planned = cast(LiteralString, "CYPHER replan=force EXPLAIN " + query.cypher)
-        summary = s.run(planned, values).consume()
+        summary = s.run(planned, sent(query, values)).consume()
     operators: list[str] = []
     stack = [summary.plan or {}]
     while stack:

@@ -1,6 +1,7 @@
 """The per-identity facts are never stale: after a delivery, a follow-up delivery and an identity
 resolution that merges victims, what the write paths left on the Identity nodes (refreshing only
-the identities they touched) equals a full recomputation of every identity's facts."""
+the identities they touched) equals a full recomputation of every identity's facts, and so do
+the stored RFGV scores (graph/ranking.py); rfgv_ranking answers the same from them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.driver import read
+from graph import ranking
+from graph.driver import read, write
 from graph.facts import FACT_NAMES, refresh_all
+from graph.runner import run
 from ingest.resolve.pipeline import resolve
 from ingest.synth import synthesize
 from ingest.transactional import load_delivery
@@ -25,14 +28,16 @@ PEOPLE, SEED = 800, 11  # under the resolution model's training size: the shippe
 
 
 def stored(driver: Driver) -> dict[str, dict[str, Any]]:
-    """Every identity's facts as the graph holds them (identities without facts left out)."""
+    """Every identity's facts and stored RFGV score as the graph holds them (identities without
+    facts left out)."""
+    names = [*FACT_NAMES, *ranking.PROPERTIES]
     rows = read(
         "MATCH (i:Identity) WHERE any(f IN $facts WHERE i[f] IS NOT NULL) "
         "RETURN i.identity_id AS id, [f IN $facts | i[f]] AS values",
-        {"facts": list(FACT_NAMES)},
+        {"facts": names},
         driver=driver,
     )
-    return {r["id"]: dict(zip(FACT_NAMES, map(str, r["values"]), strict=True)) for r in rows}
+    return {r["id"]: dict(zip(names, map(str, r["values"]), strict=True)) for r in rows}
 
 
 def stored_addresses(driver: Driver) -> dict[str, tuple[int, int]]:
@@ -94,6 +99,7 @@ def loaded(neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory
     root = tmp_path_factory.mktemp("facts")
     synthesize(PEOPLE, SEED, root / "d1")
     load_delivery(root / "d1", driver)
+    ranking.rerank(driver)  # as the follow-up after a load does
     yield driver, root
     wipe(driver)
 
@@ -102,6 +108,7 @@ def test_facts_after_a_delivery_equal_a_full_recomputation(loaded: Any) -> None:
     driver, _ = loaded
     facts = assert_fresh(driver)
     assert any(int(f["victim_count"]) >= 2 for f in facts.values())
+    assert any(f["rfgv_score"] != "None" for f in facts.values())
 
 
 def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any) -> None:
@@ -193,6 +200,44 @@ def test_facts_after_a_resolution_that_merges_victims_equal_a_full_recomputation
     merged = victim_count(driver, perp)
     assert merged is not None and merged <= held_twice - 1  # other duplicates may merge too
     assert_fresh(driver)
+
+
+def test_the_stored_ranking_gives_what_scoring_everyone_gives(loaded: Any) -> None:
+    """rfgv_ranking finds its best men by the stored scores when they are complete for its date
+    (shown by hiding a top man's score: he drops out), and answers exactly what scoring every
+    perpetrator answers, for any limit (ties at the cut kept) and force; with one score stale,
+    it scores everyone."""
+    driver, _ = loaded
+    as_of = ranking.stored_date(driver)
+    assert as_of is not None
+
+    def ranked(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return run("rfgv_ranking", {"as_of": as_of, **params}, driver=driver).rows
+
+    def scoring_everyone(params: dict[str, Any]) -> list[dict[str, Any]]:
+        write("MATCH (r:Ranking) SET r.name = 'aside'", driver=driver)
+        try:
+            return ranked(params)
+        finally:
+            write("MATCH (r:Ranking) SET r.name = $n", {"n": ranking.NAME}, driver=driver)
+
+    first = ranked({})
+    force = read("MATCH (i:Identity {identity_id: $i}) RETURN i.forces[0] AS f",
+                 {"i": first[0]["identity_id"]}, driver=driver)[0]["f"]  # fmt: skip
+    scores = [r["score"] for r in ranked({"limit": 1000})]
+    tied = next(k for k in range(1, len(scores)) if scores[k] == scores[k - 1])
+    for params in ({}, {"limit": 1}, {"limit": tied}, {"limit": 1000}, {"forces": [force]}):
+        assert ranked(params) == scoring_everyone(params), params
+
+    top = first[0]["identity_id"]
+    score = "MATCH (i:Identity {identity_id: $i}) SET i.rfgv_score = $s"
+    write(score, {"i": top, "s": -1.0}, driver=driver)
+    assert top not in [r["identity_id"] for r in ranked({})]  # the stored path was taken
+    write("MATCH (i:Identity {identity_id: $i}) SET i.rfgv_as_of = $d",
+          {"i": top, "d": as_of.replace(year=as_of.year - 1)}, driver=driver)  # fmt: skip
+    assert ranked({}) == first  # one stale: everyone is scored
+    ranking.rescore(driver, [top])
+    assert ranked({}) == first and not ranking.keep_current(driver, as_of)
 
 
 SMALL = {

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from graph.registry import SavedQuery, load
-from graph.runner import BadParameter, QueryResult, QueryTimeout, bind, plain, run
+from graph.runner import BadParameter, QueryResult, QueryTimeout, bind, plain, run, sent
 from tests.graph.graphs import build
 from tests.graph.scenario import SCENARIO
 
@@ -41,7 +41,7 @@ def driver_rows(db: Driver, query: SavedQuery, params: dict[str, Any]) -> list[d
     """The rows as the driver's own `Record.data()` gives them, made plain: what the runner's
     one-pass conversion must equal."""
     with db.session() as s:
-        records = s.run(query.cypher, bind(query, params)).data()  # type: ignore[arg-type]
+        records = s.run(query.cypher, sent(query, bind(query, params))).data()  # type: ignore[arg-type]
     return [{k: plain(v) for k, v in r.items()} for r in records]
 
 

@@ -6,6 +6,8 @@
 //   distinct), and their weighted total. Gravity uses serialwatch's own harm-days
 //   table, an approximation in the spirit of the Cambridge Crime Harm Index. Computed from
 //   the per-identity facts of graph/facts.py (his dated incidents, orders and breaches).
+//   For today and the default bands it reads the scores graph/ranking.py stores, when they
+//   are complete, to find the best `limit`; the answer is the same either way.
 // audience: caseworker, analyst, mappa_panel
 // mode: read
 // scope: population
@@ -19,10 +21,32 @@
 //   recency, incidents, frequency, harm_days, gravity, victims_count, victims, score (the
 //   weighted total, 0-10); highest score first.
 CALL () {
-  WITH 1 AS one WHERE size($ids) = 0
+  // The scores graph/ranking.py stores stand in for scoring every perpetrator when every one
+  // of them holds one for this date and these bands: then the best `limit` by it, and any tied
+  // with the last, are the only candidates, scored again below as any other would be.
+  // Otherwise every perpetrator (or each of `ids`) is a candidate.
+  OPTIONAL MATCH (r:Ranking {name: 'rfgv'})
+    WHERE size($ids) = 0 AND r.as_of = $as_of AND r.config = $rfgv_key
+  RETURN CASE WHEN r IS NULL THEN false
+    ELSE COUNT { MATCH (s:Identity) WHERE s.rfgv_as_of = $as_of AND s.rfgv_score IS NOT NULL }
+         = COUNT { MATCH (e:Identity) WHERE e.first_event_date <= $as_of } END AS stored
+}
+CALL (stored) {
+  WITH stored WHERE stored
+  CALL () {
+    MATCH (t:Identity) WHERE t.rfgv_as_of = $as_of AND t.rfgv_score IS NOT NULL
+      AND ($forces IS NULL OR any(f IN t.forces WHERE f IN $forces))
+    WITH t ORDER BY t.rfgv_score DESC LIMIT $limit
+    RETURN min(t.rfgv_score) AS cut
+  }
+  MATCH (i:Identity) WHERE i.rfgv_as_of = $as_of AND i.rfgv_score >= cut
+  RETURN i
+  UNION
+  WITH stored WHERE NOT stored AND size($ids) = 0
   MATCH (i:Identity) WHERE i.first_event_date <= $as_of
   RETURN i
   UNION
+  WITH stored WHERE NOT stored
   UNWIND $ids AS id
   MATCH (i:Identity {identity_id: id}) WHERE i.first_event_date <= $as_of
   RETURN i

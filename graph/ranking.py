@@ -17,6 +17,7 @@ scores its candidates again either way: its answer never depends on this module 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -64,13 +65,15 @@ def rerank(driver: Driver | None, as_of: date | None = None) -> int:
     """Score every perpetrator (and unscore every former one) for `as_of` (today), then record
     the ranking as for that date and the current bands. Returns how many were scored."""
     as_of = as_of or date.today()
+    began = time.monotonic()
     ids = [r["id"] for r in read(
         "MATCH (i:Identity) WHERE i.first_event_date IS NOT NULL OR i.rfgv_score IS NOT NULL "
         "RETURN i.identity_id AS id", driver=driver, timeout_s=TIMEOUT_S)]  # fmt: skip
     scored = _store(driver, ids, as_of)
     write("MERGE (r:Ranking {name: $name}) SET r.as_of = $as_of, r.config = $config",
           {"name": NAME, "as_of": as_of, "config": _config()}, driver=driver)  # fmt: skip
-    log.info("RFGV ranking stored for %s: %d perpetrators", as_of, scored)
+    log.info("RFGV ranking stored for %s: %d perpetrators scored in %.1f s", as_of, scored,
+             time.monotonic() - began)  # fmt: skip
     return scored
 
 

@@ -19,6 +19,7 @@ from neo4j import Driver
 from rich.table import Table
 
 from app.cli.common import console, fetch_progress, reports_errors, step
+from graph import ranking
 from graph.driver import get_driver, read
 from graph.schema import apply_pending
 from graph.server import LocalServer
@@ -49,6 +50,8 @@ def demo(
     else:
         _load(driver, settings.home / "demo-delivery", people, seed)
     _resolve_once(driver, settings.home)
+    with step("ranking perpetrators by RFGV for today (once a day)"):
+        ranking.keep_current(driver)  # as the daily follow-up does
     created = _demo_users()
     _serve(began, created)
 

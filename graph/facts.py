@@ -17,7 +17,9 @@ Non-perpetrators hold no facts. The facts (docs/model.md lists them):
   in when any record of it changes;
 - `da_dates`, `da_offences`, `da_outcomes`: his distinct DA-related incidents as suspect or
   offender, in date order (event date, then key), offence and outcome `''` when unknown;
-- `order_dates`, `order_types`: the orders he is subject of, in date order; `notice_types`;
+- `order_dates`, `order_types`, `order_keys`, `order_starts`, `order_ends`: the orders he is
+  subject of, in date order (issued date, then key): issued, type, key, in force from (its
+  start date, else issued) and until (its end date, `9999-12-31` when none); `notice_types`;
 - `breach_dates`, `breach_order_dates`: breaches of his orders and the breached order's date;
 - `first_event_date`: his earliest DA incident or order; `forces`, `force_count`: the police
   forces holding his records, DA incidents or orders (sorted by name, then code); for each of
@@ -56,6 +58,9 @@ FACT_NAMES = (
     "da_outcomes",
     "order_dates",
     "order_types",
+    "order_keys",
+    "order_starts",
+    "order_ends",
     "notice_types",
     "breach_dates",
     "breach_order_dates",
@@ -87,10 +92,15 @@ CALL (i) {
   WITH DISTINCT o
   ORDER BY o.issued_date, o.order_key
   RETURN collect(o.issued_date) AS order_dates, collect(o.order_type) AS order_types,
-         collect(DISTINCT CASE WHEN o.is_notice THEN o.order_type END) AS notices
+         collect(DISTINCT CASE WHEN o.is_notice THEN o.order_type END) AS notices,
+         collect(o.order_key) AS order_keys,
+         collect(coalesce(o.start_date, o.issued_date)) AS order_starts,
+         collect(coalesce(o.end_date, date('9999-12-31'))) AS order_ends
 }
-CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) {
-  WITH i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices
+CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, order_keys,
+      order_starts, order_ends) {
+  WITH i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, order_keys,
+       order_starts, order_ends
   WHERE size(da_dates) > 0 OR size(order_dates) > 0
   CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)<-[:BREACH_OF]-(b:Breach)
@@ -151,7 +161,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices) 
       i.da_victim_dates = da_victim_dates, i.da_victim_ids = da_victim_ids,
       i.da_victim_dobs = da_victim_dobs,
       i.da_dates = da_dates, i.da_offences = da_offences, i.da_outcomes = da_outcomes,
-      i.order_dates = order_dates, i.order_types = order_types,
+      i.order_dates = order_dates, i.order_types = order_types, i.order_keys = order_keys,
+      i.order_starts = order_starts, i.order_ends = order_ends,
       i.notice_types = COLLECT { UNWIND notices AS t RETURN t ORDER BY t },
       i.breach_dates = breach_dates, i.breach_order_dates = breach_order_dates,
       i.first_event_date = CASE WHEN size(da_dates) = 0 THEN order_dates[0]
@@ -167,7 +178,8 @@ CALL (i, da_dates, order_dates) {
   WITH i WHERE size(da_dates) = 0 AND size(order_dates) = 0 AND i.first_event_date IS NOT NULL
   REMOVE i.victim_count, i.da_victim_count, i.da_victim_dates, i.da_victim_ids,
          i.da_victim_dobs, i.da_dates, i.da_offences, i.da_outcomes,
-         i.order_dates, i.order_types, i.notice_types, i.breach_dates, i.breach_order_dates,
+         i.order_dates, i.order_types, i.order_keys, i.order_starts, i.order_ends,
+         i.notice_types, i.breach_dates, i.breach_order_dates,
          i.first_event_date, i.forces, i.force_count, i.force_codes, i.force_records,
          i.force_incidents, i.force_orders, i.force_first_dates, i.force_last_dates
 }

@@ -56,7 +56,11 @@ def dated_graphs(draw: st.DrawFn) -> dict[str, Any]:
             inc["offence_date"] = on(draw(st.integers(0, SPAN))).isoformat()
         inc["offence"] = draw(st.sampled_from(OFFENCES))
     for o in g["orders"]:
-        o["issued_date"] = on(draw(st.integers(0, SPAN))).isoformat()
+        issued = draw(st.integers(0, SPAN))
+        o["issued_date"] = on(issued).isoformat()
+        start = issued + draw(st.sampled_from([0, 0, 1, 30]))  # in force from (else issued)
+        o["start_date"] = on(start).isoformat() if start > issued else None
+        o["end_date"] = draw(st.sampled_from([None, on(start + 100).isoformat()]))
     g["breaches"] = [
         {"breach_key": f"B{k}", "order_key": draw(st.sampled_from(g["orders"]))["order_key"],
          "breach_date": on(draw(st.integers(0, SPAN))).isoformat(), "agency_code": "F1"}
@@ -386,7 +390,7 @@ def test_obligations_register_with_any_parameters(
     want = {}
     for i in set(m.ident.values()):
         duty_orders = sorted(o["order_key"] for o in m.subject[i] if o["order_type"] in duty
-                             and date.fromisoformat(o["issued_date"]) <= day)
+                             and in_force(o, day))
         da_victims = {v for inc in m.perps[i] for v in m.incident_victims(inc, i)}
         category4 = len(m.victims(i)) >= 2 and (
             any(inc["outcome"] in outcomes for inc in m.perps[i])
@@ -397,6 +401,28 @@ def test_obligations_register_with_any_parameters(
         "as_of": day.isoformat(), "duty_orders": sorted(duty),
         "qualifying_outcomes": sorted(outcomes), "qualifying_orders": sorted(orders)}).rows
     assert {r["identity_id"]: (r["category4"], r["duty_orders"]) for r in rows} == want
+
+
+def in_force(order: dict[str, Any], day: date) -> bool:
+    """From its start date (else the day issued) to its end date, both inclusive."""
+    start = date.fromisoformat(order.get("start_date") or order["issued_date"])
+    end = order["end_date"]
+    return start <= day and (end is None or date.fromisoformat(end) >= day)
+
+
+def test_a_duty_order_is_on_the_register_from_its_start_to_its_end_day(db: Driver) -> None:
+    """In force from its start date (not the day it was issued) to its end date, both days
+    included: the edges a random date rarely lands on."""
+    wipe(db)
+    build(db, {"agencies": [{"agency_code": "F1", "name": "Force One"}],
+               "persons": [{"person_key": "P1", "agency_code": "F1"}],
+               "orders": [{"order_key": "O1", "order_type": "DAPO", "subject_key": "P1",
+                           "agency_code": "F1", "issued_date": "2024-01-01",
+                           "start_date": "2024-01-10", "end_date": "2024-03-01"}]})  # fmt: skip
+    for day, listed in (("2024-01-09", False), ("2024-01-10", True), ("2024-03-01", True),
+                        ("2024-03-02", False)):  # fmt: skip
+        rows = run("obligations_register", {"as_of": day}).rows
+        assert [r["duty_orders"] for r in rows] == ([["O1"]] if listed else []), day
 
 
 PAGED = [q for q in load() if q.param("limit") is not None and q.param("limit").default is None]

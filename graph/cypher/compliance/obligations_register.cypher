@@ -6,7 +6,7 @@
 //   proposed positive obligations: treatment, change of name, move, travel abroad, new
 //   relationship), the notifications received, open missed-notification alerts, the compliance
 //   status and the next due date (the earliest due date of an unanswered missed event).
-//   Victims, outcomes and order types come from the per-identity facts of graph/facts.py
+//   Victims, outcomes and orders come from the per-identity facts of graph/facts.py
 //   (serial candidates by `da_victim_count`), kept fresh by every load and resolution.
 // audience: caseworker, mappa_panel, offender_manager
 // mode: read
@@ -32,22 +32,23 @@ CALL () {
   RETURN i
 }
 WITH DISTINCT i
-CALL (i) {
-  // Only a subject of an order of a duty type (his stored `order_types`) has any to walk to.
-  UNWIND CASE WHEN any(t IN coalesce(i.order_types, []) WHERE t IN $duty_orders) THEN [i]
-              ELSE [] END AS subject
-  MATCH (subject)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)
-  WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
-    AND (o.end_date IS NULL OR o.end_date >= $as_of)
-  WITH o ORDER BY o.order_key
-  RETURN collect(o.order_key) AS duty_orders, collect(DISTINCT o.order_type) AS duty_types
+// His duty orders in force on the day, read from his stored orders (graph/facts.py) when he
+// is the subject of any of a duty type; their keys, sorted, for the page's rows only (below).
+OPTIONAL CALL (i) {
+  WITH i, i.order_types AS types WHERE any(t IN types WHERE t IN $duty_orders)
+  WITH types, i.order_starts AS starts, i.order_ends AS ends
+  WITH types, [k IN range(0, size(types) - 1)
+               WHERE types[k] IN $duty_orders AND starts[k] <= $as_of AND ends[k] >= $as_of]
+              AS in_force
+  RETURN in_force, [k IN in_force | types[k]] AS duty_types
 }
-WITH i, duty_orders, duty_types,
+WITH i, coalesce(in_force, []) AS in_force, coalesce(duty_types, []) AS duty_types
+WITH i, in_force, duty_types,
      coalesce(i.victim_count, 0) >= 2
      AND (any(x IN coalesce(i.da_outcomes, []) WHERE x <> '' AND x IN $qualifying_outcomes)
           OR any(t IN coalesce(i.order_types, []) WHERE t IN $qualifying_orders)) AS category4
-WITH i, duty_orders, duty_types, category4
-WHERE category4 OR size(duty_orders) > 0
+WITH i, in_force, duty_types, category4
+WHERE category4 OR size(in_force) > 0
    OR EXISTS { (i)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation) }
 CALL (i) {
   OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
@@ -55,10 +56,12 @@ CALL (i) {
   RETURN count(a) AS open_missed
 }
 // The page first, by what orders it, then the notifications and names of its rows only.
-WITH i, duty_orders, duty_types, category4, open_missed, i.identity_id AS identity_id
+WITH i, in_force, duty_types, category4, open_missed, i.identity_id AS identity_id
 ORDER BY open_missed DESC, identity_id
 LIMIT coalesce($limit, 1000000000)
-WITH i, duty_orders, duty_types, category4, open_missed, identity_id,
+WITH i, duty_types, category4, open_missed, identity_id,
+     COLLECT { WITH i.order_keys AS keys UNWIND in_force AS k RETURN keys[k] AS key ORDER BY key }
+       AS duty_orders,
      COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
                RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed
 // (one row per man: the types are collected, then sorted; a subquery over `n` beside the

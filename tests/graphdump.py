@@ -7,6 +7,7 @@ from typing import Any
 
 from neo4j import Driver
 
+from graph import ranking
 from graph.driver import read
 
 _KEYS = [
@@ -33,15 +34,18 @@ def _canon(value: Any) -> Any:
 def dump(driver: Driver) -> dict[str, list[str]]:
     """Every node (labels, properties) and relationship (type, endpoint keys, properties).
 
-    Alerts, inbox items and the cases the follow-up opens are left out: they are derived and
-    time-stamped; `alert_ids`
-    compares the alerts."""
+    Alerts, inbox items, the cases the follow-up opens and the RFGV ranking it stores
+    (graph/ranking.py) are left out: they are derived and dated; `alert_ids` compares the
+    alerts."""
     nodes = read(
         "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:Alert AND NOT n:AlertItem "
-        "AND NOT n:Case AND NOT n:CaseChange "
+        "AND NOT n:Case AND NOT n:CaseChange AND NOT n:Ranking "
         "RETURN labels(n) AS labels, properties(n) AS props",
         driver=driver,
     )
+    for n in nodes:
+        for name in ranking.PROPERTIES:
+            n["props"].pop(name, None)
     rels = read(
         "MATCH (a)-[r]->(b) WHERE NOT a:Alert AND NOT a:AlertItem "
         "AND NOT a:Case AND NOT a:CaseChange "

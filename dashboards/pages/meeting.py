@@ -51,6 +51,7 @@ def _parts(chosen: list[str]) -> list[Any]:
                     multi=True,
                     id="meet-subjects",
                     placeholder="pick from the serial list, or type a name to search everyone",
+                    maxHeight=480,  # a dozen names at once, not three
                 ),
                 html.Label("Now presenting", htmlFor="meet-current"),
                 dcc.Dropdown([], None, id="meet-current", clearable=False),

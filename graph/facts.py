@@ -21,6 +21,9 @@ Non-perpetrators hold no facts. The facts (docs/model.md lists them):
   subject of, in date order (issued date, then key): issued, type, key, in force from (its
   start date, else issued) and until (its end date, `9999-12-31` when none); `notice_types`;
 - `breach_dates`, `breach_order_dates`: breaches of his orders and the breached order's date;
+- `told_keys`, `told_types`, `told_events`, `told_dates`, `told_agencies`: the notifications
+  his records gave, in order (notified date, then key): key, type, the date of the event it
+  names (`0001-01-01` when none), the date notified and the recording agency (`''` when none);
 - `first_event_date`: his earliest DA incident or order; `forces`, `force_count`: the police
   forces holding his records, DA incidents or orders (sorted by name, then code); for each of
   them, in the same order, `force_codes`, `force_records`, `force_incidents`, `force_orders`
@@ -64,6 +67,11 @@ FACT_NAMES = (
     "notice_types",
     "breach_dates",
     "breach_order_dates",
+    "told_keys",
+    "told_types",
+    "told_events",
+    "told_dates",
+    "told_agencies",
     "first_event_date",
     "forces",
     "force_count",
@@ -107,6 +115,15 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, 
     WITH DISTINCT o, b
     ORDER BY b.breach_date, b.breach_key
     RETURN collect(b.breach_date) AS breach_dates, collect(o.issued_date) AS breach_order_dates
+  }
+  CALL (i) {
+    MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
+    WITH DISTINCT n
+    ORDER BY n.notified_date, n.notification_key
+    RETURN collect(n.notification_key) AS told_keys, collect(n.type) AS told_types,
+           collect(coalesce(n.event_date, date('0001-01-01'))) AS told_events,
+           collect(n.notified_date) AS told_dates,
+           collect(coalesce(n.agency_code, '')) AS told_agencies
   }
   CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUSPECT_IN|OFFENDER_IN]->(inc:Incident)
@@ -165,6 +182,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, 
       i.order_starts = order_starts, i.order_ends = order_ends,
       i.notice_types = COLLECT { UNWIND notices AS t RETURN t ORDER BY t },
       i.breach_dates = breach_dates, i.breach_order_dates = breach_order_dates,
+      i.told_keys = told_keys, i.told_types = told_types, i.told_events = told_events,
+      i.told_dates = told_dates, i.told_agencies = told_agencies,
       i.first_event_date = CASE WHEN size(da_dates) = 0 THEN order_dates[0]
                                 WHEN size(order_dates) = 0 THEN da_dates[0]
                                 WHEN da_dates[0] <= order_dates[0] THEN da_dates[0]
@@ -180,6 +199,7 @@ CALL (i, da_dates, order_dates) {
          i.da_victim_dobs, i.da_dates, i.da_offences, i.da_outcomes,
          i.order_dates, i.order_types, i.order_keys, i.order_starts, i.order_ends,
          i.notice_types, i.breach_dates, i.breach_order_dates,
+         i.told_keys, i.told_types, i.told_events, i.told_dates, i.told_agencies,
          i.first_event_date, i.forces, i.force_count, i.force_codes, i.force_records,
          i.force_incidents, i.force_orders, i.force_first_dates, i.force_last_dates
 }
@@ -233,7 +253,7 @@ _REFRESH_ALL_ADDRESSES: LiteralString = (
 # The identities whose facts a change to these records can alter: the records' own
 # identities, the perpetrators of incidents their identities are victims in and of orders they
 # are protected persons in (their victims), the perpetrators of the incidents, orders and
-# breaches named.
+# breaches named, and those who gave the notifications named.
 _TOUCHED: LiteralString = """
 CALL () {
   UNWIND $persons AS k
@@ -268,6 +288,10 @@ CALL () {
   UNION
   UNWIND $orders AS k
   MATCH (:Order {order_key: k})<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  UNWIND $notifications AS k
+  MATCH (:Notification {notification_key: k})<-[:NOTIFIED]-(:Person)-[:RESOLVES_TO]->(i:Identity)
   RETURN i
   UNION
   UNWIND $breaches AS k
@@ -321,6 +345,7 @@ def touched(
     incidents: Iterable[str] = (),
     orders: Iterable[str] = (),
     breaches: Iterable[str] = (),
+    notifications: Iterable[str] = (),
     identities: Iterable[str] = (),
 ) -> list[str]:
     """The identities whose facts changes to these records (or to the records of these
@@ -333,6 +358,7 @@ def touched(
             "incidents": sorted(set(incidents)),
             "orders": sorted(set(orders)),
             "breaches": sorted(set(breaches)),
+            "notifications": sorted(set(notifications)),
         },
         driver=driver,
         timeout_s=WRITE_TIMEOUT_S,
@@ -343,7 +369,7 @@ def touched(
 def refresh_after_load(changes: Changes, driver: Driver) -> None:
     """After a transactional load: refresh the identities the delivery's records touch."""
     size = len(changes.persons) + len(changes.incidents) + len(changes.orders)
-    if size + len(changes.breaches) > FULL_REFRESH_AT:
+    if size + len(changes.breaches) + len(changes.notifications) > FULL_REFRESH_AT:
         refresh_all(driver)
         return
     refresh(
@@ -354,6 +380,7 @@ def refresh_after_load(changes: Changes, driver: Driver) -> None:
             incidents=changes.incidents,
             orders=changes.orders,
             breaches=changes.breaches,
+            notifications=changes.notifications,
         ),
     )
 

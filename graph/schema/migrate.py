@@ -21,8 +21,9 @@ from graph.errors import MigrationError
 
 # Migrations after which the stored facts (graph/facts.py) must be recomputed on an upgrade.
 FACT_MIGRATIONS = frozenset(
-    {"0006_identity_facts", "0011_query_facts", "0012_victim_facts", "0014_order_facts"}
-)
+    {"0006_identity_facts", "0011_query_facts", "0012_victim_facts", "0014_order_facts",
+     "0015_notification_facts"}
+)  # fmt: skip
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
 
 

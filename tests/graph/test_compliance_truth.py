@@ -145,8 +145,30 @@ EDGES = {
 }  # fmt: skip
 
 
+# The page's bound on its edge: the first late notice (I1's, day 5) fills a page of one, and I0's
+# duty begins that same day; his missed initial notice sorts first, so he must still be walked
+TIED = {
+    "agencies": [{"agency_code": c, "name": n} for c, n in AGENCIES.items()],
+    "persons": [{"person_key": "P0", "agency_code": "F1", "identity": "I0"},
+                {"person_key": "P1", "agency_code": "F1", "identity": "I1"}],
+    "addresses": [{"address_key": "A0"}],
+    "orders": [{"order_key": "O0", "order_type": "DAPO", "subject_key": "P0",
+                "agency_code": "F1", "issued_date": day(5), "start_date": None,
+                "end_date": None},
+               {"order_key": "O1", "order_type": "DAPO", "subject_key": "P1",
+                "agency_code": "F1", "issued_date": day(0), "start_date": None,
+                "end_date": None}],
+    "residences": [],
+    "relationships": [],
+    "notifications": [{"notification_key": "N0", "person_key": "P1", "type": "address_change",
+                       "agency_code": "F1", "event_date": day(0), "notified_date": day(1)},
+                      {"notification_key": "N1", "person_key": "P1", "type": "travel_abroad",
+                       "agency_code": "F2", "event_date": day(5), "notified_date": day(15)}],
+}  # fmt: skip
+
 @SETTINGS
 @example(g=EDGES, as_of=SPAN, w=3, duty={"DAPO"})
+@example(g=TIED, as_of=SPAN, w=3, duty={"DAPO"})
 @given(g=graphs(), as_of=st.integers(0, SPAN + 20), w=st.integers(0, 5),
        duty=st.sets(st.sampled_from(TYPES), min_size=1))
 def test_obligation_compliance_with_any_graph_date_and_window(
@@ -164,6 +186,10 @@ def test_obligation_compliance_with_any_graph_date_and_window(
           r["days_late"], r["detected_by"], r["source_key"], r["order_key"]) for r in found),
         key=lambda x: repr(x[:-1]))  # fmt: skip
     want = expected(g, day_, w, duty)
+    for k in (1, 2, 4):  # a page is the head of the whole answer (late notices bound the walk)
+        page = run("obligation_compliance", {"as_of": day_.isoformat(), "window_days": w,
+                                             "duty_orders": sorted(duty), "limit": k}).rows
+        assert page == found[:k], k
     # a late notice owed under two overlapping orders names one of them
     assert [x[:-1] for x in got] == [x[:-1] for x in want]
     assert all(x[-1] in y[-1] for x, y in zip(got, want, strict=True))

@@ -112,7 +112,8 @@ def test_facts_after_a_delivery_equal_a_full_recomputation(loaded: Any) -> None:
 
 
 def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any) -> None:
-    """New victims, an incident no longer DA-related, a new order, breach and perpetrator."""
+    """New victims, an incident no longer DA-related, a new order, breach, perpetrator and
+    notification."""
     driver, root = loaded
     first = root / "d1"
     persons = {r["person_key"]: r for r in rows_of(first / "persons.csv")}
@@ -120,7 +121,7 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
     perps = sorted({p["person_key"] for p in parties if p["role"] in ("suspect", "offender")})
     victims_only = sorted({p["person_key"] for p in parties if p["role"] == "victim"}
                           - {p["person_key"] for p in parties if p["role"] != "victim"})
-    p1, p2, p3 = perps[0], perps[1], perps[2]
+    p1, p2, p3, p4 = perps[0], perps[1], perps[2], perps[3]
     force = persons[p1]["agency_code"]
     p2_incident = next(p["incident_key"] for p in parties
                        if p["person_key"] == p2 and p["role"] in ("suspect", "offender"))
@@ -156,6 +157,10 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
                           "breach_date": "2026-09-10", "agency_code": force}],
         "residences.csv": [{"person_key": p1, "address_key": lone, "from_date": "2026-09-05",
                             "to_date": "", "agency_code": force}],
+        # named by nothing else in this delivery: only the notification refreshes his facts
+        "notifications.csv": [{"notification_key": "FU:N1", "person_key": p4,
+                               "type": "travel_abroad", "event_date": "2026-09-01",
+                               "notified_date": "2026-09-06", "agency_code": force}],
     })
     summary = load_delivery(root / "d2", driver)
     assert summary.rejected == 0

@@ -8,7 +8,7 @@
 //   none naming that event date, the event is `missed` once its due date has passed. A
 //   notification of any type (travel abroad, treatment attendance, name change included) given
 //   more than `window_days` after the event it names is `late`. Each perpetrator's
-//   notifications are read once and checked against every event.
+//   notifications are read once, from his facts, and checked against every event.
 // audience: caseworker, police, offender_manager
 // mode: read
 // scope: population
@@ -40,20 +40,50 @@ WITH DISTINCT i, o
 WITH i, collect({key: o.order_key, a: coalesce(o.start_date, o.issued_date),
                  b: CASE WHEN o.end_date IS NULL OR o.end_date > $as_of THEN $as_of
                          ELSE o.end_date END, agency: o.agency_code}) AS duties,
-     duration({days: $window_days}) AS w
-// His records' notifications, homes and partners in one walk of each record's relationships
-// (walking them once per type took three).
-CALL (i) {
-  MATCH (i)<-[:RESOLVES_TO]-(p:Person)-[r:NOTIFIED|RESIDED_AT|INTIMATE_PARTNER]-(x)
-  WITH DISTINCT r, x
-  WITH collect(DISTINCT CASE WHEN x:Notification THEN x END) AS notes,
-       collect(CASE WHEN x:Address THEN [r.from_date, x.address_key, r.agency_code] END) AS homes,
-       collect(CASE WHEN r:INTIMATE_PARTNER THEN [r, x] END) AS partners
-  RETURN [n IN notes | {type: n.type, event_date: n.event_date, notified_date: n.notified_date,
-                        key: n.notification_key, agency: n.agency_code}] AS told,
-         homes, partners
+     min(coalesce(o.start_date, o.issued_date)) AS since, duration({days: $window_days}) AS w
+// His notifications, from his facts (graph/facts.py), as parallel lists.
+WITH i, duties, since, w, i.told_keys AS keys, i.told_types AS types, i.told_events AS events,
+     i.told_dates AS dates, i.told_agencies AS agencies
+CALL (duties, w, keys, types, events, dates, agencies) {
+  UNWIND range(0, size(coalesce(keys, [])) - 1) AS k
+  WITH duties, w, keys[k] AS key, types[k] AS type, events[k] AS event, dates[k] AS notified,
+       agencies[k] AS agency
+  WHERE event > date('0001-01-01') AND notified <= $as_of AND notified > event + w
+  WITH key, type, event, notified, agency, w,
+       [du IN duties WHERE du.a <= event <= du.b] AS owed
+  WHERE size(owed) > 0
+  RETURN collect({obligation: CASE WHEN type = 'address_change'
+                                        AND any(du IN owed WHERE du.a = event)
+                                   THEN 'initial' ELSE type END,
+                  status: 'late', event_date: event, due_date: event + w,
+                  notified_date: notified, source: key,
+                  agency: CASE WHEN agency <> '' THEN agency END,
+                  order_key: owed[0].key}) AS late
 }
-CALL (i, duties, w, told, homes, partners) {
+// Every row of a duty holder is dated on or after his first duty began (`since`). When the
+// late notices alone fill the page by some date, no one whose duties began after that date can
+// reach the page, so only those before it are walked for missed notifications.
+UNWIND range(0, CASE WHEN size(late) = 0 THEN 0 ELSE size(late) - 1 END) AS n
+WITH i, duties, since, w, types, events, dates, late, n, late[n].event_date AS d
+ORDER BY d
+WITH collect(CASE WHEN n = 0 THEN {i: i, duties: duties, since: since, w: w, types: types,
+                                  events: events, dates: dates, late: late} END) AS held,
+     collect(d) AS firsts
+UNWIND [h IN held WHERE $limit IS NULL OR size(firsts) < $limit
+                        OR h.since <= firsts[$limit - 1]] AS h
+// (grouped, so that each row below holds h alone, not the lists above it)
+WITH h, count(*) AS once
+WITH h.i AS i, h.duties AS duties, h.w AS w, h.types AS types, h.events AS events,
+     h.dates AS dates, h.late AS late
+// His records' homes and partners in one walk of each record's relationships.
+CALL (i) {
+  MATCH (i)<-[:RESOLVES_TO]-(p:Person)-[r:RESIDED_AT|INTIMATE_PARTNER]-(x)
+  WITH DISTINCT r, x
+  RETURN collect(CASE WHEN x:Address THEN [r.from_date, x.address_key, r.agency_code] END)
+           AS homes,
+         collect(CASE WHEN r:INTIMATE_PARTNER THEN [r, x] END) AS partners
+}
+CALL (i, duties, w, types, events, dates, homes, partners) {
   CALL (i, duties, homes, partners) {
     UNWIND duties AS du
     RETURN 'initial' AS obligation, 'address_change' AS needs, du.a AS d, du.key AS source,
@@ -75,26 +105,11 @@ CALL (i, duties, w, told, homes, partners) {
   }
   WITH obligation, needs, d, source, min(agency) AS agency, min(order_key) AS order_key
   WHERE d + w < $as_of
-    AND NOT any(n IN told WHERE coalesce(n.type = needs AND (n.event_date = d
-                                         OR (n.notified_date >= d - w AND n.notified_date <= d + w)),
-                                         false))
+    AND NOT any(k IN range(0, size(coalesce(types, [])) - 1)
+                WHERE types[k] = needs AND (events[k] = d OR d - w <= dates[k] <= d + w))
   RETURN collect({obligation: obligation, status: 'missed', event_date: d, due_date: d + w,
                   notified_date: null, source: source, agency: agency,
                   order_key: order_key}) AS missed
-}
-CALL (duties, w, told) {
-  UNWIND told AS n
-  WITH n, duties, w
-  WHERE n.event_date IS NOT NULL AND n.notified_date <= $as_of
-    AND n.notified_date > n.event_date + w
-  WITH n, w, [du IN duties WHERE du.a <= n.event_date <= du.b] AS owed
-  WHERE size(owed) > 0
-  RETURN collect({obligation: CASE WHEN n.type = 'address_change'
-                                        AND any(du IN owed WHERE du.a = n.event_date)
-                                   THEN 'initial' ELSE n.type END,
-                  status: 'late', event_date: n.event_date, due_date: n.event_date + w,
-                  notified_date: n.notified_date, source: n.key,
-                  agency: n.agency, order_key: owed[0].key}) AS late
 }
 UNWIND missed + late AS row
 // The page first, by what orders it, then the names of its rows only.

@@ -18,7 +18,7 @@ from graph.case_followup import follow_up
 from graph.driver import read, write
 from graph.runner import run
 from ingest.transactional import load_delivery
-from tests.alerts.test_alerts import incident, parties, person
+from tests.alerts.test_alerts import base, incident, parties, person
 from tests.cases.flow import P1, managed, version
 from tests.ingest.deliveries import write_delivery
 
@@ -125,6 +125,19 @@ def test_the_meeting_sets_level_2_and_the_review_falls_16_weeks_later(candidate:
     assert len(agenda) == 1 and len(agenda[0]["actions"]) == 3
     assert len(agenda[0]["obligations"]) == 2
 
+
+
+def test_a_managed_man_the_meeting_gave_obligations_is_on_the_register_though_not_serial(
+    db: Driver, tmp_path: Path
+) -> None:
+    """One victim, no order: on the register only because a meeting imposed obligations."""
+    load_delivery(base(tmp_path / "one", victims=1), db)
+    case_id = gc.open_case("NTH:P1", "cw")
+    hearing = managed(case_id, date(2026, 3, 2))
+    gc.impose_obligation(hearing, version(case_id), "chair", "treatment_programme")
+    rows = [(r["identity_id"], r["category4"], r["duty_orders"], r["imposed"])
+            for r in run("obligations_register").rows]  # fmt: skip
+    assert rows == [(P1, False, [], ["treatment_programme"])]
 
 def test_level_3_reviews_every_8_weeks(candidate: str) -> None:
     managed(candidate, date(2026, 3, 2), level=3)

@@ -1,7 +1,8 @@
 // name: obligations_register
 // title: Register of obligations (MAPPA+ Category 4 and orders with notification duties)
 // description: For each managed perpetrator - subject of an order with notification duties in
-//   force on `as_of`, or serial under the MAPPA+ definition - the obligations that apply (the
+//   force on `as_of`, serial under the MAPPA+ definition, or managed on a MAPPA+ case whose
+//   meeting imposed obligations - the obligations that apply (the
 //   orders' duty to notify names and home address and their changes; for Category 4 the
 //   proposed positive obligations: treatment, change of name, move, travel abroad, new
 //   relationship), the notifications received, open missed-notification alerts, the compliance
@@ -25,13 +26,24 @@ CALL () {
   MATCH (o:Order)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
   WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
     AND (o.end_date IS NULL OR o.end_date >= $as_of)
-  RETURN i
+  RETURN i, null AS alert
   UNION
   MATCH (i:Identity)
   WHERE i.da_victim_count >= 2
-  RETURN i
+  RETURN i, null AS alert
+  UNION
+  MATCH (i:Identity)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation)
+  RETURN i, null AS alert
+  UNION
+  MATCH (alert:Alert {rule: 'missed_notification'})-[:ABOUT]->(i:Identity)
+  WHERE alert.status IN ['new', 'acknowledged']
+  RETURN i, alert
 }
-WITH DISTINCT i
+// The register's order first (open alerts from the alerts' side), then, in that order, who is
+// on it: each candidate is judged only until the page is full.
+WITH i, count(alert) AS open_missed
+WITH i, open_missed, i.identity_id AS identity_id
+ORDER BY open_missed DESC, identity_id
 // His duty orders in force on the day, read from his stored orders (graph/facts.py) when he
 // is the subject of any of a duty type; their keys, sorted, for the page's rows only (below).
 OPTIONAL CALL (i) {
@@ -42,21 +54,16 @@ OPTIONAL CALL (i) {
               AS in_force
   RETURN in_force, [k IN in_force | types[k]] AS duty_types
 }
-WITH i, coalesce(in_force, []) AS in_force, coalesce(duty_types, []) AS duty_types
-WITH i, in_force, duty_types,
+WITH i, open_missed, identity_id, coalesce(in_force, []) AS in_force,
+     coalesce(duty_types, []) AS duty_types
+WITH i, open_missed, identity_id, in_force, duty_types,
      coalesce(i.victim_count, 0) >= 2
      AND (any(x IN coalesce(i.da_outcomes, []) WHERE x <> '' AND x IN $qualifying_outcomes)
           OR any(t IN coalesce(i.order_types, []) WHERE t IN $qualifying_orders)) AS category4
-WITH i, in_force, duty_types, category4
+WITH i, open_missed, identity_id, in_force, duty_types, category4
 WHERE category4 OR size(in_force) > 0
    OR EXISTS { (i)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation) }
-CALL (i) {
-  OPTIONAL MATCH (a:Alert {rule: 'missed_notification'})-[:ABOUT]->(i)
-  WHERE a.status IN ['new', 'acknowledged']
-  RETURN count(a) AS open_missed
-}
-// The page first, by what orders it, then the notifications and names of its rows only.
-WITH i, in_force, duty_types, category4, open_missed, i.identity_id AS identity_id
+WITH i, in_force, duty_types, category4, open_missed, identity_id
 ORDER BY open_missed DESC, identity_id
 LIMIT coalesce($limit, 1000000000)
 WITH i, duty_types, category4, open_missed, identity_id,

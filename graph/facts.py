@@ -20,7 +20,8 @@ Non-perpetrators hold no facts. The facts (docs/model.md lists them):
 - `order_dates`, `order_types`, `order_keys`, `order_starts`, `order_ends`: the orders he is
   subject of, in date order (issued date, then key): issued, type, key, in force from (its
   start date, else issued) and until (its end date, `9999-12-31` when none); `notice_types`;
-- `breach_dates`, `breach_order_dates`: breaches of his orders and the breached order's date;
+- `breach_dates`, `breach_order_dates`, `breach_keys`: breaches of his orders, the breached
+  order's date and the breach's key;
 - `told_keys`, `told_types`, `told_events`, `told_dates`, `told_agencies`: the notifications
   his records gave, in order (notified date, then key): key, type, the date of the event it
   names (`0001-01-01` when none), the date notified and the recording agency (`''` when none);
@@ -67,6 +68,7 @@ FACT_NAMES = (
     "notice_types",
     "breach_dates",
     "breach_order_dates",
+    "breach_keys",
     "told_keys",
     "told_types",
     "told_events",
@@ -114,7 +116,8 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, 
     MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:SUBJECT_OF]->(o:Order)<-[:BREACH_OF]-(b:Breach)
     WITH DISTINCT o, b
     ORDER BY b.breach_date, b.breach_key
-    RETURN collect(b.breach_date) AS breach_dates, collect(o.issued_date) AS breach_order_dates
+    RETURN collect(b.breach_date) AS breach_dates, collect(o.issued_date) AS breach_order_dates,
+           collect(b.breach_key) AS breach_keys
   }
   CALL (i) {
     MATCH (i)<-[:RESOLVES_TO]-(:Person)-[:NOTIFIED]->(n:Notification)
@@ -182,6 +185,7 @@ CALL (i, da_dates, da_offences, da_outcomes, order_dates, order_types, notices, 
       i.order_starts = order_starts, i.order_ends = order_ends,
       i.notice_types = COLLECT { UNWIND notices AS t RETURN t ORDER BY t },
       i.breach_dates = breach_dates, i.breach_order_dates = breach_order_dates,
+      i.breach_keys = breach_keys,
       i.told_keys = told_keys, i.told_types = told_types, i.told_events = told_events,
       i.told_dates = told_dates, i.told_agencies = told_agencies,
       i.first_event_date = CASE WHEN size(da_dates) = 0 THEN order_dates[0]
@@ -198,7 +202,7 @@ CALL (i, da_dates, order_dates) {
   REMOVE i.victim_count, i.da_victim_count, i.da_victim_dates, i.da_victim_ids,
          i.da_victim_dobs, i.da_dates, i.da_offences, i.da_outcomes,
          i.order_dates, i.order_types, i.order_keys, i.order_starts, i.order_ends,
-         i.notice_types, i.breach_dates, i.breach_order_dates,
+         i.notice_types, i.breach_dates, i.breach_order_dates, i.breach_keys,
          i.told_keys, i.told_types, i.told_events, i.told_dates, i.told_agencies,
          i.first_event_date, i.forces, i.force_count, i.force_codes, i.force_records,
          i.force_incidents, i.force_orders, i.force_first_dates, i.force_last_dates
@@ -253,7 +257,8 @@ _REFRESH_ALL_ADDRESSES: LiteralString = (
 # The identities whose facts a change to these records can alter: the records' own
 # identities, the perpetrators of incidents their identities are victims in and of orders they
 # are protected persons in (their victims), the perpetrators of the incidents, orders and
-# breaches named, and those who gave the notifications named.
+# breaches named, those who gave the notifications named, and whoever held any of those
+# orders, breaches and notifications before.
 _TOUCHED: LiteralString = """
 CALL () {
   UNWIND $persons AS k
@@ -297,6 +302,16 @@ CALL () {
   UNWIND $breaches AS k
   MATCH (:Breach {breach_key: k})-[:BREACH_OF]->(:Order)<-[:SUBJECT_OF]-(:Person)
         -[:RESOLVES_TO]->(i:Identity)
+  RETURN i
+  UNION
+  // who held them before: a changed row may name another subject, giver or order, and the
+  // facts of the man who held it still list it (read from the facts: no walk reaches him now)
+  WITH 1 AS one WHERE size($orders) + size($breaches) + size($notifications) > 0
+  MATCH (i:Identity)
+  WHERE i.first_event_date IS NOT NULL
+    AND (any(k IN i.order_keys WHERE k IN $orders)
+         OR any(k IN i.breach_keys WHERE k IN $breaches)
+         OR any(k IN i.told_keys WHERE k IN $notifications))
   RETURN i
 }
 RETURN DISTINCT i.identity_id AS id

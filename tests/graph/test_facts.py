@@ -171,6 +171,32 @@ def test_facts_after_a_follow_up_delivery_equal_a_full_recomputation(loaded: Any
     assert_fresh(driver)
 
 
+
+def test_a_record_moved_to_another_man_leaves_the_first_mans_facts(loaded: Any) -> None:
+    """A corrected delivery names another subject for an order, another giver for a
+    notification and another order for a breach: the man who no longer holds them loses them
+    from his facts too."""
+    driver, root = loaded
+    first = root / "d1"
+    order = rows_of(first / "orders.csv")[0]
+    note = rows_of(first / "notifications.csv")[0]
+    breach = next(b for b in rows_of(first / "breaches.csv")
+                  if b["order_key"] != order["order_key"])
+    other = next(p["person_key"] for p in rows_of(first / "incident_parties.csv")
+                 if p["role"] in ("suspect", "offender")
+                 and p["person_key"] not in (order["subject_key"], note["person_key"]))
+    before = stored(driver)[identity_of(driver, order["subject_key"])]
+    assert order["order_key"] in before["order_keys"]
+    write_delivery(root / "moved", {"orders.csv": [{**order, "subject_key": other}],
+                                    "notifications.csv": [{**note, "person_key": other}],
+                                    "breaches.csv": [{**breach, "order_key": order["order_key"]}]})
+    assert load_delivery(root / "moved", driver).rejected == 0
+    facts = assert_fresh(driver)
+    assert order["order_key"] not in facts.get(identity_of(driver, order["subject_key"]), {}).get(
+        "order_keys", "")
+    assert note["notification_key"] in facts[identity_of(driver, other)]["told_keys"]
+    assert breach["breach_key"] in facts[identity_of(driver, other)]["breach_keys"]
+
 def test_facts_after_a_resolution_that_merges_victims_equal_a_full_recomputation(
     loaded: Any,
 ) -> None:

@@ -349,3 +349,38 @@ def test_register_lists_obligations_notifications_and_compliance(
     missed = al.alerts(rule="missed_notification")[0]["alert_id"]
     al.set_status(missed, "dismissed", "officer.lee", "notified by phone; record to follow")
     assert run("obligations_register", {"as_of": "2025-01-01"}).rows[0]["status"] == "compliant"
+
+
+def test_an_open_alert_alone_puts_no_one_on_the_register(db: Driver, tmp_path: Path) -> None:
+    """The register orders by open missed-notification alerts, counted from the alerts' side;
+    a man whose duty order has ended, and who is not serial, is off it, open alert or not."""
+    from graph.runner import run
+
+    load_delivery(base(tmp_path / "one", victims=1), db)
+    load_delivery(order_delivery(tmp_path / "order", end="2024-12-31"), db)
+    load_delivery(move(tmp_path / "move", None), db)
+    assert [a["status"] for a in al.alerts(rule="missed_notification")] == ["new"]
+    listed = {day: [r["identity_id"] for r in run("obligations_register", {"as_of": day}).rows]
+              for day in ("2024-12-31", "2025-01-01")}  # fmt: skip
+    assert listed == {"2024-12-31": ["ID:NTH:P1"], "2025-01-01": []}
+
+
+def test_a_man_serial_through_a_woman_his_order_protected_is_on_the_register(
+    db: Driver, tmp_path: Path
+) -> None:
+    """Category 4 counts the persons his orders protect as his victims, as serial_perpetrators
+    does: one DA victim (a conviction) and a second woman his ended order protected."""
+    from graph.runner import run
+
+    load_delivery(base(tmp_path / "one", victims=1), db)
+    load_delivery(write_delivery(tmp_path / "order", {
+        "persons.csv": [person("NTH:V9", "Protected", "Nina")],
+        "orders.csv": [{"order_key": "NTH:O9", "order_type": "NMO", "subject_key": "NTH:P1",
+                        "issued_date": "2023-01-01", "start_date": "2023-01-01",
+                        "end_date": "2023-06-30"}],
+        "order_protected.csv": [{"order_key": "NTH:O9", "person_key": "NTH:V9"}],
+    }), db)  # fmt: skip
+    assert [r["identity_id"] for r in run("serial_perpetrators").rows] == ["ID:NTH:P1"]
+    rows = run("obligations_register", {"as_of": "2025-01-01"}).rows
+    assert [(r["identity_id"], r["category4"], r["duty_orders"]) for r in rows] == [
+        ("ID:NTH:P1", True, [])]

@@ -8,7 +8,8 @@
 //   relationship), the notifications received, open missed-notification alerts, the compliance
 //   status and the next due date (the earliest due date of an unanswered missed event).
 //   Victims, outcomes and orders come from the per-identity facts of graph/facts.py
-//   (serial candidates by `da_victim_count`), kept fresh by every load and resolution.
+//   (serial candidates by `victim_count`, as serial_perpetrators), kept fresh by every load and
+//   resolution.
 // audience: caseworker, mappa_panel, offender_manager
 // mode: read
 // scope: population
@@ -29,7 +30,7 @@ CALL () {
   RETURN i, null AS alert
   UNION
   MATCH (i:Identity)
-  WHERE i.da_victim_count >= 2
+  WHERE i.victim_count >= 2
   RETURN i, null AS alert
   UNION
   MATCH (i:Identity)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation)
@@ -39,9 +40,11 @@ CALL () {
   WHERE alert.status IN ['new', 'acknowledged']
   RETURN i, alert
 }
-// The register's order first (open alerts from the alerts' side), then, in that order, who is
-// on it: each candidate is judged only until the page is full.
-WITH i, count(alert) AS open_missed
+// The register's order first (open alerts counted from the alerts' side: an alert alone puts
+// no one on the register), then, in that order, who is on it: each candidate is judged only
+// until the page is full.
+WITH i, count(alert) AS open_missed, count(*) > count(alert) AS candidate
+WHERE candidate
 WITH i, open_missed, i.identity_id AS identity_id
 ORDER BY open_missed DESC, identity_id
 // His duty orders in force on the day, read from his stored orders (graph/facts.py) when he

@@ -66,15 +66,15 @@ CALL (duties, w, keys, types, events, dates, agencies) {
 UNWIND range(0, CASE WHEN size(late) = 0 THEN 0 ELSE size(late) - 1 END) AS n
 WITH i, duties, since, w, types, events, dates, late, n, late[n].event_date AS d
 ORDER BY d
-WITH collect(CASE WHEN n = 0 THEN {i: i, duties: duties, since: since, w: w, types: types,
+WITH collect(CASE WHEN n = 0 THEN {i: i, duties: duties, since: since, types: types,
                                   events: events, dates: dates, late: late} END) AS held,
      collect(d) AS firsts
 UNWIND [h IN held WHERE $limit IS NULL OR size(firsts) < $limit
                         OR h.since <= firsts[$limit - 1]] AS h
 // (grouped, so that each row below holds h alone, not the lists above it)
 WITH h, count(*) AS once
-WITH h.i AS i, h.duties AS duties, h.w AS w, h.types AS types, h.events AS events,
-     h.dates AS dates, h.late AS late
+WITH h.i AS i, h.duties AS duties, duration({days: $window_days}) AS w, h.types AS types,
+     h.events AS events, h.dates AS dates, h.late AS late
 // His records' homes and partners in one walk of each record's relationships.
 CALL (i) {
   MATCH (i)<-[:RESOLVES_TO]-(p:Person)-[r:RESIDED_AT|INTIMATE_PARTNER]-(x)

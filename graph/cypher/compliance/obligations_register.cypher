@@ -2,14 +2,13 @@
 // title: Register of obligations (MAPPA+ Category 4 and orders with notification duties)
 // description: For each managed perpetrator - subject of an order with notification duties in
 //   force on `as_of`, serial under the MAPPA+ definition, or managed on a MAPPA+ case whose
-//   meeting imposed obligations - the obligations that apply (the
-//   orders' duty to notify names and home address and their changes; for Category 4 the
-//   proposed positive obligations: treatment, change of name, move, travel abroad, new
-//   relationship), the notifications received, open missed-notification alerts, the compliance
-//   status and the next due date (the earliest due date of an unanswered missed event).
-//   Victims, outcomes and orders come from the per-identity facts of graph/facts.py
-//   (serial candidates by `victim_count`, as serial_perpetrators), kept fresh by every load and
-//   resolution.
+//   meeting imposed obligations - the obligations that apply (the orders' duty to notify names
+//   and home address and their changes; for Category 4 the proposed positive obligations:
+//   treatment, change of name, move, travel abroad, new relationship), the notifications
+//   received, open missed-notification alerts, the compliance status and the next due date (the
+//   earliest due date of an unanswered missed event). Victims, outcomes and orders come from the
+//   per-identity facts of graph/facts.py (serial candidates by `victim_count`, as
+//   serial_perpetrators), kept fresh by every load and resolution.
 // audience: caseworker, mappa_panel, offender_manager
 // mode: read
 // scope: population
@@ -27,25 +26,24 @@ CALL () {
   MATCH (o:Order)<-[:SUBJECT_OF]-(:Person)-[:RESOLVES_TO]->(i:Identity)
   WHERE o.order_type IN $duty_orders AND coalesce(o.start_date, o.issued_date) <= $as_of
     AND (o.end_date IS NULL OR o.end_date >= $as_of)
-  RETURN i, null AS alert
+  RETURN i, null AS alert, null AS managed
   UNION
   MATCH (i:Identity)
   WHERE i.victim_count >= 2
-  RETURN i, null AS alert
+  RETURN i, null AS alert, null AS managed
   UNION
   MATCH (i:Identity)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation)
-  RETURN i, null AS alert
+  RETURN i, null AS alert, true AS managed
   UNION
   MATCH (alert:Alert {rule: 'missed_notification'})-[:ABOUT]->(i:Identity)
   WHERE alert.status IN ['new', 'acknowledged']
-  RETURN i, alert
+  RETURN i, alert, null AS managed
 }
-// The register's order first (open alerts counted from the alerts' side: an alert alone puts
-// no one on the register), then, in that order, who is on it: each candidate is judged only
-// until the page is full.
-WITH i, count(alert) AS open_missed, count(*) > count(alert) AS candidate
-WHERE candidate
-WITH i, open_missed, i.identity_id AS identity_id
+// The register's order first (open alerts counted from the alerts' side), then, in that order,
+// who is on it: each candidate is judged only until the page is full. An open alert alone puts
+// no one on the register: the filter below asks for a duty order, Category 4 or a managed case.
+WITH i, count(alert) AS open_missed, count(managed) > 0 AS managed
+WITH i, open_missed, managed, i.identity_id AS identity_id
 ORDER BY open_missed DESC, identity_id
 // His duty orders in force on the day, read from his stored orders (graph/facts.py) when he
 // is the subject of any of a duty type; their keys, sorted, for the page's rows only (below).
@@ -57,23 +55,24 @@ OPTIONAL CALL (i) {
               AS in_force
   RETURN in_force, [k IN in_force | types[k]] AS duty_types
 }
-WITH i, open_missed, identity_id, coalesce(in_force, []) AS in_force,
+WITH i, open_missed, managed, identity_id, coalesce(in_force, []) AS in_force,
      coalesce(duty_types, []) AS duty_types
-WITH i, open_missed, identity_id, in_force, duty_types,
+WITH i, open_missed, managed, identity_id, in_force, duty_types,
      coalesce(i.victim_count, 0) >= 2
      AND (any(x IN coalesce(i.da_outcomes, []) WHERE x <> '' AND x IN $qualifying_outcomes)
           OR any(t IN coalesce(i.order_types, []) WHERE t IN $qualifying_orders)) AS category4
-WITH i, open_missed, identity_id, in_force, duty_types, category4
-WHERE category4 OR size(in_force) > 0
-   OR EXISTS { (i)<-[:ABOUT]-(:Case {status: 'managed'})<-[:FOR]-(:Obligation) }
-WITH i, in_force, duty_types, category4, open_missed, identity_id
+WITH i, open_missed, managed, identity_id, in_force, duty_types, category4
+WHERE category4 OR size(in_force) > 0 OR managed
+WITH i, in_force, duty_types, category4, managed, open_missed, identity_id
 ORDER BY open_missed DESC, identity_id
 LIMIT coalesce($limit, 1000000000)
-WITH i, duty_types, category4, open_missed, identity_id,
+WITH i, duty_types, category4, managed, open_missed, identity_id,
      COLLECT { WITH i.order_keys AS keys UNWIND in_force AS k RETURN keys[k] AS key ORDER BY key }
        AS duty_orders,
-     COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
-               RETURN DISTINCT ob.type AS t ORDER BY t } AS imposed
+     CASE WHEN managed
+          THEN COLLECT { MATCH (i)<-[:ABOUT]-(c:Case {status: 'managed'})<-[:FOR]-(ob:Obligation)
+                         RETURN DISTINCT ob.type AS t ORDER BY t }
+          ELSE [] END AS imposed
 // (one row per man: the types are collected, then sorted; a subquery over `n` beside the
 // counts made `n` a grouping key, one row per notification type)
 CALL (i) {

@@ -138,15 +138,17 @@ def resolve(
         out.relinked = write_identities(driver, changed, sizes).relinked
         out.relinked_records = list(changed["unique_id"])
         clock("write identities")
-        # What follows a relink (refreshing per-identity facts, raising alerts) starts here,
-        # from `out.relinked_records`.
+        # What follows a relink starts here, from `out.relinked_records`: the per-identity
+        # facts first, as after a load, so that the alerts' items are ranked, and the case
+        # follow-up's RFGV ranking is scored, on the identities as they now are (the rules
+        # themselves read the records, not the facts).
+        refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
+        clock("facts refresh")
         if baseline:
             out.alerts_withheld = withhold_relink_alerts(changed, driver)
         else:
             out.alerts_raised = len(raise_relink_alerts(changed, driver))
         clock("relink alerts")
-        refresh_after_relink(driver, out.relinked_records, changed["old_identity_id"].dropna())
-        clock("facts refresh")
         asked = pd.concat([below, result.unconfirmed]) if len(result.unconfirmed) else below
         band = band_questions(
             asked, result.assignments, rules, decided, result.ambiguous["record"].unique()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from graph import alert_items
 from graph import alerts as al
 from ingest.resolve.pipeline import resolve
 from ingest.resolve.review import decide_keys
@@ -124,3 +125,26 @@ def test_a_followed_victim_found_in_a_new_force_raises_it_and_the_watchlist_aler
     assert [a["evidence"] for a in watch] == [["STH:V8"]]  # the record new to her identity
     assert watch[0]["owner"] == "caseworker.kim"
     assert [w["identity_id"] for w in al.watching("caseworker.kim")] == [identity_of(db, "NTH:V1")]
+
+
+def test_the_relink_alert_is_ranked_on_the_identity_the_resolve_made(
+    db: Driver, tmp_path: Path
+) -> None:
+    """One conviction and one victim in each force: apart, neither record is serial; the
+    resolve that joins them makes him serial, and his item is ranked on that (the identities'
+    facts are refreshed before the relink alerts are raised, not after)."""
+    one = write_delivery(
+        tmp_path / "one",
+        {
+            "agencies.csv": AGENCIES,
+            "persons.csv": [person("NTH:P1", "P"), person("NTH:V1", "V1")],
+            "incidents.csv": [incident("NTH:I1", "2020-01-01", "conviction")],
+            "incident_parties.csv": parties("NTH:I1", "NTH:P1", "NTH:V1"),
+        },
+    )
+    load_delivery(one, db)
+    load_delivery(second_force(tmp_path / "two"), db)
+    raised = merge(db, ("NTH:P1", "STH:P9"))
+    assert len(raised) == 1
+    (it,) = [i for i in alert_items.items() if i["identity_id"] == identity_of(db, "NTH:P1")]
+    assert "serial tier" in " ".join(it["reasons"])

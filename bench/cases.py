@@ -4,9 +4,10 @@ check, redaction, audit) as the UI and API call them, on a graph of N people (de
 
     python -m bench.cases [--people 1000000] [--men 10000] [--managed 300] [--runs 50]
 
-The base delivery is bulk-loaded into the benchmark server. The incidents of `--men` serial
-perpetrators (from its truth.json) then come again as a delivery would bring them: the alert
-rules run over those incidents (graph.alerts.evaluate) and the case follow-up opens a candidate
+The base delivery is bulk-loaded into the benchmark server. The incidents, homes and
+relationships of `--men` serial perpetrators (from its truth.json) then come again as a
+delivery would bring them: the alert rules run over those rows (graph.alerts.evaluate: new
+victims, Category 4, breaches, missed notifications) and the case follow-up opens a candidate
 case for each new-Category-4 alert (the men those incidents make serial, about a third);
 `--managed` candidates, the highest RFGV first, are screened, accepted and heard at a meeting
 that sets level 2 and agrees three plan actions. The graph with its cases is kept (marked as
@@ -64,10 +65,13 @@ def _graph_with_cases(args: argparse.Namespace) -> None:
     )
     if had != [args.men, args.managed]:
         with changing_to(variant):
-            _seed_cases(delivery, had[0], args.men, args.managed - had[1])
+            seed_cases(delivery, had[0], args.men, args.managed - had[1])
 
 
-def _seed_cases(delivery: Path, first: int, last: int, managed: int) -> None:
+def seed_cases(delivery: Path, first: int, last: int, managed: int) -> None:
+    """Serial men `first` to `last` (of the delivery's truth, in a fixed shuffle) come again:
+    the alert rules run over their DA incidents, homes and partners, the case follow-up opens
+    the candidates, and the `managed` highest-RFGV candidates are managed (`_to_managed`)."""
     from graph import cases as gc
     from graph.alerts import Changes, evaluate
     from graph.case_followup import open_candidates
@@ -77,15 +81,24 @@ def _seed_cases(delivery: Path, first: int, last: int, managed: int) -> None:
     men = [truth["people"][h][0] for h in truth["serial"]]
     random.Random(7).shuffle(men)
     began = time.monotonic()
-    incidents = read(
-        "UNWIND $keys AS k MATCH (:Person {person_key: k})-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) "
-        "WHERE n.da_related RETURN DISTINCT n.incident_key AS k",
+    rows = read(
+        "UNWIND $keys AS k MATCH (p:Person {person_key: k}) "
+        "RETURN COLLECT { MATCH (p)-[:SUSPECT_IN|OFFENDER_IN]->(n:Incident) WHERE n.da_related "
+        "                 RETURN n.incident_key } AS incidents, "
+        "       COLLECT { MATCH (p)-[r:RESIDED_AT]->() RETURN r.row_key } AS residences, "
+        "       COLLECT { MATCH (p)-[r:INTIMATE_PARTNER]->() RETURN r.row_key } AS partners",
         {"keys": men[first:last]},
     )  # fmt: skip
-    raised = evaluate(Changes(incidents=[r["k"] for r in incidents]))
+    again = Changes(
+        incidents=sorted({k for r in rows for k in r["incidents"]}),
+        residences=sorted({k for r in rows for k in r["residences"]}),
+        relationships=sorted({k for r in rows for k in r["partners"]}),
+    )
+    raised = evaluate(again)
     opened = open_candidates()
     print(f"{len(men[first:last]):,} serial men re-delivered: {len(raised):,} alerts raised over "
-          f"{len(incidents):,} incidents, {len(opened):,} candidate cases opened, in "
+          f"{len(again.incidents):,} incidents, {len(again.residences):,} homes and "
+          f"{len(again.relationships):,} partners, {len(opened):,} candidate cases opened, in "
           f"{time.monotonic() - began:.0f} s")  # fmt: skip
     began = time.monotonic()
     for case in gc.queue(statuses=("candidate",), limit=managed):

@@ -9,10 +9,18 @@ of match weight of each other is *ambiguous*: it is left on its own identity, an
 is raised between it and the best-matching record of each candidate.
 
 `MARGIN` is 3 bits: a Bayes factor of 8 between the candidates. Less than that is no clear
-preference (one agreeing region or a missing middle name moves a score by 1 to 3 bits), more is
-a difference the model was built to resolve. Links (at or above the link threshold) and pairs
-in the review band both count as evidence, so a record that links to one namesake at 0.85 and
-scores 0.7 against the other is as doubtful as one with two equal links.
+preference (a missing middle name moves a score by 1 to 3 bits), more is a difference the model
+was built to resolve. Links (at or above the link threshold) and pairs in the review band both
+count as evidence, so a record that links to one namesake at 0.85 and scores 0.7 against the
+other is as doubtful as one with two equal links.
+
+The candidates are compared on what identifies a person, not on where he was recorded
+(`identifying_weight`, less `corroboration.mark`'s `w_where`: the region of the recording
+agency, and a shared postcode, district or postcode area short of a shared home). The region
+weighs 3 bits between agreeing and differing, which alone decided between two namesakes of one
+name and DOB when the doubtful record came from one man's region and the other man's records
+from elsewhere: a man's records span the regions he lived in, and a county's namesakes share
+its postcode area. A shared home still counts.
 """
 
 from __future__ import annotations
@@ -26,6 +34,13 @@ import pandas as pd
 from ingest.resolve.rules import Rule
 
 MARGIN = 3.0  # bits of match weight between the best and another candidate identity
+
+
+def identifying_weight(pairs: pd.DataFrame) -> pd.Series:
+    """Each scored pair's match weight less what says where, not who (`w_where`, when the
+    pairs carry it: `corroboration.mark`)."""
+    weight = pairs["match_weight"].astype(float)
+    return weight - pairs["w_where"].astype(float) if "w_where" in pairs else weight
 
 
 @dataclass(frozen=True)

@@ -90,9 +90,10 @@ def cluster(
         if len(unconfirmed):
             candidates = pd.concat([c for c in (candidates, unconfirmed) if c is not None])
     lo, hi, prob, weight = _link_arrays(index, links, not_same, same)
-    evidence = [lo, hi, prob, weight]
+    # What the ambiguity check weighs: the links and the candidates on what identifies a person
+    evidence = list(_link_arrays(index, _identifying(links), not_same, same))
     if candidates is not None and len(candidates):
-        band = _link_arrays(index, candidates, not_same, set())
+        band = _link_arrays(index, _identifying(candidates), not_same, set())
         evidence = [np.concatenate([x, y]) for x, y in zip(evidence, band, strict=True)]
     membership = _components(n, lo, hi)
     todo = sorted(_constrained(membership, not_same, rules))
@@ -151,6 +152,10 @@ def _review_pairs(keys: Sequence[str], found: dict[int, list[ambiguity.Candidate
         for c in cands
     ]
     return pd.DataFrame(rows, columns=_AMBIGUOUS)
+
+
+def _identifying(pairs: pd.DataFrame) -> pd.DataFrame:
+    return pairs.assign(match_weight=ambiguity.identifying_weight(pairs))
 
 
 def _link_arrays(

@@ -89,7 +89,14 @@ def mark(pairs: pd.DataFrame, m: Model) -> pd.DataFrame:
     prior = float(m.splink["probability_two_random_records_match"])
     weight = pairs["match_weight"].to_numpy()
     evidence = weight - math.log2(prior / (1 - prior))
-    return pairs.assign(weak=~beyond & ((evidence <= WEAK_EVIDENCE) | (weight <= WEAK_WEIGHT)))
+    # Where, not who: the agencies' region, and a shared postcode, district or area (not home)
+    address = pairs["w_address"].fillna(0.0).to_numpy(dtype=float)
+    home = np.isclose(address, m.level_weight("address", "shared address"), atol=1e-3)
+    where = pairs["w_region"].fillna(0.0).to_numpy(dtype=float)
+    where = where + np.where(~home & (address > 0), address, 0.0)
+    return pairs.assign(
+        weak=~beyond & ((evidence <= WEAK_EVIDENCE) | (weight <= WEAK_WEIGHT)), w_where=where
+    )
 
 
 def unconfirmed(

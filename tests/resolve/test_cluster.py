@@ -284,6 +284,27 @@ def test_clear_evidence_places_the_record() -> None:
     assert ids.loc["y1", "identity_id"] == "ID:y1"
 
 
+def test_where_a_record_was_made_does_not_place_it() -> None:
+    """The doubtful record scores 11.3 against one namesake and 7.5 against the other, a clear
+    margin; but 3 of those bits are where it was recorded (`w_where`: the same region as one
+    man, another region than the other's), and on who he is the two are 0.8 apart: queued.
+    The same scores with nothing of them where are a clear preference, and place it."""
+    keys = ["r", "x1", "x2", "y1", "y2"]
+    pnc = [OneValue([None, "1", "1", "2", "2"])]
+    links = _links([("x1", "x2", 25.0), ("y1", "y2", 25.0), ("r", "x1", 11.3), ("r", "y1", 7.5)])
+    where = links.assign(w_where=[0.0, 0.0, 2.2, -0.8])
+    apart = cluster(keys, where, [], pnc)
+    assert apart.assignments.set_index("unique_id").loc["r", "identity_id"] == "ID:r"
+    assert set(apart.ambiguous["unique_id_r"]) | set(apart.ambiguous["unique_id_l"]) >= {
+        "x1",
+        "y1",
+    }
+    placed = cluster(keys, links.assign(w_where=0.0), [], pnc)
+    assert placed.ambiguous.empty
+    assert placed.assignments.set_index("unique_id").loc["r", "identity_id"] == "ID:r"
+    assert placed.assignments.set_index("unique_id").loc["x1", "identity_id"] == "ID:r"
+
+
 def test_a_review_band_pair_to_a_kept_apart_person_counts_as_a_candidate() -> None:
     links = _links([("x1", "x2", 25.0), ("y1", "y2", 25.0), ("r", "x1", 3.0)])
     band = _links([("r", "y1", 1.0)])

@@ -208,7 +208,8 @@ def test_a_keying_error_needs_more_evidence_as_namesakes_multiply() -> None:
         m = model.for_population(packaged, records)
         p = float(m.splink["probability_two_random_records_match"])
         pairs = pd.DataFrame({"match_weight": [evidence + math.log2(p / (1 - p))],
-                              "w_dob": [dob], **{f"w_{c}": [0.0] for c in CORROBORATING}})
+                              "w_dob": [dob], "w_region": [0.0],
+                              **{f"w_{c}": [0.0] for c in CORROBORATING}})
         return bool(mark(pairs, m)["weak"].iloc[0])
 
     def weight_at(records: int, evidence: float) -> float:
@@ -222,3 +223,22 @@ def test_a_keying_error_needs_more_evidence_as_namesakes_multiply() -> None:
     assert weak(trained * 10, above, near)  # 1,000,000 people: held back from the accused
     assert weak(trained, WEAK_EVIDENCE - 1, near) and weak(trained * 10, WEAK_EVIDENCE - 1, near)
     assert not weak(trained * 10, above, exact) and not weak(trained * 10, WEAK_EVIDENCE - 1, exact)
+
+
+def test_where_is_the_region_and_an_address_short_of_a_home() -> None:
+    """`mark`'s `w_where` (what the ambiguity check leaves out): the region's weight, and a
+    shared postcode, district or area's; a shared home is who, and not in it."""
+    import pandas as pd
+
+    from ingest.resolve.corroboration import CORROBORATING, mark
+
+    m = model.load_default()
+    home = m.level_weight("address", "shared address")
+    area = m.level_weight("address", "shared postcode area")
+    differ = m.level_weight("address", "addresses differ")
+    region = m.level_weight("region", "same region")
+    pairs = pd.DataFrame(
+        {"match_weight": [20.0] * 3, "w_dob": [0.0] * 3, "w_region": [region, region, -0.8],
+         **{f"w_{c}": [0.0] * 3 for c in CORROBORATING}, "w_address": [home, area, differ]}
+    )  # fmt: skip
+    assert mark(pairs, m)["w_where"].tolist() == pytest.approx([region, region + area, -0.8])

@@ -226,7 +226,7 @@ def _show(
     for key, row in records.iterrows():
         print(f"      {human[str(key)]} {key}: " + " ".join(str(v) for v in row.tolist()))
     inside = pairs[pairs["unique_id_l"].isin(keys) & pairs["unique_id_r"].isin(keys)]
-    weights = [c for c in inside.columns if c.startswith("w_")]
+    weights = [c for c in inside.columns if c.startswith("w_") and c != "w_where"]  # comparisons
     for _, p in inside.iterrows():
         if human[p["unique_id_l"]] != human[p["unique_id_r"]]:
             why = {c[2:]: round(float(p[c]), 1) for c in weights if pd.notna(p[c]) and p[c]}
